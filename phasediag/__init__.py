@@ -1,0 +1,40 @@
+"""phasediag: complexity-precision phase diagrams of discrete tasks.
+
+For a task and a class of programs, C(ε) is the least complexity of a program with error at most
+ε; its steps, with the programs that attain them, form the phase diagram.
+
+>>> from phasediag import load_task, load_programs, exact_diagram
+>>> d = exact_diagram(load_task("prefix-sorting:n=3,length=2"), load_programs("prefix-rules"))
+>>> [(s.complexity, s.wrong) for s in d.steps]
+[(0, 4), (1, 3), (2, 2), (3, 1), (4, 0)]
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("phasediag")
+except PackageNotFoundError:  # running from a source tree
+    __version__ = "0+unknown"
+
+from tasks import FAMILIES, load_task  # noqa: E402
+
+from .analysis import spectrum, transitions  # noqa: E402
+from .diagram import PhaseDiagram, Step  # noqa: E402
+from .errors import FileFormatError, ParameterError, PhasediagError, TooLargeError  # noqa: E402
+from .io import read_diagram, write_diagram, write_steps_csv  # noqa: E402
+from .methods import cpsat_diagram, dp_diagram, exact_diagram  # noqa: E402
+from .programs import load_programs  # noqa: E402
+
+__all__ = [
+    "__version__", "FAMILIES", "load_task", "load_programs", "exact_diagram", "dp_diagram",
+    "cpsat_diagram", "PhaseDiagram", "Step", "spectrum", "transitions", "read_diagram",
+    "write_diagram", "write_steps_csv", "plot_diagrams", "PhasediagError", "ParameterError",
+    "TooLargeError", "FileFormatError",
+]
+
+
+def plot_diagrams(*args, **kwargs):
+    """See :func:`phasediag.plot.plot_diagrams` (imports matplotlib on first use)."""
+    from .plot import plot_diagrams as plot
+
+    return plot(*args, **kwargs)

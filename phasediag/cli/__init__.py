@@ -1,0 +1,49 @@
+"""The ``phasediag`` command line: one thin module per command over the library.
+
+Exit codes: 0 ok, 2 bad input (one line on stderr, nothing written), 3 stopped early (what was
+found is saved, marked incomplete).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import PhasediagError
+from .compute import compute
+from .plot import plot
+from .task import task
+from .tasks import tasks
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="phasediag")
+def cli() -> None:
+    """Complexity-precision phase diagrams of discrete tasks."""
+
+
+for command in (tasks, compute, plot, task):
+    cli.add_command(command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI on ``argv`` (default: sys.argv[1:]) and return the exit code."""
+    try:
+        result = cli.main(args=argv, prog_name="phasediag", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except (click.ClickException, PhasediagError) as e:
+        message = e.format_message() if isinstance(e, click.ClickException) else str(e)
+        click.echo(f"phasediag: error: {message}", err=True)
+        return 2
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("phasediag: interrupted; nothing was written.", err=True)
+        return 3
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""``phasediag compute``: one phase diagram, to a JSON file and optionally a plot and CSV."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tasks import load_task
+
+from ..analysis import transitions
+from ..diagram import PhaseDiagram
+from ..errors import ParameterError
+from ..io import write_diagram, write_steps_csv
+from ..methods import exact_diagram
+from ..plot import plot_diagrams
+from ..programs import load_programs
+from ._options import PLOT_SUFFIXES, output_path
+
+_STAGES = {"dp": "tree DP over the trie", "witnesses": "witnesses", "cpsat": "CP-SAT (error fixed)"}
+_CPSAT_ONLY = ("time_limit", "workers", "seed")
+
+
+def _floats(_ctx, _param, values: tuple[str, ...]) -> list[float] | None:
+    out = []
+    for text in values:
+        for item in filter(None, (t.strip() for t in text.split(","))):
+            try:
+                out.append(float(item))
+            except ValueError:
+                raise click.BadParameter(f"'{item}' is not a number; give eps values in [0, 1].") from None
+    return out or None
+
+
+@contextmanager
+def _progress() -> Iterator:
+    """A rich progress bar on stderr, one row per stage, fed by the library's callback."""
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True,
+                  disable=not console.is_terminal) as bar:
+        rows: dict[str, int] = {}
+
+        def report(stage: str, done: int, total: int | None) -> None:
+            if stage not in rows:
+                rows[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
+            bar.update(rows[stage], completed=done, total=total)
+
+        yield report
+
+
+@click.command()
+@click.argument("spec")
+@click.option("--programs", "programs_name", default=None,
+              help="Program class (default: the task's natural class, e.g. prefix-rules).")
+@click.option("--method", type=click.Choice(["exact", "dp", "cpsat"]), default="exact", show_default=True,
+              help="exact = the fastest exact method (the tree DP for rule lists).")
+@click.option("--eps", "eps", multiple=True, callback=_floats,
+              help="Error targets in [0, 1] (comma-separated or repeated): keep only the steps giving C(eps).")
+@click.option("--max-complexity", type=click.IntRange(min=0), default=None,
+              help="Stop the front at this complexity (steps up to it stay proved).")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="cpsat: seconds for the whole run; "
+              "a step not proved in time is reported with bounds.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="cpsat: solver threads [1].")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="cpsat: solver seed [0].")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Diagram file to write (.json).")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also plot it (.png, .pdf or .svg).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the steps as CSV.")
+def compute(spec, programs_name, method, eps, max_complexity, time_limit, workers, seed, out,
+            plot_path, csv_path) -> int:
+    """Compute the phase diagram of the task SPEC (e.g. prefix-sorting:n=5,length=4)."""
+    the_task = load_task(spec)
+    programs = load_programs(programs_name or the_task.natural_programs)
+    output_path(out, (".json",), "--out")
+    if plot_path is not None:
+        output_path(plot_path, PLOT_SUFFIXES, "--plot")
+    if csv_path is not None:
+        output_path(csv_path, (".csv",), "--csv")
+    for e in eps or ():
+        if not 0.0 <= e <= 1.0:
+            raise ParameterError(f"--eps values must be in [0, 1]. Got {e}.")
+    options = {"eps": eps, "max_complexity": max_complexity}
+    cpsat_options = {"time_limit": time_limit, "workers": workers, "seed": seed}
+    if method == "cpsat":
+        options.update({k: v for k, v in cpsat_options.items() if v is not None})
+    elif any(v is not None for v in cpsat_options.values()):
+        raise ParameterError("--time-limit, --workers and --seed apply to --method cpsat only "
+                             "(the DP is exact and not anytime).")
+    with _progress() as report:
+        diagram = exact_diagram(the_task, programs, method=method, progress=report, **options)
+    write_diagram(diagram, out)
+    written = [str(out)]
+    if plot_path is not None:
+        plot_diagrams([diagram], plot_path)
+        written.append(str(plot_path))
+    if csv_path is not None:
+        write_steps_csv(diagram, csv_path)
+        written.append(str(csv_path))
+    _summarise(diagram)
+    click.echo("wrote " + ", ".join(written))
+    if not diagram.complete:
+        click.echo("stopped early: the file holds the steps found so far, marked incomplete.", err=True)
+        return 3
+    return 0
+
+
+def _summarise(diagram: PhaseDiagram) -> None:
+    """Steps (all of them if few, else the hull vertices), transitions and unreached targets."""
+    console = Console()
+    steps = diagram.steps
+    statuses = {s.status for s in steps}
+    proof = "all optimal (proved)" if statuses == {"optimal"} else ", ".join(
+        f"{sum(s.status == st for s in steps)} {st}" for st in sorted(statuses))
+    console.print(f"[bold]{diagram.task.spec}[/] · {diagram.programs} · {diagram.method.name}: "
+                  f"{len(steps)} steps, {proof}, {diagram.runtime_s:.2f} s")
+    shown = steps
+    found = transitions(diagram)
+    if len(steps) > 24:
+        keep = {steps[0].complexity, steps[-1].complexity} | {t.complexity for t in found}
+        shown = [s for s in steps if s.complexity in keep]
+    table = Table(caption=None if shown is steps else f"{len(shown)} of {len(steps)} steps: ends and transitions")
+    for column in ("complexity", "error", "wrong / total", "status", "witness"):
+        table.add_column(column, justify="right" if column != "witness" else "left")
+    describe = load_programs(diagram.programs).describe
+    for s in shown:
+        lines = describe(s.witness)
+        witness = "; ".join(lines[:5]) + (f"; … ({len(lines) - 1} in all)" if len(lines) > 5 else "")
+        counts = "-" if s.wrong is None else (f"{s.wrong}/{s.total}" if s.total < 10**12
+                                               else f"{s.wrong:.6e}/{s.total:.0e}")
+        status = s.status if s.lower_bound is None else f"{s.status} [{s.lower_bound}, {s.complexity}]"
+        table.add_row(str(s.complexity), f"{s.error:.6g}", counts, status, witness)
+    console.print(table)
+    if found:
+        console.print("transitions (efficiency drop ≥ 1.5×): " +
+                      ", ".join(f"c={t.complexity} (÷{t.ratio:.3g})" for t in found))
+    unreached = diagram.diagnostics.get("unreached_eps")
+    if unreached:
+        console.print(f"[yellow]eps not reached within the complexity cap: {unreached}[/]")

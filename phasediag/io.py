@@ -1,0 +1,146 @@
+"""Diagram files: versioned JSON (schema documented in docs/diagram-format.md) and CSV steps.
+
+Writes are atomic (a temporary file renamed into place), so a failed or interrupted write never
+leaves a file that looks complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from . import __version__
+from .analysis import spectrum, transitions
+from .diagram import STATUSES, MethodInfo, PhaseDiagram, Step, TaskInfo
+from .errors import FileFormatError, PhasediagError
+from .programs import PROGRAM_CLASSES
+
+__all__ = ["SCHEMA", "write_diagram", "read_diagram", "diagram_to_json", "diagram_from_json",
+           "write_steps_csv", "atomic_path"]
+
+SCHEMA = "phasediag.diagram/1"
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside ``path`` (same suffix); on success it replaces ``path``,
+    on any failure it is removed."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent or ".")
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def diagram_to_json(diagram: PhaseDiagram) -> dict:
+    """The JSON object of a diagram; witnesses are written as changes to the previous step's."""
+    programs = PROGRAM_CLASSES[diagram.programs]()
+    steps, previous = [], None
+    for s in diagram.steps:
+        steps.append({
+            "complexity": s.complexity, "error": s.error, "wrong": s.wrong, "total": s.total,
+            "test_error": s.test_error, "status": s.status, "lower_bound": s.lower_bound,
+            "witness": programs.serialise(s.witness, previous),
+        })
+        previous = s.witness
+    return {
+        "schema": SCHEMA,
+        "version": __version__,
+        "task": {"spec": diagram.task.spec, "family": diagram.task.family,
+                 "parameters": dict(diagram.task.parameters), "inputs": diagram.task.inputs},
+        "programs": {"class": diagram.programs, "basis": None},
+        "method": {"name": diagram.method.name, "settings": dict(diagram.method.settings),
+                   "seed": diagram.method.seed, "time_limit": diagram.method.time_limit},
+        "data": dict(diagram.data) if diagram.data is not None else None,
+        "runtime_s": diagram.runtime_s,
+        "complete": diagram.complete,
+        "transitions": [{"complexity": t.complexity, "error": t.error,
+                         "efficiency_before": t.efficiency_before,
+                         "efficiency_after": t.efficiency_after, "ratio": t.ratio}
+                        for t in transitions(diagram)],
+        "spectrum": [vars(seg) for seg in spectrum(diagram)],
+        "diagnostics": dict(diagram.diagnostics),
+        "steps": steps,
+    }
+
+
+def diagram_from_json(obj: object, source: str = "<json>") -> PhaseDiagram:
+    """Inverse of :func:`diagram_to_json`; a foreign or damaged object is a FileFormatError
+    naming ``source``. Transitions and spectrum are derived again from the steps."""
+    if not isinstance(obj, dict) or "schema" not in obj:
+        raise FileFormatError(f"{source} is not a phasediag diagram (no 'schema' field).")
+    if obj["schema"] != SCHEMA:
+        raise FileFormatError(f"{source} has schema {obj['schema']!r}; this phasediag reads {SCHEMA!r}.")
+    try:
+        task, method, name = obj["task"], obj["method"], obj["programs"]["class"]
+        if name not in PROGRAM_CLASSES:
+            raise FileFormatError(f"{source} uses unknown program class {name!r}.")
+        programs = PROGRAM_CLASSES[name]()
+        steps, previous = [], None
+        for raw in obj["steps"]:
+            if raw["status"] not in STATUSES:
+                raise FileFormatError(f"{source}: step status {raw['status']!r} is not one of {STATUSES}.")
+            witness = programs.deserialise(raw["witness"], previous)
+            steps.append(Step(int(raw["complexity"]), float(raw["error"]), raw["wrong"], raw["total"],
+                              raw["status"], witness, raw["lower_bound"], raw["test_error"]))
+            previous = witness
+        return PhaseDiagram(
+            task=TaskInfo(task["spec"], task["family"], task["parameters"], int(task["inputs"])),
+            programs=name,
+            method=MethodInfo(method["name"], method["settings"], method["seed"], method["time_limit"]),
+            steps=steps,
+            runtime_s=float(obj["runtime_s"]),
+            diagnostics=obj["diagnostics"],
+            complete=bool(obj["complete"]),
+            data=obj["data"],
+        )
+    except PhasediagError:
+        raise
+    except KeyError as e:
+        raise FileFormatError(f"{source} is not a complete phasediag diagram (missing field {e}).") from None
+    except (TypeError, ValueError, AttributeError) as e:
+        raise FileFormatError(f"{source} is not a valid phasediag diagram ({e}).") from None
+
+
+def write_diagram(diagram: PhaseDiagram, path: str | os.PathLike) -> None:
+    """Write ``diagram`` as JSON to ``path`` (atomically)."""
+    obj = diagram_to_json(diagram)
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(obj, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def read_diagram(path: str | os.PathLike) -> PhaseDiagram:
+    """Read a diagram file; unreadable, foreign or damaged files raise FileFormatError."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise FileFormatError(f"Cannot read {path}: {getattr(e, 'strerror', None) or e}.") from None
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise FileFormatError(f"{path} is not JSON ({e.msg} at line {e.lineno}).") from None
+    return diagram_from_json(obj, str(path))
+
+
+def write_steps_csv(diagram: PhaseDiagram, path: str | os.PathLike) -> None:
+    """The steps as CSV: complexity, error, wrong, total, test_error, status, lower_bound and
+    witness (its JSON change from the previous step)."""
+    rows = diagram_to_json(diagram)["steps"]
+    fields = ["complexity", "error", "wrong", "total", "test_error", "status", "lower_bound", "witness"]
+    with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "witness": json.dumps(row["witness"], ensure_ascii=False)})

@@ -1,0 +1,46 @@
+"""Seeds: the one place where randomness enters.
+
+Task structures are defined by a *seeded hash*, not by a random stream, so that any single
+prefix (of 10^20) can be decided on its own: the hash of a string is a chain of SplitMix64 mixes,
+``h("") = mix(seed)`` and ``h(u + a) = mix(h(u) XOR (a + 1)·φ)`` with φ = 0x9E3779B97F4A7C15. All
+arithmetic is on uint64 arrays (wrapping), so a whole table of prefixes hashes at once.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["hash_root", "hash_extend", "hash_uniform", "rng"]
+
+_PHI = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """SplitMix64 finaliser on a uint64 array (bijective, avalanching)."""
+    x = x + _PHI
+    x = (x ^ (x >> np.uint64(30))) * _M1
+    x = (x ^ (x >> np.uint64(27))) * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+def hash_root(seed: int, size: int = 1) -> np.ndarray:
+    """``h("")`` for ``size`` strings at once: an array of uint64."""
+    return _mix(np.full(size, seed % 2**64, dtype=np.uint64))
+
+
+def hash_extend(h: np.ndarray, letters: np.ndarray | int) -> np.ndarray:
+    """``h(u + a)`` from ``h(u)``, elementwise over arrays of hashes and letters."""
+    a = np.atleast_1d(np.asarray(letters, dtype=np.uint64)) + np.uint64(1)
+    return _mix(h ^ (a * _PHI))
+
+
+def hash_uniform(h: np.ndarray) -> np.ndarray:
+    """Map hashes to floats uniform on [0, 1) (the top 53 bits)."""
+    return (h >> np.uint64(11)).astype(np.float64) * 2.0**-53
+
+
+def rng(seed: int) -> np.random.Generator:
+    """The random generator for ``seed``: every random draw in phasediag comes from here."""
+    return np.random.default_rng(seed)

@@ -1,0 +1,176 @@
+"""Tasks: a finite input set X with a distribution μ and a target f: X → Y.
+
+A :class:`Task` is immutable and named by its canonical spec string. Inputs are strings over the
+task's alphabet (each letter one fixed-width token); the distribution is given by integer weights
+(μ(x) = weight(x) / total_weight) so that every error in phasediag is an exact integer count of
+wrong weight. A task that can list its inputs gives a :class:`TaskTable`; a task too large to list
+may still give the exact label mass under any prefix (:meth:`Task.prefix_mass`), which is all the
+affix-rule methods need.
+"""
+
+from __future__ import annotations
+
+import string
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from functools import cache, cached_property
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from .errors import ParameterError, TooLargeError
+from .params import Param, format_spec, validate_params
+
+if TYPE_CHECKING:
+    from .ruledag import RuleDag
+    from .trie import Trie
+
+__all__ = ["Task", "TaskTable", "alphabet", "LIST_LIMIT"]
+
+#: Most inputs a task will list (table, trie, CSV export): 2^22.
+LIST_LIMIT = 1 << 22
+
+_LETTERS = string.ascii_lowercase + string.ascii_uppercase + string.digits
+
+
+@cache
+def alphabet(n: int) -> tuple[str, ...]:
+    """The first ``n`` letters: a–z, A–Z, 0–9 (one character each) for n ≤ 62, else two-character
+    tokens ``aa, ab, ...`` (n ≤ 3844), so that every letter of an alphabet has the same width."""
+    if n <= len(_LETTERS):
+        return tuple(_LETTERS[:n])
+    if n > len(_LETTERS) ** 2:
+        raise ParameterError(f"An alphabet has at most {len(_LETTERS) ** 2} letters. Got {n}.")
+    return tuple(a + b for a in _LETTERS for b in _LETTERS)[:n]
+
+
+@dataclass(frozen=True, eq=False)
+class TaskTable:
+    """Every input of a task with its label and weight.
+
+    ``codes`` is an (N, L) int16 array of letter indices, ``-1`` padding inputs shorter than L;
+    ``labels`` (N,) label indices; ``weights`` (N,) positive integer weights.
+    """
+
+    codes: np.ndarray
+    labels: np.ndarray
+    weights: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+
+class Task(ABC):
+    """A task family instance. Subclasses declare ``family``, ``description``, ``parameters``
+    and ``natural_programs`` and implement the abstract members."""
+
+    family: ClassVar[str]
+    description: ClassVar[str]
+    parameters: ClassVar[tuple[Param, ...]]
+    natural_programs: ClassVar[str]
+
+    def __init__(self, **values: Any):
+        raw = {k: str(v) for k, v in values.items()}
+        self.params = MappingProxyType(validate_params(self.family, self.parameters, raw))
+
+    @property
+    def spec(self) -> str:
+        """Canonical spec string, with every applicable parameter."""
+        return format_spec(self.family, self.params)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.spec!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Task) and other.spec == self.spec
+
+    def __hash__(self) -> int:
+        return hash(self.spec)
+
+    # --- what every task says about itself ----------------------------------------------------
+    @property
+    @abstractmethod
+    def labels(self) -> tuple[str, ...]:
+        """Names of the labels Y, indexed 0..K-1."""
+
+    @property
+    @abstractmethod
+    def alphabet(self) -> tuple[str, ...]:
+        """Letter tokens, all of one width; an input is a concatenation of them."""
+
+    @property
+    @abstractmethod
+    def n_inputs(self) -> int:
+        """|X| (a Python int; may be astronomically large)."""
+
+    @property
+    @abstractmethod
+    def total_weight(self) -> int:
+        """Σ_x weight(x): the unit in which wrong counts are exact."""
+
+    @property
+    def uniform(self) -> bool:
+        """True when μ is uniform, so that wrong/total are counts of inputs."""
+        return True
+
+    @abstractmethod
+    def _list_inputs(self) -> TaskTable:
+        """Enumerate X (called only when |X| ≤ LIST_LIMIT)."""
+
+    # --- derived ----------------------------------------------------------------------------
+    @cached_property
+    def table(self) -> TaskTable:
+        """All inputs with labels and weights; refused beyond :data:`LIST_LIMIT` inputs."""
+        if self.n_inputs > LIST_LIMIT:
+            raise TooLargeError(
+                f"{self.spec} has {self.n_inputs:.3g} inputs; listing them is limited to "
+                f"{LIST_LIMIT:,}. {self._too_large_hint()}"
+            )
+        return self._list_inputs()
+
+    def _too_large_hint(self) -> str:
+        return "Choose smaller parameters."
+
+    @cached_property
+    def trie(self) -> Trie:
+        """The prefix trie of all inputs (see :class:`phasediag.trie.Trie`)."""
+        from .trie import Trie
+
+        return Trie.from_table(self.table, len(self.labels))
+
+    def prefix_mass(self, affix: tuple[int, ...]) -> tuple[int, ...]:
+        """Weight of the inputs that start with ``affix`` (letter indices), per label."""
+        node = self.trie.find(affix)
+        if node < 0:
+            return (0,) * len(self.labels)
+        return tuple(int(w) for w in self.trie.mass[node])
+
+    def rule_dag(self) -> RuleDag:
+        """The structure the exact affix-rule DP runs on; by default built from the trie."""
+        from .ruledag import rule_dag_from_trie
+
+        return rule_dag_from_trie(self.trie)
+
+    # --- strings ----------------------------------------------------------------------------
+    def render(self, codes: tuple[int, ...] | np.ndarray) -> str:
+        """Letter indices → string."""
+        letters = self.alphabet
+        return "".join(letters[c] for c in codes if c >= 0)
+
+    @cached_property
+    def _letter_index(self) -> dict[str, int]:
+        return {a: i for i, a in enumerate(self.alphabet)}
+
+    def parse_affix(self, text: str) -> tuple[int, ...]:
+        """String → letter indices; an error names the first token not in the alphabet."""
+        index, letters = self._letter_index, self.alphabet
+        width = len(letters[0])
+        tokens = [text[i : i + width] for i in range(0, len(text), width)]
+        for t in tokens:
+            if t not in index:
+                raise ParameterError(
+                    f"'{text}' is not a string over the alphabet of {self.spec} "
+                    f"(letters {letters[0]}..{letters[-1]}); '{t}' is not a letter."
+                )
+        return tuple(index[t] for t in tokens)

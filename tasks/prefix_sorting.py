@@ -1,0 +1,185 @@
+"""Prefix-sorting: the toy task of the essay on the generalisation phase diagram.
+
+Inputs are the n^L strings of ``length`` = L letters over ``n`` letters, uniform. Some prefixes are
+*exceptional*; the label of x is the parity of the number of exceptional prefixes of x (lengths
+1..L), so each exception flips the label its parent prefix implies (default label 0).
+
+Structures (all decided by the seeded prefix hash of :mod:`phasediag.seeding`, so any one prefix
+can be decided on its own):
+
+- ``one-per-parent`` (default): every prefix u of length k-1 has exactly one exceptional extension,
+  the letter ``h(u) mod n``. There are n^(k-1) exceptional prefixes of length k, each covering
+  n^-k of the inputs. Under a prefix of length d with m = L - d letters to go, the inputs whose
+  remaining exceptions are even number (n^m + (n-2)^m)/2, so every label mass is known in closed
+  form and the exact DP runs on L + 1 shared levels at any size.
+- ``bernoulli``: each prefix u of length k ≥ 1 is exceptional with probability ``rate``
+  (``uniform(h(u)) < rate``).
+- ``zipf``: as bernoulli with rate q_k = min(1, rate · k^-alpha) at length k, so the mass of
+  exceptions per level falls as a power law.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+from phasediag.params import Param
+from phasediag.ruledag import DagBuilder, RuleDag
+from phasediag.seeding import hash_extend, hash_root, hash_uniform
+from phasediag.task import Task, TaskTable, alphabet
+
+__all__ = ["PrefixSorting"]
+
+
+class PrefixSorting(Task):
+    family = "prefix-sorting"
+    description = (
+        "Strings of `length` letters over `n` letters, uniform; the label is the parity of the "
+        "number of exceptional prefixes of the input."
+    )
+    natural_programs = "prefix-rules"
+    parameters = (
+        Param("n", int, 5, "letters in the alphabet", low=2, high=3844),
+        Param("length", int, 5, "letters per input (L)", low=1, high=1000),
+        Param("structure", str, "one-per-parent", "which prefixes are exceptional",
+              choices=("one-per-parent", "bernoulli", "zipf")),
+        Param("rate", float, 0.2, "probability that a prefix is exceptional (zipf: at length 1)",
+              low=0.0, high=1.0, low_open=True, when=("structure", ("bernoulli", "zipf"))),
+        Param("alpha", float, 1.0, "power-law exponent of the exception rate over lengths",
+              low=0.0, when=("structure", ("zipf",))),
+        Param("seed", int, 0, "seed of the prefix hash (taken mod 2^64)", low=0),
+    )
+
+    @property
+    def n(self) -> int:
+        return self.params["n"]
+
+    @property
+    def length(self) -> int:
+        return self.params["length"]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return ("0", "1")
+
+    @property
+    def alphabet(self) -> tuple[str, ...]:
+        return alphabet(self.n)
+
+    @property
+    def n_inputs(self) -> int:
+        return self.n**self.length
+
+    @property
+    def total_weight(self) -> int:
+        return self.n_inputs
+
+    @property
+    def closed_form(self) -> bool:
+        """True when label masses follow a closed form (structure one-per-parent)."""
+        return self.params["structure"] == "one-per-parent"
+
+    def exceptional(self, h_parent: np.ndarray, letters: np.ndarray, depth: int) -> np.ndarray:
+        """Whether prefixes u·a of length ``depth`` are exceptional, given h(u) and the letters a."""
+        structure = self.params["structure"]
+        if structure == "one-per-parent":
+            return (h_parent % np.uint64(self.n)) == np.asarray(letters, dtype=np.uint64)
+        rate = self.params["rate"]
+        if structure == "zipf":
+            rate = min(1.0, rate * depth ** -self.params["alpha"])
+        return hash_uniform(hash_extend(h_parent, letters)) < rate
+
+    def _list_inputs(self) -> TaskTable:
+        n, length = self.n, self.length
+        index = np.arange(self.n_inputs, dtype=np.int64)
+        codes = np.empty((self.n_inputs, length), dtype=np.int16)
+        for d in range(length):
+            codes[:, d] = (index // n ** (length - 1 - d)) % n
+        h = hash_root(self.params["seed"], self.n_inputs)
+        label = np.zeros(self.n_inputs, dtype=np.int64)
+        for d in range(length):
+            label ^= self.exceptional(h, codes[:, d], d + 1)
+            h = hash_extend(h, codes[:, d])
+        return TaskTable(codes, label, np.ones(self.n_inputs, dtype=np.int64))
+
+    def _too_large_hint(self) -> str:
+        if self.closed_form:
+            return ("Its exact diagram needs no listing (label masses are in closed form): "
+                    "use compute --method dp with --max-complexity or --eps.")
+        return ("Exact methods at this size need structure=one-per-parent, whose label masses "
+                "are known in closed form.")
+
+    # --- closed form (one-per-parent) -----------------------------------------------------------
+    @cached_property
+    def _states(self) -> dict[tuple[int, ...], tuple[np.ndarray, int]]:
+        return {(): (hash_root(self.params["seed"]), 0)}
+
+    def prefix_state(self, affix: tuple[int, ...]) -> tuple[np.ndarray, int]:
+        """(h(affix), natural label of affix): the hash and the parity of its exceptional
+        prefixes. Memoised, so a prefix whose parent was seen costs one hash."""
+        states = self._states
+        known = len(affix)
+        while affix[:known] not in states:
+            known -= 1
+        h, parity = states[affix[:known]]
+        if len(states) > 1 << 20:
+            states.clear()
+            states[()] = (hash_root(self.params["seed"]), 0)
+        for depth in range(known + 1, len(affix) + 1):
+            a = affix[depth - 1]
+            h, parity = hash_extend(h, a), parity ^ int(self.exceptional(h, a, depth)[0])
+            states[affix[:depth]] = (h, parity)
+        return h, parity
+
+    def _level_masses(self, depth: int) -> tuple[int, int]:
+        """(agreeing, disagreeing) input counts under a prefix of length ``depth``: inputs whose
+        label equals / differs from the prefix's natural label (one-per-parent)."""
+        m = self.length - depth
+        even = (self.n**m + (self.n - 2) ** m) // 2
+        return even, self.n**m - even
+
+    def prefix_mass(self, affix: tuple[int, ...]) -> tuple[int, ...]:
+        if not self.closed_form:
+            return super().prefix_mass(affix)
+        if len(affix) > self.length or any(not 0 <= a < self.n for a in affix):
+            return (0, 0)
+        agree, disagree = self._level_masses(len(affix))
+        return (agree, disagree) if self.prefix_state(affix)[1] == 0 else (disagree, agree)
+
+    def rule_dag(self) -> RuleDag:
+        """One-per-parent: L + 1 shared levels. A level-d node has states 0 (inherited label equals
+        its natural label) and 1 (differs); its exceptional child sees the state flipped, its
+        n - 1 other children (a sum chain) see it unchanged."""
+        if not self.closed_form:
+            return super().rule_dag()
+        builder, below = DagBuilder(), -1
+        for depth in range(self.length, -1, -1):
+            edges = ()
+            if depth < self.length:
+                edges = ((below, 0, (1, 0)), (builder.repeat(below, self.n - 1), 1, (0, 1)))
+            agree, disagree = self._level_masses(depth)
+            below = builder.add(ruleable=depth > 0, wrong=(disagree, agree),
+                                rule_states=(0, 1), edges=edges)
+        n_prefixes = (self.n ** (self.length + 1) - 1) // (self.n - 1) - 1
+        return builder.build(below, _OnePerParentLocator(self), n_prefixes)
+
+
+class _OnePerParentLocator:
+    """Handles are prefixes (letter tuples). Slot 0 is the exceptional letter, slots 1..n-1 the
+    other letters in increasing order."""
+
+    root: tuple[int, ...] = ()
+
+    def __init__(self, task: PrefixSorting):
+        self._task = task
+
+    def child(self, handle: tuple[int, ...], slot: int) -> tuple[int, ...]:
+        special = int(self._task.prefix_state(handle)[0][0] % np.uint64(self._task.n))
+        return handle + (special if slot == 0 else (slot - 1 if slot - 1 < special else slot),)
+
+    def affix(self, handle: tuple[int, ...]) -> tuple[int, ...]:
+        return handle
+
+    def label(self, handle: tuple[int, ...], node: int, state: int) -> int:
+        return self._task.prefix_state(handle)[1] ^ state

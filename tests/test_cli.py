@@ -1,0 +1,109 @@
+import csv
+import json
+
+import pytest
+
+from phasediag.cli import main
+from phasediag.io import read_diagram
+from phasediag.methods import dp_diagram
+from tasks import load_task
+
+
+def test_tasks_lists_every_parameter(capsys):
+    assert main(["tasks"]) == 0
+    out = capsys.readouterr().out
+    for name in ("prefix-sorting", "n", "length", "structure", "rate", "alpha", "seed", "one-per-parent", "[2, 3844]"):
+        assert name in out
+
+
+def test_compute_writes_the_library_diagram(tmp_path, rules, capsys):
+    out, png, steps = tmp_path / "d.json", tmp_path / "d.png", tmp_path / "d.csv"
+    code = main(["compute", "prefix-sorting:n=5,length=4", "--programs", "prefix-rules", "--method", "exact",
+                 "--out", str(out), "--plot", str(png), "--csv", str(steps)])
+    assert code == 0
+    d = read_diagram(out)
+    expected = dp_diagram(load_task("prefix-sorting:n=5,length=4"), rules)
+    assert d.steps == expected.steps and d.all_optimal and d.complete
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(list(csv.DictReader(steps.open()))) == len(d.steps)
+    printed = capsys.readouterr().out
+    assert "157 steps, all optimal (proved)" in printed and "c=6 (÷3)" in printed
+
+
+def test_compute_cpsat_with_eps(tmp_path, rules):
+    out = tmp_path / "c.json"
+    assert main(["compute", "prefix-sorting:n=4,length=3", "--method", "cpsat", "--eps", "0.3,0.1",
+                 "--workers", "1", "--out", str(out)]) == 0
+    d, truth = read_diagram(out), dp_diagram(load_task("prefix-sorting:n=4,length=3"), rules)
+    assert [d.complexity_at(e) for e in (0.3, 0.1)] == [truth.complexity_at(e) for e in (0.3, 0.1)]
+
+
+def test_incomplete_run_exits_3_and_keeps_steps(tmp_path):
+    out = tmp_path / "c.json"
+    code = main(["compute", "prefix-sorting:n=5,length=4", "--method", "cpsat", "--time-limit", "0.05",
+                 "--out", str(out)])
+    d = read_diagram(out)
+    assert (code, d.complete) in {(3, False), (0, True)}
+
+
+def test_plot_overlays(tmp_path, rules):
+    paths = []
+    for spec in ("prefix-sorting:n=4,length=3", "prefix-sorting:n=4,length=3,structure=bernoulli"):
+        paths.append(str(tmp_path / f"{len(paths)}.json"))
+        assert main(["compute", spec, "--out", paths[-1]]) == 0
+    assert main(["plot", *paths, "--out", str(tmp_path / "both.svg")]) == 0
+    svg = (tmp_path / "both.svg").read_text()
+    assert "structure=bernoulli" in svg and "structure=one-per-parent" in svg
+
+
+def test_task_export(tmp_path):
+    out = tmp_path / "x.csv"
+    assert main(["task", "export", "prefix-sorting:n=3,length=3,seed=2", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.open()))
+    task = load_task("prefix-sorting:n=3,length=3,seed=2")
+    assert [r["input"] for r in rows] == [task.render(c) for c in task.table.codes]
+    assert [r["label"] for r in rows] == [task.labels[y] for y in task.table.labels]
+    assert {r["weight"] for r in rows} == {"1"}
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["compute", "nosuch", "--out", "X.json"], "Unknown task 'nosuch'"),
+    (["compute", "prefix-sorting:k=2", "--out", "X.json"], "Unknown parameter 'k'"),
+    (["compute", "prefix-sorting:n=1", "--out", "X.json"], "'n' parameter of prefix-sorting must be an integer in [2, 3844]"),
+    (["compute", "prefix-sorting:length=0", "--out", "X.json"], "'length' parameter of prefix-sorting must be an integer in [1, 1000]"),
+    (["compute", "prefix-sorting:n=100,length=10", "--out", "X.json"], "give a complexity cap"),
+    (["compute", "prefix-sorting:n=100,length=10,structure=bernoulli", "--max-complexity", "5", "--out", "X.json"],
+     "listing them is limited"),
+    (["compute", "prefix-sorting:n=6,length=7", "--method", "cpsat", "--out", "X.json"], "use --method dp"),
+    (["compute", "prefix-sorting", "--eps", "1.5", "--out", "X.json"], "--eps values must be in [0, 1]"),
+    (["compute", "prefix-sorting", "--eps", "-0.1", "--out", "X.json"], "--eps values must be in [0, 1]"),
+    (["compute", "prefix-sorting", "--time-limit", "5", "--out", "X.json"], "apply to --method cpsat only"),
+    (["compute", "prefix-sorting", "--out", "X.txt"], "--out must end in .json"),
+    (["compute", "prefix-sorting", "--out", "X.json", "--plot", "X.gif"], "--plot must end in"),
+    (["compute", "prefix-sorting", "--programs", "circuits", "--out", "X.json"], "Unknown program class"),
+    (["compute", "prefix-sorting", "--nope"], "No such option"),
+    (["task", "export", "prefix-sorting:n=100,length=10", "--out", "X.csv"], "listing them is limited"),
+])
+def test_bad_input_one_line_exit_2_nothing_written(tmp_path, capsys, argv, message):
+    argv = [a.replace("X.", str(tmp_path / "X.")) for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("phasediag: error: ") and message in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("content, message", [("{", "is not JSON"), ('{"x": 1}', "not a phasediag diagram"),
+                                              (None, "Cannot read")])
+def test_plot_rejects_bad_files(tmp_path, capsys, content, message):
+    src = tmp_path / "in.json"
+    if content is not None:
+        src.write_text(content)
+    assert main(["plot", str(src), "--out", str(tmp_path / "f.png")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err
+    assert not (tmp_path / "f.png").exists()
+
+
+def test_help_and_version(capsys):
+    assert main(["--help"]) == 0 and "compute" in capsys.readouterr().out
+    assert main(["--version"]) == 0

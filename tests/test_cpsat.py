@@ -1,0 +1,61 @@
+import pytest
+
+from phasediag.errors import ParameterError, TooLargeError
+from phasediag.methods import cpsat_diagram, dp_diagram
+from tasks import load_task
+
+
+def front(diagram):
+    return [(s.complexity, s.wrong) for s in diagram.steps]
+
+
+@pytest.mark.parametrize("spec", [
+    "prefix-sorting:n=3,length=3", "prefix-sorting:n=4,length=3",
+    "prefix-sorting:n=4,length=3,structure=bernoulli,rate=0.4",
+    "prefix-sorting:n=3,length=4,structure=zipf,rate=0.8,seed=3",
+    "prefix-sorting:n=2,length=4,structure=bernoulli,rate=0.5,seed=6",
+])
+def test_cpsat_equals_dp(spec, rules):
+    task = load_task(spec)
+    exact = cpsat_diagram(task, rules)
+    assert exact.complete and exact.all_optimal
+    assert front(exact) == front(dp_diagram(task, rules))
+    for s in exact.steps:
+        assert len(s.witness) == s.complexity
+        assert int((rules.predict(task, s.witness) != task.table.labels).sum()) == s.wrong
+
+
+def test_cpsat_eps_and_cap(rules):
+    task = load_task("prefix-sorting:n=4,length=3,structure=bernoulli,rate=0.4")
+    full = dp_diagram(task, rules)
+    targets = [0.4, 0.2, 0.05]
+    picked = cpsat_diagram(task, rules, eps=targets)
+    for e in targets:
+        assert picked.complexity_at(e) == full.complexity_at(e)
+    capped = cpsat_diagram(task, rules, max_complexity=5)
+    assert front(capped) == [p for p in front(full) if p[0] <= 5]
+    assert capped.complete
+
+
+def test_time_limit_gives_honest_bounds(rules):
+    """Whatever a tiny time limit stops at, every step's claims hold against the DP's truth."""
+    task = load_task("prefix-sorting:n=5,length=4")
+    truth = dp_diagram(task, rules)
+    limited = cpsat_diagram(task, rules, time_limit=0.2)
+    assert not limited.complete or front(limited) == front(truth)
+    for s in limited.steps:
+        c_true = truth.complexity_at(s.error)
+        if s.status == "optimal":
+            assert (s.complexity, s.wrong) in front(truth)
+        else:
+            assert s.status == "bounds" and s.lower_bound <= c_true <= s.complexity
+        assert int((rules.predict(task, s.witness) != task.table.labels).sum()) == s.wrong
+
+
+def test_refusals(rules):
+    with pytest.raises(ParameterError, match="time_limit"):
+        cpsat_diagram(load_task("prefix-sorting:n=3,length=2"), rules, time_limit=0)
+    with pytest.raises(ParameterError, match="eps"):
+        cpsat_diagram(load_task("prefix-sorting:n=3,length=2"), rules, eps=[1.2])
+    with pytest.raises(TooLargeError, match="use --method dp"):
+        cpsat_diagram(load_task("prefix-sorting:n=6,length=7"), rules)
