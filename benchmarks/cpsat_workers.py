@@ -1,7 +1,7 @@
 """CP-SAT settings for prefix-rule models: whole fronts on a fixed suite, per configuration.
 
-Each front is walked as phasediag does (cumulative error budgets, complexity floor); a front that
-does not finish within the cap is reported as such. The baseline is CP-SAT's own default for
+Each front is walked as phasediag does (cumulative error budgets, complexity floor, warm start
+from the previous witness); a front that does not finish within the cap is reported as such. The baseline is CP-SAT's own default for
 this 2-core machine (2 workers); phasediag uses 1 worker with full linearization.
 
 Run: python benchmarks/cpsat_workers.py [cap_seconds]
@@ -17,10 +17,10 @@ from ortools.sat.python import cp_model
 from phasediag import load_task
 from phasediag.methods.cpsat import PORTFOLIO, RuleModel
 
-CAP = float(sys.argv[1]) if len(sys.argv) > 1 else 30.0
+CAP = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
 SUITE = ["prefix-sorting:n=3,length=3", "prefix-sorting:n=4,length=3,structure=bernoulli,rate=0.4",
          "prefix-sorting:n=5,length=3", "prefix-sorting:n=3,length=4,structure=zipf,rate=0.8,seed=3",
-         "prefix-sorting:n=4,length=4,structure=bernoulli,rate=0.3"]
+         "prefix-sorting:n=4,length=4,structure=bernoulli,rate=0.3", "prefix-sorting:n=5,length=4"]
 CONFIGS = {
     "CP-SAT default, 2 workers (baseline)": {"num_workers": 2},
     "core-based search, 1 worker": {"num_workers": 1, "optimize_with_core": True},
@@ -53,6 +53,7 @@ def front_seconds(spec: str, config: dict) -> float | None:
             return perf_counter() - start
         budget = w - 1
         enc.model.add(enc.complexity >= c + 1)
+        enc.hint(enc.decode(solver))  # warm start, as phasediag does
 
 
 baseline = {}

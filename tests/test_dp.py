@@ -37,6 +37,16 @@ def test_closed_form_at_essay_scale(rules):
     assert d.all_optimal and d.steps[-1].total == 10**20
 
 
+@pytest.mark.parametrize("n, length", [(2, 70), (3, 60), (7, 30)])
+def test_exact_beyond_64_bits(n, length, rules):
+    """Weights past 2^64 switch the DP to Python integers without losing a unit."""
+    d = dp_diagram(load_task(f"prefix-sorting:n={n},length={length}"), rules, max_complexity=12)
+    expected = [(c, w) for c, w in closed_form_front_prefix(n, length, 12)]
+    if n == 2:  # only whole inputs fix anything: one per rule
+        expected = [(c, 2 ** (length - 1) - c) for c in range(13)]
+    assert front(d) == expected and d.steps[0].total == n**length
+
+
 def closed_form_front_prefix(n, length, cap):
     wrong = (n**length - (n - 2) ** length) // 2
     yield 0, wrong

@@ -131,9 +131,11 @@ def solve_dag(dag: RuleDag, cap: int, progress: Progress | None = None) -> DagSo
     rule: list[list[np.ndarray | None]] = []
     share: list[list[list[np.ndarray | None]]] = []
     tick = max(1, dag.n_nodes // 200)
+    big_nodes: list[bool] = []  # arrays of Python ints: weights reach 2^62 here or below
     for v in range(dag.n_nodes):
         wrong = dag.wrong[v]
-        big = max(wrong) >= _BIG
+        big = max(wrong) >= _BIG or any(big_nodes[child] for child, _, _ in dag.edges[v])
+        big_nodes.append(big)
         merged, shares = [], []
         for s in range(len(wrong)):
             acc, acc_shares = None, [None]
@@ -146,7 +148,8 @@ def solve_dag(dag: RuleDag, cap: int, progress: Progress | None = None) -> DagSo
                 keep = _saturation(acc)
                 acc = acc[:keep]
                 acc_shares.append(sh[:keep])
-            merged.append(np.zeros(1, dtype=object if big else np.int64) if acc is None else acc)
+            acc = np.zeros(1, dtype=np.int64) if acc is None else acc
+            merged.append(acc.astype(object) if big else acc)
             shares.append(acc_shares)
         if dag.ruleable[v]:
             best = [_with_rule(merged, s, wrong, dag.rule_states[v], cap) for s in range(len(wrong))]
@@ -336,6 +339,10 @@ def dp_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
 def _witnessed_steps(task: Task, solution: DagSolution, front, progress: Progress | None) -> list[Step]:
     rebuild = Reconstruction(solution)
     labels, total = task.labels, task.total_weight
+
+    def named(rules):
+        return [(task.render(affix), labels[label]) for affix, label in rules]
+
     steps: list[Step] = []
     previous, witness, score = None, None, None
     for i, (c, wrong, state) in enumerate(front):
@@ -350,7 +357,6 @@ def _witnessed_steps(task: Task, solution: DagSolution, front, progress: Progres
             score.set(affix, label)
         if score.wrong != wrong:
             raise AssertionError(f"witness at complexity {c} scores {score.wrong}, DP says {wrong}")
-        named = lambda rules: [(task.render(a), labels[l]) for a, l in rules]  # noqa: E731
         witness = (RuleList(labels[default], named(added)) if witness is None
                    else RuleList.changed(witness, labels[default], named(removed), named(added)))
         if len(witness) != c:
