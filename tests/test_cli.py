@@ -1,5 +1,5 @@
 import csv
-import json
+import importlib
 
 import pytest
 
@@ -107,3 +107,14 @@ def test_plot_rejects_bad_files(tmp_path, capsys, content, message):
 def test_help_and_version(capsys):
     assert main(["--help"]) == 0 and "compute" in capsys.readouterr().out
     assert main(["--version"]) == 0
+
+
+def test_interrupted_dp_writes_nothing_and_exits_3(tmp_path, monkeypatch, capsys):
+    compute = importlib.import_module("phasediag.cli.compute")  # the module, not the command
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(compute, "exact_diagram", interrupted)
+    assert main(["compute", "prefix-sorting", "--out", str(tmp_path / "d.json")]) == 3
+    assert "interrupted" in capsys.readouterr().err and list(tmp_path.iterdir()) == []

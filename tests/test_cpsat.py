@@ -59,3 +59,19 @@ def test_refusals(rules):
         cpsat_diagram(load_task("prefix-sorting:n=3,length=2"), rules, eps=[1.2])
     with pytest.raises(TooLargeError, match="use --method dp"):
         cpsat_diagram(load_task("prefix-sorting:n=6,length=7"), rules)
+
+
+def test_interrupt_keeps_the_steps_found(rules):
+    """Ctrl-C (here raised from the progress callback after the third step) returns what was
+    found, marked incomplete, every kept step still proved."""
+    task = load_task("prefix-sorting:n=4,length=3")
+    seen = []
+
+    def progress(stage, done, total):
+        seen.append(done)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    d = cpsat_diagram(task, rules, progress=progress)
+    assert not d.complete and len(d.steps) == 3 and d.all_optimal
+    assert front(d) == front(dp_diagram(task, rules))[:3]
