@@ -84,9 +84,6 @@ def compute(spec, programs_name, method, eps, max_complexity, time_limit, worker
         output_path(plot_path, PLOT_SUFFIXES, "--plot")
     if csv_path is not None:
         output_path(csv_path, (".csv",), "--csv")
-    for e in eps or ():
-        if not 0.0 <= e <= 1.0:
-            raise ParameterError(f"--eps values must be in [0, 1]. Got {e}.")
     options = {"eps": eps, "max_complexity": max_complexity}
     cpsat_options = {"time_limit": time_limit, "workers": workers, "seed": seed}
     if method == "cpsat":

@@ -25,7 +25,7 @@ def eps_budgets(eps: Sequence[float] | None, total: int) -> list[int]:
         return []
     for e in eps:
         if not 0.0 <= e <= 1.0:
-            raise ParameterError(f"Every eps must be in [0, 1]. Got {e}.")
+            raise ParameterError(f"Every eps (error target) must be in [0, 1]. Got {e}.")
     return [eps_budget(e, total) for e in eps]
 
 
