@@ -16,19 +16,19 @@ try:
 except PackageNotFoundError:  # running from a source tree
     __version__ = "0+unknown"
 
-from tasks import FAMILIES, load_task  # noqa: E402
-
 from .analysis import spectrum, transitions  # noqa: E402
 from .diagram import PhaseDiagram, Step  # noqa: E402
 from .errors import FileFormatError, ParameterError, PhasediagError, TooLargeError  # noqa: E402
 from .io import read_diagram, write_diagram, write_steps_csv  # noqa: E402
-from .methods import cpsat_diagram, dp_diagram, exact_diagram  # noqa: E402
+from .methods import (  # noqa: E402
+    census, cpsat_diagram, dp_diagram, enumeration_diagram, exact_diagram, synthesis_diagram,
+)
 from .programs import load_programs  # noqa: E402
 
 __all__ = [
     "__version__", "FAMILIES", "load_task", "load_programs", "exact_diagram", "dp_diagram",
-    "cpsat_diagram", "PhaseDiagram", "Step", "spectrum", "transitions", "read_diagram",
-    "write_diagram", "write_steps_csv", "plot_diagrams", "PhasediagError", "ParameterError",
+    "cpsat_diagram", "enumeration_diagram", "synthesis_diagram", "census", "PhaseDiagram", "Step",
+    "spectrum", "transitions", "read_diagram", "write_diagram", "write_steps_csv", "plot_diagrams", "PhasediagError", "ParameterError",
     "TooLargeError", "FileFormatError",
 ]
 
@@ -38,3 +38,12 @@ def plot_diagrams(*args, **kwargs):
     from .plot import plot_diagrams as plot
 
     return plot(*args, **kwargs)
+
+
+def __getattr__(name: str):
+    # The task registry lives in the top-level ``tasks`` package, which imports phasediag itself.
+    if name in ("FAMILIES", "load_task"):
+        import tasks
+
+        return getattr(tasks, name)
+    raise AttributeError(f"module 'phasediag' has no attribute {name!r}")

@@ -18,7 +18,7 @@ from . import __version__
 from .analysis import spectrum, transitions
 from .diagram import STATUSES, MethodInfo, PhaseDiagram, Step, TaskInfo
 from .errors import FileFormatError, PhasediagError
-from .programs import PROGRAM_CLASSES
+from .programs import PROGRAM_CLASSES, load_programs
 
 __all__ = ["SCHEMA", "write_diagram", "read_diagram", "diagram_to_json", "diagram_from_json",
            "write_steps_csv", "atomic_path"]
@@ -46,7 +46,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
 
 def diagram_to_json(diagram: PhaseDiagram) -> dict:
     """The JSON object of a diagram; witnesses are written as changes to the previous step's."""
-    programs = PROGRAM_CLASSES[diagram.programs]()
+    programs = load_programs(diagram.programs)
     steps, previous = [], None
     for s in diagram.steps:
         steps.append({
@@ -60,7 +60,7 @@ def diagram_to_json(diagram: PhaseDiagram) -> dict:
         "version": __version__,
         "task": {"spec": diagram.task.spec, "family": diagram.task.family,
                  "parameters": dict(diagram.task.parameters), "inputs": diagram.task.inputs},
-        "programs": {"class": diagram.programs, "basis": None},
+        "programs": {"class": programs.name, "basis": programs.params.get("basis")},
         "method": {"name": diagram.method.name, "settings": dict(diagram.method.settings),
                    "seed": diagram.method.seed, "time_limit": diagram.method.time_limit},
         "data": dict(diagram.data) if diagram.data is not None else None,
@@ -87,7 +87,11 @@ def diagram_from_json(obj: object, source: str = "<json>") -> PhaseDiagram:
         task, method, name = obj["task"], obj["method"], obj["programs"]["class"]
         if name not in PROGRAM_CLASSES:
             raise FileFormatError(f"{source} uses unknown program class {name!r}.")
-        programs = PROGRAM_CLASSES[name]()
+        basis = obj["programs"].get("basis")
+        try:
+            programs = load_programs(name if basis is None else f"{name}:basis={basis}")
+        except PhasediagError as e:
+            raise FileFormatError(f"{source}: {e}") from None
         steps, previous = [], None
         for raw in obj["steps"]:
             if raw["status"] not in STATUSES:
@@ -98,7 +102,7 @@ def diagram_from_json(obj: object, source: str = "<json>") -> PhaseDiagram:
             previous = witness
         return PhaseDiagram(
             task=TaskInfo(task["spec"], task["family"], task["parameters"], int(task["inputs"])),
-            programs=name,
+            programs=programs.spec,
             method=MethodInfo(method["name"], method["settings"], method["seed"], method["time_limit"]),
             steps=steps,
             runtime_s=float(obj["runtime_s"]),

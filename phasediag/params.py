@@ -40,6 +40,8 @@ class Param:
         """The allowed values, in words (used in messages and in ``phasediag tasks``)."""
         if self.choices is not None:
             return "one of " + ", ".join(self.choices)
+        if self.kind is str:
+            return "text"
         noun = "an integer" if self.kind is int else "a number"
         if self.low is None and self.high is None:
             return noun
@@ -88,15 +90,15 @@ def parse_spec(spec: str) -> tuple[str, dict[str, str]]:
     name, _, rest = spec.strip().partition(":")
     name = name.strip()
     if not name:
-        raise ParameterError(f"Task spec '{spec}' has no task name; expected NAME or NAME:key=value,...")
+        raise ParameterError(f"Spec '{spec}' has no name; expected NAME or NAME:key=value,...")
     raw: dict[str, str] = {}
     for item in filter(None, (part.strip() for part in rest.split(","))):
         key, eq, value = item.partition("=")
         key, value = key.strip(), value.strip()
         if not eq or not key or not value:
-            raise ParameterError(f"Task spec item '{item}' in '{spec}' is not of the form key=value.")
+            raise ParameterError(f"Spec item '{item}' in '{spec}' is not of the form key=value.")
         if key in raw:
-            raise ParameterError(f"Task spec '{spec}' gives parameter '{key}' twice.")
+            raise ParameterError(f"Spec '{spec}' gives parameter '{key}' twice.")
         raw[key] = value
     return name, raw
 

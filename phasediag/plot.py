@@ -17,7 +17,7 @@ from .analysis import spectrum, transitions
 from .diagram import PhaseDiagram
 from .io import atomic_path
 
-__all__ = ["plot_diagrams", "diagram_label"]
+__all__ = ["plot_diagrams", "diagram_label", "draw_circuit"]
 
 
 def diagram_label(diagram: PhaseDiagram) -> str:
@@ -26,21 +26,47 @@ def diagram_label(diagram: PhaseDiagram) -> str:
 
 def plot_diagrams(diagrams: Sequence[PhaseDiagram], path: str | os.PathLike | None = None, *,
                   labels: Sequence[str] | None = None, ax=None):
-    """Overlay ``diagrams`` on one axis; save to ``path`` (atomically) if given. Returns the figure."""
+    """Overlay ``diagrams`` on one axis per program class (rules and gates side by side); save
+    to ``path`` (atomically) if given. Returns the figure."""
     import matplotlib
 
     if path is not None:
         matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(9, 5.5), layout="constrained")
-    else:
-        fig = ax.figure
     labels = list(labels) if labels is not None else [diagram_label(d) for d in diagrams]
+    classes = list(dict.fromkeys(_class_of(d) for d in diagrams))
+    if ax is None:
+        fig, axes = plt.subplots(1, len(classes), figsize=(9 * len(classes) ** 0.75, 5.5),
+                                 layout="constrained", squeeze=False)
+        axes = list(axes[0])
+    else:
+        fig, axes = ax.figure, [ax] * len(classes)
+    for a, name in zip(axes, classes):
+        mine = [i for i, d in enumerate(diagrams) if _class_of(d) == name]
+        _draw(a, [diagrams[i] for i in mine], [labels[i] for i in mine], first_color=mine[0])
+        a.set_xlabel(f"complexity: {_UNITS.get(name, 'size')} (symlog scale)")
+        if len(mine) == 1 and len(diagrams) == 1:
+            a.set_title(labels[0], fontsize=9)
+        else:
+            a.set_title(name if len(classes) > 1 else "complexity-precision phase diagram", fontsize=9)
+    if path is not None:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=150, format=os.fspath(path).rsplit(".", 1)[-1].lower())
+    return fig
+
+
+_UNITS = {"prefix-rules": "rules", "circuits": "gates"}
+
+
+def _class_of(diagram: PhaseDiagram) -> str:
+    return diagram.programs.partition(":")[0]
+
+
+def _draw(ax, diagrams: Sequence[PhaseDiagram], labels: Sequence[str], first_color: int) -> None:
     right = max((d.steps[-1].complexity for d in diagrams if d.steps), default=1)
     for i, (d, label) in enumerate(zip(diagrams, labels)):
-        color = f"C{i}"
+        color = f"C{first_color + i}"
         if not d.steps:
             continue
         xs = [s.complexity for s in d.steps] + [max(right, 1) * 1.15]
@@ -67,12 +93,56 @@ def plot_diagrams(diagrams: Sequence[PhaseDiagram], path: str | os.PathLike | No
     ax.set_xscale("symlog", linthresh=1, linscale=0.4)
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0)
-    ax.set_xlabel("complexity (symlog scale)")
     ax.set_ylabel("error ε")
-    ax.set_title("complexity-precision phase diagram" if len(diagrams) > 1 else diagram_label(diagrams[0]),
-                 fontsize=9)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=7, loc="upper right")
+
+
+def draw_circuit(circuit, path: str | os.PathLike | None = None, *, title: str | None = None, ax=None):
+    """Draw a circuit as a layered graph (networkx): inputs left, each gate one layer right of
+    its deepest operand, outputs last. Save to ``path`` (atomically) if given; returns the figure."""
+    import matplotlib
+
+    if path is not None:
+        matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    import networkx as nx
+
+    from .programs.circuits import OP_NAMES
+
+    graph = nx.DiGraph()
+    layer = {}
+    for j in range(circuit.inputs):
+        layer[j] = 0
+        graph.add_node(circuit.node_name(j), layer=0, kind="input")
+    for i, (op, a, b) in enumerate(circuit.gates):
+        node = circuit.inputs + i
+        layer[node] = 1 + max(layer[a], layer[b])
+        name = circuit.node_name(node)
+        graph.add_node(name, layer=layer[node], kind="gate", label=f"{name}\n{OP_NAMES[op]}")
+        for operand in dict.fromkeys((a, b)):
+            graph.add_edge(circuit.node_name(operand), name)
+    last = 1 + max(layer.values(), default=0)
+    many = len(circuit.outputs) > 1
+    for j, (node, neg) in enumerate(zip(circuit.outputs, circuit.negated)):
+        out = f"y{j + 1}" if many else "y"
+        graph.add_node(out, layer=last, kind="output", label=f"{out} = {'~' if neg else ''}{circuit.node_name(node)}")
+        if node >= 0:
+            graph.add_edge(circuit.node_name(node), out)
+        else:
+            graph.add_node("0", layer=0, kind="input")
+            graph.add_edge("0", out)
+    pos = nx.multipartite_layout(graph, subset_key="layer")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(2 + 1.6 * last, 1 + 0.8 * max(circuit.inputs, 3)), layout="constrained")
+    else:
+        fig = ax.figure
+    colors = {"input": "#cfe3f7", "gate": "#f7e3c4", "output": "#d5f0d0"}
+    nx.draw_networkx(graph, pos, ax=ax, node_size=1500, font_size=8, arrowsize=12,
+                     node_color=[colors[graph.nodes[v]["kind"]] for v in graph],
+                     labels={v: graph.nodes[v].get("label", v) for v in graph})
+    ax.set_title(title or f"{len(circuit)} gates", fontsize=9)
+    ax.axis("off")
     if path is not None:
         with atomic_path(path) as tmp:
             fig.savefig(tmp, dpi=150, format=os.fspath(path).rsplit(".", 1)[-1].lower())

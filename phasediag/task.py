@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .ruledag import RuleDag
     from .trie import Trie
 
-__all__ = ["Task", "TaskTable", "alphabet", "LIST_LIMIT"]
+__all__ = ["Task", "TaskTable", "BooleanTable", "alphabet", "LIST_LIMIT"]
 
 #: Most inputs a task will list (table, trie, CSV export): 2^22.
 LIST_LIMIT = 1 << 22
@@ -59,6 +59,24 @@ class TaskTable:
 
     def __len__(self) -> int:
         return len(self.labels)
+
+
+@dataclass(frozen=True, eq=False)
+class BooleanTable:
+    """A task as a Boolean function of ``inputs`` bits with ``outputs`` bits out (a label index
+    written in binary). Row r, with x1 the most significant bit of r, holds the label
+    ``target[r]`` and the weight ``weights[r]`` of the input encoded as r; rows that encode no
+    input weigh 0 (don't-cares). ``input_rows[i]`` is the row of input i of the task's table."""
+
+    inputs: int
+    outputs: int
+    target: np.ndarray
+    weights: np.ndarray
+    input_rows: np.ndarray
+
+    @property
+    def rows(self) -> int:
+        return 1 << self.inputs
 
 
 class Task(ABC):
@@ -151,6 +169,27 @@ class Task(ABC):
         from .ruledag import rule_dag_from_trie
 
         return rule_dag_from_trie(self.trie)
+
+    @cached_property
+    def boolean(self) -> BooleanTable:
+        """The Boolean encoding circuits run on: each letter as ceil(log2 n) bits (first letter
+        first), each label index as ceil(log2 K) bits. Needs inputs of one length."""
+        table = self.table
+        if (table.codes < 0).any():
+            raise ParameterError(f"{self.spec} has no Boolean encoding: its inputs differ in length.")
+        bits = max(1, (len(self.alphabet) - 1).bit_length())
+        m = bits * table.codes.shape[1]
+        if (1 << m) > LIST_LIMIT:
+            raise TooLargeError(f"{self.spec} needs {m} input bits as a Boolean function; circuits "
+                                f"take at most {LIST_LIMIT.bit_length() - 1}.")
+        rows = np.zeros(len(table), dtype=np.int64)
+        for column in table.codes.T:
+            rows = (rows << bits) | column
+        target = np.zeros(1 << m, dtype=np.int64)
+        weights = np.zeros(1 << m, dtype=np.int64)
+        target[rows], weights[rows] = table.labels, table.weights
+        outputs = max(1, (len(self.labels) - 1).bit_length())
+        return BooleanTable(m, outputs, target, weights, rows)
 
     # --- strings ----------------------------------------------------------------------------
     def render(self, codes: tuple[int, ...] | np.ndarray) -> str:

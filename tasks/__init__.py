@@ -6,12 +6,13 @@ from phasediag.errors import ParameterError
 from phasediag.params import parse_spec
 from phasediag.task import Task
 
+from .boolean import BooleanFunction
 from .prefix_sorting import PrefixSorting
 
-__all__ = ["FAMILIES", "load_task", "PrefixSorting"]
+__all__ = ["FAMILIES", "load_task", "PrefixSorting", "BooleanFunction"]
 
 #: Every task family by name.
-FAMILIES: dict[str, type[Task]] = {cls.family: cls for cls in (PrefixSorting,)}
+FAMILIES: dict[str, type[Task]] = {cls.family: cls for cls in (PrefixSorting, BooleanFunction)}
 
 
 def load_task(spec: str) -> Task:

@@ -1,4 +1,5 @@
 import csv
+import json
 import importlib
 
 import pytest
@@ -80,7 +81,19 @@ def test_task_export(tmp_path):
     (["compute", "prefix-sorting", "--time-limit", "5", "--out", "X.json"], "apply to --method cpsat only"),
     (["compute", "prefix-sorting", "--out", "X.txt"], "--out must end in .json"),
     (["compute", "prefix-sorting", "--out", "X.json", "--plot", "X.gif"], "--plot must end in"),
-    (["compute", "prefix-sorting", "--programs", "circuits", "--out", "X.json"], "Unknown program class"),
+    (["compute", "prefix-sorting", "--programs", "gates", "--out", "X.json"], "Unknown program class"),
+    (["compute", "prefix-sorting:n=2,length=5", "--programs", "circuits:basis=nand", "--out", "X.json"],
+     "'basis' parameter of circuits must be one of b2, aig, and-or-not"),
+    (["compute", "prefix-sorting:n=2,length=5", "--programs", "circuits", "--method", "enumerate", "--out", "X.json"],
+     "Use --method cpsat (up to 8 inputs)"),
+    (["compute", "prefix-sorting:n=2,length=4", "--programs", "circuits", "--method", "dp", "--out", "X.json"],
+     "Method 'dp' does not work on circuits. Allowed: exact, enumerate, cpsat."),
+    (["compute", "boolean:family=parity,inputs=9", "--out", "X.json"], "at most 8 inputs"),
+    (["compute", "boolean:table=0x1ff,inputs=3", "--out", "X.json"], "does not fit inputs=3"),
+    (["compute", "prefix-sorting:n=5,length=3", "--programs", "circuits", "--out", "X.json"],
+     "9 input bits as a Boolean function"),
+    (["circuits", "census", "--inputs", "5"], "not in the range 1<=x<=4"),
+    (["circuits", "census", "--basis", "nand"], "'nand' is not one of"),
     (["compute", "prefix-sorting", "--nope"], "No such option"),
     (["task", "export", "prefix-sorting:n=100,length=10", "--out", "X.csv"], "listing them is limited"),
 ])
@@ -118,3 +131,31 @@ def test_interrupted_dp_writes_nothing_and_exits_3(tmp_path, monkeypatch, capsys
     monkeypatch.setattr(compute, "exact_diagram", interrupted)
     assert main(["compute", "prefix-sorting", "--out", str(tmp_path / "d.json")]) == 3
     assert "interrupted" in capsys.readouterr().err and list(tmp_path.iterdir()) == []
+
+
+def test_census_command_writes_the_documented_json(tmp_path, capsys):
+    out = tmp_path / "census.json"
+    assert main(["circuits", "census", "--inputs", "3", "--verify", "2", "--out", str(out)]) == 0
+    obj = json.loads(out.read_text())
+    assert (obj["inputs"], obj["basis"]) == (3, "b2")
+    assert set(obj["census"]) == {str(k) for k in range(9)}
+    assert obj["census"]["0"] == [8, 30, 114, 80, 24] and obj["verified"]["agree"] == 2
+    assert "agrees on 2 of 2" in capsys.readouterr().out
+
+
+def test_circuits_end_to_end_with_rules_side_by_side(tmp_path, capsys):
+    gates, rules = tmp_path / "gates.json", tmp_path / "rules.json"
+    spec = "prefix-sorting:n=2,length=4"
+    assert main(["compute", spec, "--programs", "circuits", "--out", str(gates)]) == 0
+    assert main(["compute", spec, "--out", str(rules)]) == 0
+    assert main(["plot", str(gates), str(rules), "--out", str(tmp_path / "both.png")]) == 0
+    d = read_diagram(gates)
+    last = d.steps[-1]
+    capsys.readouterr()
+    assert main(["show", str(gates), "--step", str(last.complexity), "--out", str(tmp_path / "c.png")]) == 0
+    printed = capsys.readouterr().out
+    assert f"complexity {last.complexity}" in printed and all(line in printed for line in last.witness.lines())
+    assert (tmp_path / "c.png").stat().st_size > 0
+    assert main(["show", str(gates), "--step", "99"]) == 2
+    assert "no step of complexity 99" in capsys.readouterr().err
+    assert main(["show", str(rules), "--out", str(tmp_path / "r.png")]) == 2

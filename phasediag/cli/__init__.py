@@ -11,8 +11,10 @@ import sys
 import click
 
 from ..errors import PhasediagError
+from .circuits import circuits
 from .compute import compute
 from .plot import plot
+from .show import show
 from .task import task
 from .tasks import tasks
 
@@ -25,7 +27,7 @@ def cli() -> None:
     """Complexity-precision phase diagrams of discrete tasks."""
 
 
-for command in (tasks, compute, plot, task):
+for command in (tasks, compute, plot, show, task, circuits):
     cli.add_command(command)
 
 

@@ -17,12 +17,13 @@ from ..analysis import transitions
 from ..diagram import PhaseDiagram
 from ..errors import ParameterError
 from ..io import write_diagram, write_steps_csv
-from ..methods import exact_diagram
+from ..methods import exact_diagram, resolve_method
 from ..plot import plot_diagrams
 from ..programs import load_programs
 from ._options import PLOT_SUFFIXES, output_path
 
-_STAGES = {"dp": "tree DP over the trie", "witnesses": "witnesses", "cpsat": "CP-SAT (error fixed)"}
+_STAGES = {"dp": "tree DP over the trie", "witnesses": "witnesses", "cpsat": "CP-SAT (error fixed)",
+           "enumerate": "enumerating circuits (depth)", "synthesis": "CP-SAT synthesis (error fixed)"}
 _CPSAT_ONLY = ("time_limit", "workers", "seed")
 
 
@@ -57,16 +58,18 @@ def _progress() -> Iterator:
 @click.command()
 @click.argument("spec")
 @click.option("--programs", "programs_name", default=None,
-              help="Program class (default: the task's natural class, e.g. prefix-rules).")
-@click.option("--method", type=click.Choice(["exact", "dp", "cpsat"]), default="exact", show_default=True,
-              help="exact = the fastest exact method (the tree DP for rule lists).")
+              help="Program class, e.g. prefix-rules, circuits or circuits:basis=aig "
+              "(default: the task's natural class).")
+@click.option("--method", type=click.Choice(["exact", "dp", "cpsat", "enumerate"]), default="exact",
+              show_default=True, help="exact = the fastest exact method for the class: the tree DP "
+              "for rule lists; enumeration for circuits up to 4 inputs, else CP-SAT.")
 @click.option("--eps", "eps", multiple=True, callback=_floats,
               help="Error targets in [0, 1] (comma-separated or repeated): keep only the steps giving C(eps).")
 @click.option("--max-complexity", type=click.IntRange(min=0), default=None,
               help="Stop the front at this complexity (steps up to it stay proved).")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="cpsat: seconds for the whole run; "
               "a step not proved in time is reported with bounds.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="cpsat: solver threads [1].")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="cpsat: solver threads [1 for rules, 2 for circuits].")
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="cpsat: solver seed [0].")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Diagram file to write (.json).")
@@ -84,13 +87,14 @@ def compute(spec, programs_name, method, eps, max_complexity, time_limit, worker
         output_path(plot_path, PLOT_SUFFIXES, "--plot")
     if csv_path is not None:
         output_path(csv_path, (".csv",), "--csv")
+    method = resolve_method(the_task, programs, method)
     options = {"eps": eps, "max_complexity": max_complexity}
     cpsat_options = {"time_limit": time_limit, "workers": workers, "seed": seed}
     if method == "cpsat":
         options.update({k: v for k, v in cpsat_options.items() if v is not None})
     elif any(v is not None for v in cpsat_options.values()):
         raise ParameterError("--time-limit, --workers and --seed apply to --method cpsat only "
-                             "(the DP is exact and not anytime).")
+                             "(the DP and the enumerator are exact and not anytime).")
     with _progress() as report:
         diagram = exact_diagram(the_task, programs, method=method, progress=report, **options)
     write_diagram(diagram, out)

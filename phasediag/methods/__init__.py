@@ -5,21 +5,43 @@ from __future__ import annotations
 from ..errors import ParameterError
 from .cpsat import cpsat_diagram
 from .dp import dp_diagram
+from .enumeration import census, cost_table, enumeration_diagram
+from .synthesis import synthesis_diagram
 
-__all__ = ["METHODS", "exact_diagram", "dp_diagram", "cpsat_diagram"]
+__all__ = ["METHODS", "exact_diagram", "dp_diagram", "cpsat_diagram", "enumeration_diagram",
+           "synthesis_diagram", "census", "cost_table", "resolve_method"]
 
-#: Exact methods by name; ``exact`` takes the fastest one that applies.
-METHODS = {"dp": dp_diagram, "cpsat": cpsat_diagram}
+#: Exact methods by (method name, program class name).
+METHODS = {
+    ("dp", "prefix-rules"): dp_diagram,
+    ("cpsat", "prefix-rules"): cpsat_diagram,
+    ("enumerate", "circuits"): enumeration_diagram,
+    ("cpsat", "circuits"): synthesis_diagram,
+}
 
 
 def exact_diagram(task, programs, *, method: str = "exact", **options):
     """The exact phase diagram of ``programs`` on ``task``.
 
     ``method="exact"`` picks the fastest exact method for the class: for affix rules the tree
-    DP (polynomial in the trie), with CP-SAT as the independent cross-check (``method="cpsat"``).
+    DP (polynomial in the trie), with CP-SAT as the independent cross-check; for circuits the
+    enumerator where it settles every function (one output, up to 3 inputs, or 4 in b2), else
+    CP-SAT exact synthesis.
     """
-    if method == "exact":
-        method = "dp"
-    if method not in METHODS:
-        raise ParameterError(f"Unknown method '{method}'. Allowed: exact, {', '.join(METHODS)}.")
-    return METHODS[method](task, programs, **options)
+    method = resolve_method(task, programs, method)
+    if (method, programs.name) not in METHODS:
+        allowed = [m for m, c in METHODS if c == programs.name]
+        raise ParameterError(f"Method '{method}' does not work on {programs.name}. "
+                             f"Allowed: exact, {', '.join(allowed)}.")
+    return METHODS[method, programs.name](task, programs, **options)
+
+
+def resolve_method(task, programs, method: str = "exact") -> str:
+    """The exact method ``method`` names for this task and class (``exact``: the fastest)."""
+    if method != "exact":
+        return method
+    if programs.name == "prefix-rules":
+        return "dp"
+    table = task.boolean
+    small = table.inputs <= 3 or (table.inputs == 4 and programs.basis.name == "b2")
+    return "enumerate" if table.outputs == 1 and small else "cpsat"

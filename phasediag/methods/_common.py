@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from time import perf_counter
 from typing import Callable, Sequence
 
 from ..diagram import eps_budget
 from ..errors import ParameterError
-from ..programs.rules import PrefixRules
 
 #: ``progress(stage, done, total)``; total None when unknown.
 Progress = Callable[[str, int, "int | None"], None]
 
 
-def require_rules(programs, method: str) -> None:
-    if not isinstance(programs, PrefixRules):
+def require_class(programs, cls: type, method: str) -> None:
+    """A ParameterError unless ``programs`` is an instance of the program class ``cls``."""
+    if not isinstance(programs, cls):
         raise ParameterError(
-            f"Method '{method}' works on prefix-rules; got program class '{programs.name}'."
+            f"Method '{method}' works on {cls.name}; got program class '{programs.name}'."
         )
 
 
@@ -38,3 +39,13 @@ def answering(front: list[tuple], budgets: Sequence[int]) -> list[tuple]:
         if hit is not None:
             keep.add(hit)
     return [front[i] for i in sorted(keep)]
+
+
+def time_left(solver, start: float, time_limit: float | None) -> bool:
+    """Give a CP-SAT ``solver`` what remains of ``time_limit`` seconds counted from ``start``
+    (a perf_counter reading); False when nothing remains."""
+    if time_limit is None:
+        return True
+    remaining = time_limit - (perf_counter() - start)
+    solver.parameters.max_time_in_seconds = max(remaining, 0.0)
+    return remaining > 0

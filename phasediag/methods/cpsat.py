@@ -23,7 +23,7 @@ from ..diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
 from ..errors import ParameterError, TooLargeError
 from ..programs.rules import PrefixRules, RuleList
 from ..task import Task
-from ._common import Progress, eps_budgets, require_rules
+from ._common import Progress, eps_budgets, require_class, time_left
 
 __all__ = ["cpsat_diagram", "RuleModel", "MODEL_NODE_LIMIT", "PORTFOLIO"]
 
@@ -117,7 +117,7 @@ def cpsat_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
     targets; ``max_complexity`` stops the front at that many rules. Ctrl-C keeps the steps found,
     marked incomplete.
     """
-    require_rules(programs, "cpsat")
+    require_class(programs, PrefixRules, "cpsat")
     if time_limit is not None and not time_limit > 0:
         raise ParameterError(f"time_limit must be a positive number of seconds. Got {time_limit}.")
     if workers < 1:
@@ -147,12 +147,9 @@ def cpsat_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
             if wrongs and wrongs[-1] <= budget:
                 budgets.pop(0)
                 continue
-            if time_limit is not None:
-                remaining = time_limit - (perf_counter() - start)
-                if remaining <= 0:
-                    complete = False
-                    break
-                solver.parameters.max_time_in_seconds = remaining
+            if not time_left(solver, start, time_limit):
+                complete = False
+                break
             model.add(enc.wrong <= budget)
             if steps:
                 model.add(enc.complexity >= steps[-1].complexity + 1)
@@ -186,7 +183,7 @@ def cpsat_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
         complete = False
     return PhaseDiagram(
         task=TaskInfo.of(task),
-        programs=programs.name,
+        programs=programs.spec,
         method=MethodInfo("cpsat", {"workers": workers, "max_complexity": max_complexity,
                                     "eps": list(eps) if eps else None, "ortools": ortools.__version__},
                           seed=seed, time_limit=time_limit),

@@ -28,10 +28,10 @@ from numba import njit
 
 from ..diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
 from ..errors import TooLargeError
-from ..programs.rules import RuleList, RuleScore
+from ..programs.rules import PrefixRules, RuleList, RuleScore
 from ..ruledag import RuleDag
 from ..task import Task
-from ._common import Progress, answering, eps_budgets, require_rules
+from ._common import Progress, answering, eps_budgets, require_class
 
 __all__ = ["dp_diagram", "DagSolution", "solve_dag", "dag_front", "Reconstruction", "maxplus",
            "FRONT_LIMIT"]
@@ -299,7 +299,7 @@ def dp_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
     grows its budget until the smallest ε is reached. Each witness is re-scored by
     :class:`~phasediag.programs.rules.RuleScore` and must match the DP's count.
     """
-    require_rules(programs, "dp")
+    require_class(programs, PrefixRules, "dp")
     start = perf_counter()
     budgets = eps_budgets(eps, task.total_weight)
     dag = task.rule_dag()
@@ -322,7 +322,7 @@ def dp_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
     settings = {"max_complexity": max_complexity, "eps": list(eps) if eps else None}
     return PhaseDiagram(
         task=TaskInfo.of(task),
-        programs=programs.name,
+        programs=programs.spec,
         method=MethodInfo("dp", settings),
         steps=steps,
         runtime_s=perf_counter() - start,

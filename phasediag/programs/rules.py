@@ -12,6 +12,7 @@ from typing import Iterable, Mapping
 import numpy as np
 
 from ..errors import FileFormatError
+from ..params import validate_params
 from ..task import Task
 
 __all__ = ["RuleList", "RuleScore", "PrefixRules", "ARROW"]
@@ -173,6 +174,11 @@ class PrefixRules:
     """The ``prefix-rules`` program class."""
 
     name = "prefix-rules"
+    spec = "prefix-rules"
+    parameters = ()
+
+    def __init__(self, **values: str):
+        self.params = validate_params(self.name, self.parameters, values)  # none: rejects any
 
     def complexity(self, program: RuleList) -> int:
         return len(program)

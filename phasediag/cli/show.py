@@ -1,0 +1,46 @@
+"""``phasediag show``: one step of a diagram file, its witness printed or drawn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import ParameterError
+from ..io import read_diagram
+from ..programs import Circuit, load_programs
+from ._options import PLOT_SUFFIXES, output_path
+
+
+@click.command()
+@click.argument("diagram", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--step", "complexity", type=click.IntRange(min=0), default=None,
+              help="The step with this complexity (default: the last step).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Draw the witness circuit (.png, .pdf or .svg).")
+def show(diagram: Path, complexity: int | None, out: Path | None) -> None:
+    """Print the witness of one step of DIAGRAM; draw it with --out (circuits)."""
+    if out is not None:
+        output_path(out, PLOT_SUFFIXES, "--out")
+    d = read_diagram(diagram)
+    if not d.steps:
+        raise ParameterError(f"{diagram} has no steps.")
+    by_complexity = {s.complexity: s for s in d.steps}
+    if complexity is None:
+        complexity = d.steps[-1].complexity
+    if complexity not in by_complexity:
+        listed = ", ".join(map(str, list(by_complexity)[:40])) + (", …" if len(by_complexity) > 40 else "")
+        raise ParameterError(f"{diagram} has no step of complexity {complexity}; its steps are at {listed}.")
+    step = by_complexity[complexity]
+    if out is not None and not isinstance(step.witness, Circuit):
+        raise ParameterError("--out draws circuits; this diagram's witnesses are rule lists (printed without --out).")
+    status = step.status + (f" [{step.lower_bound}, {step.complexity}]" if step.lower_bound is not None else "")
+    click.echo(f"{d.task.spec} · {d.programs} · complexity {step.complexity} · error {step.error:.6g}"
+               + (f" ({step.wrong}/{step.total})" if step.wrong is not None else "") + f" · {status}")
+    for line in load_programs(d.programs).describe(step.witness):
+        click.echo("  " + line)
+    if out is not None:
+        from ..plot import draw_circuit
+
+        draw_circuit(step.witness, out, title=f"{d.task.spec}: {step.complexity} gates, error {step.error:.4g}")
+        click.echo(f"wrote {out}")

@@ -1,0 +1,306 @@
+"""Exact circuit synthesis with an error budget, by OR-tools CP-SAT.
+
+For r = 0, 1, 2, ... one model with exactly r gates minimises the weighted error Σ_t w_t·[row t
+wrong] subject to improving on every smaller r; each improvement is a step of the front, and
+C(ε) = r for the errors between. Given error targets ε only, each model is a feasibility
+question instead (a circuit of r gates with error ≤ ε?), asked for r = 0, 1, ... until yes. The model is the standard exact-synthesis encoding:
+
+- gate i (node m+i) reads nodes a_i < b_i (one-hot selectors; a NOT gate reads a_i = b_i), and
+  applies a gate function given by its truth-table bits. With free complements (b2, aig) every
+  gate is normal, f(0, 0) = 0, leaving the bits f(0,1), f(1,0), f(1,1): AND, AND-NOT, NOT-AND,
+  OR, and XOR in b2 — each with its complement, which the reader absorbs;
+- one value per gate and row (only rows of positive weight: the others are don't-cares), tied
+  to the operands' values by clauses;
+- one output per label bit: a node (for one output: the last gate), complemented for free in
+  b2 and aig; a row is wrong unless every output bit matches.
+
+Symmetry breaking: ordered operands; every gate is read (a circuit with an unread gate has a
+smaller one that does as well); consecutive gates i, i+1 with gate i+1 not reading gate i have
+(a_i, b_i) ≤ (a_{i+1}, b_{i+1}) lexicographically. Warm starts: the previous step's gates and
+any circuits given as ``hints``. Anytime: under ``time_limit`` the step in progress keeps its
+best circuit, with CP-SAT's proved bounds.
+"""
+
+from __future__ import annotations
+
+from time import perf_counter
+from typing import Sequence
+
+import numpy as np
+import ortools
+from ortools.sat.python import cp_model
+
+from ..diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
+from ..errors import ParameterError
+from ..programs.circuits import Circuit, Circuits
+from ._common import Progress, answering, eps_budgets, require_class, time_left
+
+__all__ = ["synthesis_diagram", "SynthesisModel", "MAX_INPUTS"]
+
+#: Most inputs exact synthesis takes (256 rows).
+MAX_INPUTS = 8
+
+# Allowed gate-function bits per basis: (f01, f10, f11) for normal gates, else (f00, f01, f10, f11).
+_NORMAL = {"b2": [(0, 0, 1), (0, 1, 0), (1, 0, 0), (1, 1, 0), (1, 1, 1)],
+           "aig": [(0, 0, 1), (0, 1, 0), (1, 0, 0), (1, 1, 1)]}
+_AND_OR_NOT = [(0, 0, 0, 1), (0, 1, 1, 1), (1, 1, 0, 0)]
+
+
+class SynthesisModel:
+    """The CP-SAT model of circuits with exactly ``gates`` gates on a task's Boolean table,
+    minimising the wrong weight ``wrong`` (or, with ``minimise=False``, a feasibility model)."""
+
+    def __init__(self, task, programs: Circuits, gates: int, minimise: bool = True):
+        table = task.boolean
+        basis = programs.basis
+        self.m, self.r, self.k = m, r, k = table.inputs, gates, table.outputs
+        self.basis = basis
+        rows = np.flatnonzero(table.weights > 0)
+        self.rows = rows
+        self.model = model = cp_model.CpModel()
+        n = m + r
+        # values: inputs are constants per row, gates are variables
+        value = [[bool((t >> (m - 1 - j)) & 1) for t in rows] for j in range(m)]
+        self.value = value
+        self.sel_a, self.sel_b, self.bits, self.is_not = [], [], [], []
+        for i in range(r):
+            node = m + i
+            sa = [model.new_bool_var(f"a{i}_{j}") for j in range(node)]
+            sb = [model.new_bool_var(f"b{i}_{j}") for j in range(node)]
+            model.add_exactly_one(sa)
+            model.add_exactly_one(sb)
+            a_idx = sum(j * s for j, s in enumerate(sa))
+            b_idx = sum(j * s for j, s in enumerate(sb))
+            if basis.free_complement:
+                bits = [model.new_bool_var(f"f{i}_{uv}") for uv in ("01", "10", "11")]
+                model.add_allowed_assignments(bits, _NORMAL[basis.name])
+                f = {(0, 0): False, (0, 1): bits[0], (1, 0): bits[1], (1, 1): bits[2]}
+                model.add(a_idx < b_idx)
+                self.is_not.append(None)
+            else:
+                bits = [model.new_bool_var(f"f{i}_{uv}") for uv in ("00", "01", "10", "11")]
+                model.add_allowed_assignments(bits, _AND_OR_NOT)
+                f = {(0, 0): bits[0], (0, 1): bits[1], (1, 0): bits[2], (1, 1): bits[3]}
+                model.add(a_idx == b_idx).only_enforce_if(bits[0])  # NOT reads one node
+                model.add(a_idx < b_idx).only_enforce_if(~bits[0])
+                self.is_not.append(bits[0])
+            self.sel_a.append(sa)
+            self.sel_b.append(sb)
+            self.bits.append(bits)
+            gate_values = []
+            for t_i in range(len(rows)):
+                x = model.new_bool_var(f"x{i}_{t_i}")
+                ins = []
+                for sel in (sa, sb):
+                    v = model.new_bool_var("")
+                    for j, s in enumerate(sel):
+                        _tie(model, s, v, value[j][t_i])
+                    ins.append(v)
+                for u in (0, 1):
+                    for w in (0, 1):
+                        guard = [ins[0] if u == 0 else ~ins[0], ins[1] if w == 0 else ~ins[1]]
+                        fu = f[(u, w)]
+                        if fu is False:
+                            model.add_bool_or(guard + [~x])
+                        else:
+                            model.add_bool_or(guard + [~x, fu])
+                            model.add_bool_or(guard + [x, ~fu])
+                gate_values.append(x)
+            value.append(gate_values)
+        readers = [[self.sel_a[l][m + i] for l in range(i + 1, r)] + [self.sel_b[l][m + i] for l in range(i + 1, r)]
+                   for i in range(r)]
+        # no gate repeats a constant, an input or an earlier gate on the rows that count (else
+        # a smaller circuit does as well); with free complements, nor their complements
+        polarities = (True, False) if basis.free_complement else (True,)
+        for i in range(r):
+            x = value[m + i]
+            for same in polarities:
+                model.add_bool_or([~v if same else v for v in x])  # not constant 0 / 1
+                model.add_bool_or([v if same else ~v for v in x])
+                for j in range(m):
+                    model.add_bool_or([~v if value[j][t] == same else v for t, v in enumerate(x)])
+            for l in range(i):
+                differ = [model.new_bool_var("") for _ in rows]
+                for d, u, v in zip(differ, value[m + l], x):
+                    model.add_bool_xor([d, u, v, True])  # d = u XOR v
+                model.add_bool_or(differ)
+                if basis.free_complement:
+                    model.add_bool_or([~d for d in differ])
+        for i in range(r - 1):  # consecutive gates in colex order unless the later reads the earlier
+            key = [sum(j * s for j, s in enumerate(sel)) for sel in (self.sel_a[i], self.sel_b[i])]
+            nxt = [sum(j * s for j, s in enumerate(sel)) for sel in (self.sel_a[i + 1], self.sel_b[i + 1])]
+            reads = self.sel_b[i + 1][m + i]
+            model.add(key[0] * n + key[1] <= nxt[0] * n + nxt[1]).only_enforce_if(~reads)
+        # outputs
+        self.out_sel, self.out_neg = [], []
+        weights = table.weights[rows]
+        wrong = [model.new_bool_var(f"wrong{t}") for t in range(len(rows))]
+        for j in range(k):
+            if k == 1 and r > 0:
+                choices = [m + r - 1]
+            else:
+                choices = list(range(-1, n))
+            sel = [model.new_bool_var(f"o{j}_{c}") for c in choices]
+            model.add_exactly_one(sel)
+            neg = model.new_bool_var(f"neg{j}")
+            if not basis.free_complement:
+                model.add(neg == 0)
+            self.out_sel.append(dict(zip(choices, sel)))
+            self.out_neg.append(neg)
+            want = (table.target[rows] >> (k - 1 - j)) & 1
+            for t_i in range(len(rows)):
+                y = model.new_bool_var("")
+                for c, s in zip(choices, sel):
+                    _tie_xor(model, s, y, False if c < 0 else value[c][t_i], neg)
+                model.add_bool_or([y if want[t_i] else ~y, wrong[t_i]])
+        for i in range(r):  # every gate is read by a later gate or an output
+            outs = [self.out_sel[j][m + i] for j in range(k) if m + i in self.out_sel[j]]
+            model.add_bool_or(readers[i] + outs)
+        self.wrong = sum(int(w) * x for w, x in zip(weights, wrong))
+        if minimise:
+            model.minimize(self.wrong)
+
+    def decode(self, solver: cp_model.CpSolver) -> Circuit:
+        m = self.m
+        gates = []
+        for i in range(self.r):
+            a = next(j for j, s in enumerate(self.sel_a[i]) if solver.value(s))
+            b = next(j for j, s in enumerate(self.sel_b[i]) if solver.value(s))
+            bits = [int(solver.value(x)) for x in self.bits[i]]
+            if self.basis.free_complement:
+                op = bits[0] << 1 | bits[1] << 2 | bits[2] << 3
+            else:
+                op = bits[0] | bits[1] << 1 | bits[2] << 2 | bits[3] << 3
+            gates.append((op, a, b))
+        outputs = [next(c for c, s in sel.items() if solver.value(s)) for sel in self.out_sel]
+        negated = [bool(solver.value(v)) for v in self.out_neg]
+        return Circuit(m, tuple(gates), tuple(outputs), tuple(negated))
+
+    def hint(self, circuit: Circuit) -> None:
+        """Warm start from the operands of ``circuit``'s gates (as many as fit)."""
+        self.model.clear_hints()
+        for i, (_op, a, b) in enumerate(circuit.gates[: self.r]):
+            for sel, chosen in ((self.sel_a[i], a), (self.sel_b[i], b)):
+                for j, s in enumerate(sel):
+                    self.model.add_hint(s, j == chosen)
+
+
+def _tie(model: cp_model.CpModel, sel, v, x) -> None:
+    """sel ⇒ (v = x); x a literal or a constant."""
+    if isinstance(x, bool):
+        model.add_bool_or([~sel, v if x else ~v])
+    else:
+        model.add_bool_or([~sel, ~v, x])
+        model.add_bool_or([~sel, v, ~x])
+
+
+def _tie_xor(model: cp_model.CpModel, sel, y, x, neg) -> None:
+    """sel ⇒ (y = x XOR neg); x a literal or a constant."""
+    if isinstance(x, bool):
+        model.add_bool_or([~sel, ~y, neg] if not x else [~sel, ~y, ~neg])
+        model.add_bool_or([~sel, y, ~neg] if not x else [~sel, y, neg])
+        return
+    model.add_bool_or([~sel, ~y, x, neg])
+    model.add_bool_or([~sel, ~y, ~x, ~neg])
+    model.add_bool_or([~sel, y, ~x, neg])
+    model.add_bool_or([~sel, y, x, ~neg])
+
+
+def synthesis_diagram(task, programs: Circuits, *, eps: Sequence[float] | None = None,
+                      max_complexity: int | None = None, time_limit: float | None = None,
+                      workers: int = 2, seed: int = 0, hints: Sequence[Circuit] = (),
+                      progress: Progress | None = None) -> PhaseDiagram:
+    """The front of circuits on ``task`` (≤ 8 input bits) by CP-SAT exact synthesis (see the
+    module docstring). ``hints`` are circuits to warm-start from (e.g. a sampler's)."""
+    require_class(programs, Circuits, "cpsat")
+    if time_limit is not None and not time_limit > 0:
+        raise ParameterError(f"time_limit must be a positive number of seconds. Got {time_limit}.")
+    if workers < 1:
+        raise ParameterError(f"workers must be at least 1. Got {workers}.")
+    table = task.boolean
+    if table.inputs > MAX_INPUTS:
+        raise ParameterError(f"CP-SAT synthesis takes at most {MAX_INPUTS} inputs (256 rows); {task.spec} "
+                             f"has {table.inputs} input bits as a Boolean function. For an exact diagram of this "
+                             f"task use --programs prefix-rules.")
+    start = perf_counter()
+    total = task.total_weight
+    budgets = eps_budgets(eps, total)
+    pending = sorted(set(budgets), reverse=True)  # error targets still to reach, largest first
+    by_size = {len(h): h for h in hints}
+    front: list[tuple[int, int, Step]] = []  # (gates, wrong weight, step)
+    lower_error: dict[int, int] = {}  # r → proved lower bound on the least error with r gates
+    best, best_circuit, complete, statuses = None, None, True, []
+    r = tried = 0
+    try:
+        while True:
+            if budgets:  # C(ε) only: one feasibility question per (r, target)
+                pending = [b for b in pending if best is None or b < best]
+                if not pending:
+                    break
+                target = pending[0]
+            else:  # the whole front: the least error with r gates, below every smaller r's
+                if best == 0:
+                    break
+                target = None if best is None else best - 1
+            if max_complexity is not None and r > max_complexity:
+                break
+            enc, tried = SynthesisModel(task, programs, r, minimise=not budgets), r
+            if target is not None:
+                enc.model.add(enc.wrong <= target)
+            known = by_size.get(r, best_circuit)
+            if known is not None:
+                enc.hint(known)
+            solver = cp_model.CpSolver()
+            solver.parameters.num_workers = workers
+            solver.parameters.random_seed = seed
+            if not time_left(solver, start, time_limit):
+                complete = False
+                break
+            status = solver.solve(enc.model)
+            statuses.append(solver.status_name(status))
+            if status == cp_model.INFEASIBLE:
+                lower_error[r] = target + 1
+                r += 1
+                continue
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                complete = False
+                break
+            circuit = enc.decode(solver)
+            wrong = int(solver.value(enc.wrong))
+            programs.check(circuit)
+            if programs.wrong_weight(task, circuit) != wrong or len(circuit) != r:
+                raise AssertionError(f"CP-SAT circuit does not re-simulate to ({r} gates, {wrong} wrong)")
+            proved = status == cp_model.OPTIMAL
+            if not budgets:
+                lower_error[r] = wrong if proved else int(solver.best_objective_bound)
+            lower = min(q for q in range(r + 1) if lower_error.get(q, 0) <= wrong)
+            if front and front[-1][0] == r:
+                front.pop()
+            front.append((r, wrong, Step(r, wrong / total, wrong if task.uniform else None,
+                                         total if task.uniform else None,
+                                         "optimal" if lower == r else "bounds",
+                                         circuit, None if lower == r else lower)))
+            best, best_circuit = wrong, circuit
+            if progress is not None:
+                progress("synthesis", front[0][1] - wrong, front[0][1])
+            if not budgets:
+                if not proved:
+                    complete = False
+                    break
+                r += 1
+    except KeyboardInterrupt:
+        complete = False
+    if budgets:
+        front = answering(front, budgets)
+    return PhaseDiagram(
+        task=TaskInfo.of(task),
+        programs=programs.spec,
+        method=MethodInfo("cpsat", {"workers": workers, "max_complexity": max_complexity,
+                                    "eps": list(eps) if eps else None, "ortools": ortools.__version__},
+                          seed=seed, time_limit=time_limit),
+        steps=[s for _, _, s in front],
+        runtime_s=perf_counter() - start,
+        diagnostics={"solves": len(statuses), "largest_model_gates": tried,
+                     "statuses": {s: statuses.count(s) for s in set(statuses)}},
+        complete=complete,
+    )

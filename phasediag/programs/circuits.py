@@ -1,0 +1,243 @@
+"""Fan-in-2 Boolean circuits, counted in gates.
+
+A circuit over m inputs x1..xm has nodes 0..m-1 (the inputs) and m+i (gate i). Gate i applies a
+two-input function ``op`` to earlier nodes a ≤ b; ``op`` is its 4-bit truth table, bit 2·u+v
+holding op(u, v), so AND = 0b1000 = 8, XOR = 6, OR = 14. A unary NOT is op 3 with a = b. Each
+output bit is a node (or -1, the constant 0), possibly complemented.
+
+Bases (DESIGN.md §1), all with inputs, constants and the choice of output node free:
+
+- ``b2``: all ten non-trivial two-input gates; complementing an output is free, so a function
+  and its complement cost the same (Knuth's census, TAOCP 7.1.2).
+- ``aig``: AND with free negation of its inputs and output, i.e. every gate of b2 but XOR/XNOR.
+- ``and-or-not``: AND, OR and NOT gates, each one gate; no free negation anywhere.
+
+Rows of a truth table are numbered so that x1 is the most significant bit of the row index:
+row r has x_j = bit (m - j) of r.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import FileFormatError
+from ..params import Param, format_spec, validate_params
+
+if TYPE_CHECKING:
+    from ..task import Task
+
+__all__ = ["Basis", "BASES", "Circuit", "Circuits", "OP_NAMES", "input_tables", "apply_op", "ordered_gate"]
+
+#: Readable names of gate functions (op → name); a unary NOT is op 3 with both operands equal.
+OP_NAMES = {1: "NOR", 2: "NOTAND", 3: "NOT", 4: "ANDNOT", 6: "XOR", 7: "NAND", 8: "AND",
+            9: "XNOR", 11: "NOTOR", 13: "ORNOT", 14: "OR"}
+_OPS_BY_NAME = {name: op for op, name in OP_NAMES.items()}
+#: Each op as an expression in its operands.
+_EXPRESSIONS = {1: "~({a} | {b})", 2: "~{a} & {b}", 3: "~{a}", 4: "{a} & ~{b}", 6: "{a} ^ {b}",
+                7: "~({a} & {b})", 8: "{a} & {b}", 9: "~({a} ^ {b})", 11: "~{a} | {b}",
+                13: "{a} | ~{b}", 14: "{a} | {b}"}
+
+
+@dataclass(frozen=True)
+class Basis:
+    """A gate basis: the two-input ``ops`` a gate may apply, whether NOT is a gate, and whether
+    complementing an output (hence, by pushing negations, any wire) is free."""
+
+    name: str
+    ops: tuple[int, ...]
+    unary_not: bool
+    free_complement: bool
+    description: str
+
+    @property
+    def normal_ops(self) -> tuple[int, ...]:
+        """The ops with op(0, 0) = 0 (with free complements every gate can be made one of them),
+        plus NOT where it is a gate."""
+        if self.free_complement:
+            return tuple(op for op in self.ops if not op & 1)
+        return self.ops + ((3,) if self.unary_not else ())
+
+
+BASES = {b.name: b for b in (
+    Basis("b2", (1, 2, 4, 6, 7, 8, 9, 11, 13, 14), False, True,
+          "all 16 two-input gates (trivial ones never help); outputs complemented for free"),
+    Basis("aig", (1, 2, 4, 7, 8, 11, 13, 14), False, True,
+          "AND gates with free negation of inputs and outputs (every b2 gate but XOR/XNOR)"),
+    Basis("and-or-not", (8, 14), True, False, "AND, OR and NOT gates, one each; no free negation"),
+)}
+
+
+def input_tables(m: int) -> np.ndarray:
+    """(m, 2^m) bool: the value of x_j on each row (x1 is the most significant bit)."""
+    rows = np.arange(1 << m)
+    return np.array([(rows >> (m - 1 - j)) & 1 for j in range(m)], dtype=bool).reshape(m, 1 << m)
+
+
+def ordered_gate(op: int, a: int, b: int) -> tuple[int, int, int]:
+    """The same gate with its operands in order (a ≤ b): op(u, v) becomes op'(v, u)."""
+    if a <= b:
+        return op, a, b
+    swapped = sum(((op >> (2 * u + v)) & 1) << (2 * v + u) for u in (0, 1) for v in (0, 1))
+    return swapped, b, a
+
+
+def apply_op(op: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """op(a, b) elementwise on bool arrays."""
+    out = np.zeros_like(a)
+    for u in (0, 1):
+        for v in (0, 1):
+            if op >> (2 * u + v) & 1:
+                out |= (a == u) & (b == v)
+    return out
+
+
+@dataclass(frozen=True)
+class Circuit:
+    """A fan-in-2 circuit: ``gates[i] = (op, a, b)`` is node ``inputs + i``; ``outputs[j]`` is
+    the node of output bit j (-1: constant 0), complemented when ``negated[j]``."""
+
+    inputs: int
+    gates: tuple[tuple[int, int, int], ...]
+    outputs: tuple[int, ...]
+    negated: tuple[bool, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "gates", tuple(tuple(int(v) for v in g) for g in self.gates))
+        object.__setattr__(self, "outputs", tuple(int(o) for o in self.outputs))
+        object.__setattr__(self, "negated", tuple(bool(n) for n in self.negated))
+        for i, (op, a, b) in enumerate(self.gates):
+            if not (0 <= op < 16 and 0 <= a <= b < self.inputs + i):
+                raise ValueError(f"gate {i} = {(op, a, b)} is not a gate over earlier nodes")
+        if len(self.outputs) != len(self.negated) or not self.outputs:
+            raise ValueError("a circuit needs one negation flag per output, and an output")
+        if not all(-1 <= o < self.inputs + len(self.gates) for o in self.outputs):
+            raise ValueError(f"outputs {self.outputs} name missing nodes")
+
+    def __len__(self) -> int:
+        return len(self.gates)
+
+    def node_tables(self) -> np.ndarray:
+        """(nodes, 2^m) bool: every node's value on every row."""
+        values = np.empty((self.inputs + len(self.gates), 1 << self.inputs), dtype=bool)
+        values[: self.inputs] = input_tables(self.inputs)
+        for i, (op, a, b) in enumerate(self.gates):
+            values[self.inputs + i] = apply_op(op, values[a], values[b])
+        return values
+
+    def output_tables(self) -> np.ndarray:
+        """(outputs, 2^m) bool: the circuit's outputs on every row."""
+        values = self.node_tables()
+        out = np.zeros((len(self.outputs), 1 << self.inputs), dtype=bool)
+        for j, (node, neg) in enumerate(zip(self.outputs, self.negated)):
+            if node >= 0:
+                out[j] = values[node]
+            out[j] ^= neg
+        return out
+
+    def output_codes(self) -> np.ndarray:
+        """(2^m,) int64: the outputs read as one binary number per row (output 0 most significant)."""
+        codes = np.zeros(1 << self.inputs, dtype=np.int64)
+        for bits in self.output_tables():
+            codes = (codes << 1) | bits
+        return codes
+
+    # --- text -------------------------------------------------------------------------------
+    def node_name(self, node: int) -> str:
+        if node < 0:
+            return "0"
+        return f"x{node + 1}" if node < self.inputs else f"g{node - self.inputs + 1}"
+
+    def lines(self) -> list[str]:
+        """``g1 = x1 ^ x2`` per gate, then ``y = ~g3`` per output (y1, y2, ... if several)."""
+        out = []
+        for i, (op, a, b) in enumerate(self.gates):
+            out.append(f"g{i + 1} = " + _EXPRESSIONS[op].format(a=self.node_name(a), b=self.node_name(b)))
+        many = len(self.outputs) > 1
+        for j, (node, neg) in enumerate(zip(self.outputs, self.negated)):
+            name = f"y{j + 1}" if many else "y"
+            out.append(f"{name} = {'~' if neg else ''}{self.node_name(node)}" if node >= 0
+                       else f"{name} = {int(neg)}")
+        return out
+
+
+class Circuits:
+    """The ``circuits`` program class over one basis; complexity = number of gates."""
+
+    name = "circuits"
+    parameters = (Param("basis", str, "b2", "gate basis", choices=tuple(BASES)),)
+
+    def __init__(self, **values):
+        self.params = validate_params(self.name, self.parameters, {k: str(v) for k, v in values.items()})
+        self.basis = BASES[self.params["basis"]]
+
+    @property
+    def spec(self) -> str:
+        return format_spec(self.name, self.params)
+
+    def complexity(self, program: Circuit) -> int:
+        return len(program)
+
+    def check(self, program: Circuit) -> None:
+        """Raise ValueError unless every gate and output is allowed in this basis."""
+        for op, a, b in program.gates:
+            unary = op == 3 and a == b
+            if not (op in self.basis.ops and a != b) and not (unary and self.basis.unary_not):
+                raise ValueError(f"gate {OP_NAMES.get(op, op)} is not in basis {self.basis.name}")
+        if any(program.negated) and not self.basis.free_complement:
+            raise ValueError(f"basis {self.basis.name} has no free output negation")
+
+    def wrong_weight(self, task: Task, program: Circuit) -> int:
+        """Σ weight of the inputs whose label the circuit gets wrong (all output bits must match)."""
+        table = task.boolean
+        if program.inputs != table.inputs or len(program.outputs) != table.outputs:
+            raise ValueError(f"a circuit with {program.inputs} inputs and {len(program.outputs)} "
+                             f"outputs does not fit {task.spec}")
+        wrong = program.output_codes() != table.target
+        return int(table.weights[wrong].sum(dtype=object))
+
+    def predict(self, task: Task, program: Circuit) -> np.ndarray:
+        """The label index the circuit gives each input of ``task.table`` (codes beyond the last
+        label are returned as they are, hence always wrong)."""
+        return program.output_codes()[task.boolean.input_rows]
+
+    def serialise(self, program: Circuit, previous: Circuit | None = None) -> dict:
+        """``{"inputs": m, "gates": [["XOR", "x1", "x2"], ...], "outputs": ["~g2"]}`` (whole
+        circuits: they are small, so ``previous`` is not used)."""
+        name = program.node_name
+        return {
+            "inputs": program.inputs,
+            "gates": [[OP_NAMES[op], name(a)] + ([] if op == 3 else [name(b)]) for op, a, b in program.gates],
+            "outputs": [("~" if neg else "") + name(node) for node, neg in zip(program.outputs, program.negated)],
+        }
+
+    def deserialise(self, obj: object, previous: Circuit | None = None) -> Circuit:
+        """Inverse of :meth:`serialise`; a malformed circuit is a FileFormatError."""
+        try:
+            m = obj["inputs"]
+            nodes = {f"x{j + 1}": j for j in range(m)}
+            gates = []
+            for i, gate in enumerate(obj["gates"]):
+                op = _OPS_BY_NAME[gate[0]]
+                operands = [nodes[g] for g in gate[1:]]
+                if len(operands) != (1 if op == 3 else 2):
+                    raise ValueError(f"gate {gate} has the wrong number of operands")
+                gates.append(ordered_gate(op, *(operands * 2)[:2]))
+                nodes[f"g{i + 1}"] = m + i
+            outputs, negated = [], []
+            for text in obj["outputs"]:
+                neg, node = text.startswith("~"), text.lstrip("~")
+                outputs.append(-1 if node == "0" else nodes[node])
+                negated.append(neg)
+            circuit = Circuit(m, tuple(gates), tuple(outputs), tuple(negated))
+            self.check(circuit)
+            return circuit
+        except (KeyError, TypeError, ValueError, IndexError) as e:
+            raise FileFormatError(f"Not a valid {self.spec} witness: {obj!r} ({e}).") from None
+
+    def describe(self, program: Circuit) -> list[str]:
+        """Readable lines, one per gate then one per output."""
+        return program.lines()
+

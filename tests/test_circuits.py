@@ -1,0 +1,225 @@
+"""Circuits: the enumerator, CP-SAT exact synthesis, Boolean tasks and witnesses."""
+
+import itertools
+import json
+
+import numpy as np
+import pytest
+
+from phasediag.errors import FileFormatError, ParameterError
+from phasediag.io import diagram_from_json, diagram_to_json
+from phasediag.methods import census, cost_table, enumeration_diagram, exact_diagram, synthesis_diagram
+from phasediag.methods.enumeration import census_check
+from phasediag.programs import Circuit, load_programs
+from phasediag.task import Task, TaskTable
+from tasks import load_task
+from tasks.boolean import BooleanFunction, format_table, parse_table
+
+#: Knuth, TAOCP 7.1.2: four-input functions by least b2 cost (cost 0: constants and literals).
+KNUTH_4 = [10, 60, 456, 2474, 10624, 24184, 25008, 2720]
+
+
+@pytest.fixture(scope="module")
+def circuits():
+    return load_programs("circuits")
+
+
+def table_task(bits) -> BooleanFunction:
+    return BooleanFunction(family="table", inputs=int(np.log2(len(bits))), table=format_table(np.asarray(bits, bool)))
+
+
+def truth(circuit: Circuit) -> int:
+    return sum(1 << r for r, v in enumerate(circuit.output_tables()[0]) if v)
+
+
+def resimulated_wrong(task, programs, circuit) -> int:
+    """Wrong inputs by running the circuit on every listed input, independent of wrong_weight."""
+    table = task.table
+    bits = max(1, (len(task.alphabet) - 1).bit_length())
+    wrong = 0
+    outputs = circuit.output_tables()
+    for codes, label, weight in zip(table.codes, table.labels, table.weights):
+        row = 0
+        for c in codes:
+            row = (row << bits) | int(c)
+        code = 0
+        for out in outputs:
+            code = (code << 1) | int(out[row])
+        wrong += int(weight) * (code != label)
+    return wrong
+
+
+def test_knuth_census_of_four_input_functions():
+    counts = census(4)
+    assert counts[0] == KNUTH_4
+    assert all(sum(v) == 65536 for v in counts.values())
+    # more slack never costs more: the distribution shifts to cheaper circuits as k grows
+    for k in range(16):
+        cum_k = np.cumsum(counts[k])
+        cum_next = np.cumsum(counts[k + 1] + [0] * (len(counts[k]) - len(counts[k + 1])))
+        assert (cum_next[: len(cum_k)] >= cum_k).all()
+    assert counts[8] == [65536] + [0] * (len(counts[8]) - 1)  # 8 wrong rows: a constant suffices
+
+
+def test_small_censuses_count_every_function_and_match_closed_forms():
+    assert census(1)[0] == [4]  # 0, 1, x, ~x
+    assert census(2)[0] == [6, 10]  # constants and literals; the 10 other functions are one gate
+    for m in (1, 2, 3):
+        assert sum(census(m)[0]) == 2 ** 2**m
+
+
+def test_every_four_input_witness_computes_its_function_at_its_cost():
+    table = cost_table(4)
+    assert table.exact
+    rng = np.random.default_rng(7)
+    sample = set(rng.integers(0, 65536, 1500).tolist()) | {0, 0xFFFF, 0x6996, 0x00FF, 0x0017, 0x177F}
+    for f in sample:
+        w = table.witness(f)
+        assert truth(w) == f and len(w) == table.upper[f]
+
+
+def test_enumeration_equals_cpsat_on_every_three_input_function(circuits):
+    for f in range(256):
+        task = BooleanFunction(family="table", inputs=3, table=f"0x{f:02x}")
+        by_enum = [(s.complexity, s.wrong) for s in enumeration_diagram(task, circuits).steps]
+        by_cpsat = [(s.complexity, s.wrong) for s in synthesis_diagram(task, circuits).steps]
+        assert by_enum == by_cpsat, hex(f)
+
+
+def test_enumeration_equals_cpsat_on_seeded_four_input_functions(circuits):
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        task = table_task(rng.integers(0, 2, 16))
+        by_enum = enumeration_diagram(task, circuits, max_complexity=5)
+        by_cpsat = synthesis_diagram(task, circuits, max_complexity=5)
+        assert [(s.complexity, s.wrong) for s in by_enum.steps] == [(s.complexity, s.wrong) for s in by_cpsat.steps]
+        for s in by_enum.steps + by_cpsat.steps:
+            assert s.status == "optimal" and resimulated_wrong(task, circuits, s.witness) == s.wrong
+
+
+def test_census_cross_check_by_cpsat_at_several_budgets():
+    checks = census_check(4, sample=6, seed=11)
+    assert len({k for _, k, _, _ in checks}) > 1
+    assert all(a == b for _, _, a, b in checks)
+
+
+@pytest.mark.parametrize("basis", ["aig", "and-or-not"])
+def test_other_bases_enumeration_equals_cpsat(basis):
+    programs = load_programs(f"circuits:basis={basis}")
+    for spec in ("boolean:family=parity,inputs=3", "boolean:family=majority,inputs=3",
+                 "boolean:family=multiplexer,inputs=3", "boolean:table=0x96,inputs=3"):
+        task = load_task(spec)
+        by_enum = enumeration_diagram(task, programs)
+        by_cpsat = synthesis_diagram(task, programs)
+        assert [(s.complexity, s.wrong) for s in by_enum.steps] == [(s.complexity, s.wrong) for s in by_cpsat.steps]
+        for s in by_enum.steps + by_cpsat.steps:
+            programs.check(s.witness)
+            assert resimulated_wrong(task, programs, s.witness) == s.wrong
+
+
+def test_basis_costs_are_ordered():
+    """Fewer gate types never make a function cheaper: b2 ≤ aig (a subset of b2, same free
+    negations), and parity of three inputs is 2 XORs in b2 but needs ANDs in aig."""
+    b2, aig = cost_table(3, "b2"), cost_table(3, "aig")
+    assert (b2.upper <= aig.upper).all()
+    parity = 0b10010110
+    assert b2.upper[parity] == 2 and aig.upper[parity] > 2
+
+
+def test_closed_form_fronts(circuits):
+    parity = exact_diagram(load_task("boolean:family=parity,inputs=4"), circuits)
+    assert [(s.complexity, s.wrong) for s in parity.steps] == [(0, 8), (3, 0)]  # 3 XORs; nothing in between
+    mux = exact_diagram(load_task("boolean:family=multiplexer,inputs=3"), circuits)
+    assert mux.steps[-1].complexity == 3 and mux.steps[-1].wrong == 0
+
+
+def test_prefix_sorting_as_circuits_with_dont_care_rows(circuits):
+    task = load_task("prefix-sorting:n=3,length=2")
+    table = task.boolean
+    assert (table.inputs, table.outputs) == (4, 1)
+    assert int((table.weights > 0).sum()) == 9  # letters as 2 bits: codes 3 encode no input
+    d = exact_diagram(task, circuits)
+    assert d.method.name == "enumerate" and d.steps[-1].wrong == 0
+    cp = synthesis_diagram(task, circuits)
+    assert [(s.complexity, s.wrong) for s in d.steps] == [(s.complexity, s.wrong) for s in cp.steps]
+    for s in d.steps:
+        assert resimulated_wrong(task, circuits, s.witness) == s.wrong
+        assert (circuits.predict(task, s.witness) != task.table.labels).sum() == s.wrong
+
+
+class _ThreeLabels(Task):
+    """A test task with three labels (two output bits): the label of a 3-bit string is its
+    number of ones, capped at 2."""
+
+    family = "three-labels"
+    description = "test"
+    parameters = ()
+    natural_programs = "circuits"
+    labels = ("0", "1", "2")
+    alphabet = ("0", "1")
+    n_inputs = total_weight = 8
+
+    def _list_inputs(self) -> TaskTable:
+        codes = np.array(list(itertools.product((0, 1), repeat=3)), dtype=np.int16)
+        return TaskTable(codes, np.minimum(codes.sum(axis=1), 2).astype(np.int64), np.ones(8, np.int64))
+
+
+def test_multi_output_synthesis(circuits):
+    task = _ThreeLabels()
+    assert task.boolean.outputs == 2
+    d = exact_diagram(task, circuits)
+    assert d.method.name == "cpsat" and d.all_optimal and d.steps[-1].wrong == 0
+    for s in d.steps:
+        assert len(s.witness.outputs) == 2
+        assert resimulated_wrong(task, circuits, s.witness) == s.wrong
+    # lower bound by hand: bit 1 of min(ones, 2) is "at least two ones" (majority: 4 gates in b2
+    # at most) and bit 0 is "exactly one one"; a 0-gate circuit outputs literals/constants only
+    assert d.steps[0].complexity == 0
+    with pytest.raises(ParameterError, match="one output bit"):
+        enumeration_diagram(task, circuits)
+
+
+def test_witness_file_round_trip(circuits):
+    task = load_task("boolean:family=majority,inputs=3")
+    d = exact_diagram(task, load_programs("circuits:basis=aig"))
+    obj = json.loads(json.dumps(diagram_to_json(d)))
+    assert obj["programs"] == {"class": "circuits", "basis": "aig"}
+    assert obj["steps"][-1]["witness"]["gates"][0][0] in {"AND", "ANDNOT", "NOTAND", "NOR", "OR", "NAND", "ORNOT", "NOTOR"}
+    back = diagram_from_json(obj)
+    assert back.programs == "circuits:basis=aig"
+    assert [s.witness for s in back.steps] == [s.witness for s in d.steps]
+    broken = json.loads(json.dumps(obj))
+    broken["steps"][-1]["witness"]["gates"][0][0] = "XOR"  # not an aig gate
+    with pytest.raises(FileFormatError, match="not in basis aig"):
+        diagram_from_json(broken)
+
+
+def test_truth_tables_read_as_in_knuth():
+    # x1 = 0x00ff and x4 = 0x5555 with four inputs; the hex string lists f(0000) first
+    assert load_task("boolean:table=0x00ff,inputs=4").truth_table.tolist() == [0] * 8 + [1] * 8
+    assert load_task("boolean:table=0x5555,inputs=4").truth_table.tolist() == [0, 1] * 8
+    bits = np.random.default_rng(0).integers(0, 2, 32).astype(bool)
+    assert (parse_table(format_table(bits), 5) == bits).all()
+    assert load_task("boolean:table=0xF,inputs=2").spec == "boolean:family=table,inputs=2,table=0xf"
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("boolean:table=0x1ffff,inputs=4", "does not fit inputs=4"),
+    ("boolean:table=12,inputs=4", "0x<hex>"),
+    ("boolean:family=multiplexer,inputs=4", "s \\+ 2\\^s"),
+    ("boolean:family=parity,table=0x6", "applies only with family=table"),
+])
+def test_bad_boolean_specs(spec, message):
+    with pytest.raises(ParameterError, match=message):
+        load_task(spec)
+
+
+def test_sizes_beyond_a_method_are_refused_with_what_to_use(circuits):
+    with pytest.raises(ParameterError, match="Use --method cpsat"):
+        enumeration_diagram(load_task("boolean:family=parity,inputs=5"), circuits)
+    with pytest.raises(ParameterError, match="at most 8 inputs"):
+        synthesis_diagram(load_task("boolean:family=parity,inputs=9"), circuits)
+    with pytest.raises(ParameterError, match="Unknown program class"):
+        load_programs("gates")
+    with pytest.raises(ParameterError, match="basis"):
+        load_programs("circuits:basis=nand")
