@@ -75,7 +75,8 @@ def against_cirbo(cirbo_python: str | None, limit: float) -> None:
         start = perf_counter()
         d = synthesis_diagram(task, circuits, eps=[0], time_limit=limit)
         ours = perf_counter() - start
-        size = f"{d.steps[-1].complexity}" if d.complete else f">={d.steps[-1].lower_bound or '?'} (open)"
+        # unfinished: every r below the last one tried was proved too small
+        size = f"{d.steps[-1].complexity}" if d.complete else f">= {d.diagnostics['largest_model_gates']} (open)"
         line = f"  {task.spec:<45} ours {ours:7.2f} s, {size} gates"
         if cirbo_python:
             bits = "".join("1" if v else "0" for v in task.truth_table)
