@@ -5,7 +5,7 @@ from __future__ import annotations
 from time import perf_counter
 from typing import Callable, Sequence
 
-from ..diagram import eps_budget
+from ..diagram import MethodInfo, eps_budget
 from ..errors import ParameterError
 
 #: ``progress(stage, done, total)``; total None when unknown.
@@ -49,3 +49,18 @@ def time_left(solver, start: float, time_limit: float | None) -> bool:
     remaining = time_limit - (perf_counter() - start)
     solver.parameters.max_time_in_seconds = max(remaining, 0.0)
     return remaining > 0
+
+
+def cpsat_method(*, workers: int, seed: int, time_limit: float | None, max_complexity: int | None,
+                 eps: Sequence[float] | None) -> MethodInfo:
+    """How a CP-SAT run was set up, as its diagram records it."""
+    import ortools
+
+    return MethodInfo("cpsat", {"workers": workers, "max_complexity": max_complexity,
+                                "eps": list(eps) if eps else None, "ortools": ortools.__version__},
+                      seed=seed, time_limit=time_limit)
+
+
+def status_counts(statuses: Sequence[str]) -> dict[str, int]:
+    """How often each solver status occurred."""
+    return {s: statuses.count(s) for s in set(statuses)}

@@ -16,14 +16,13 @@ from time import perf_counter
 from typing import Sequence
 
 import numpy as np
-import ortools
 from ortools.sat.python import cp_model
 
-from ..diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
+from ..diagram import PhaseDiagram, Step, TaskInfo
 from ..errors import ParameterError, TooLargeError
 from ..programs.rules import PrefixRules, RuleList
 from ..task import Task
-from ._common import Progress, eps_budgets, require_class, time_left
+from ._common import Progress, cpsat_method, eps_budgets, require_class, status_counts, time_left
 
 __all__ = ["cpsat_diagram", "RuleModel", "MODEL_NODE_LIMIT", "PORTFOLIO"]
 
@@ -184,12 +183,11 @@ def cpsat_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
     return PhaseDiagram(
         task=TaskInfo.of(task),
         programs=programs.spec,
-        method=MethodInfo("cpsat", {"workers": workers, "max_complexity": max_complexity,
-                                    "eps": list(eps) if eps else None, "ortools": ortools.__version__},
-                          seed=seed, time_limit=time_limit),
+        method=cpsat_method(workers=workers, seed=seed, time_limit=time_limit,
+                            max_complexity=max_complexity, eps=eps),
         steps=steps,
         runtime_s=perf_counter() - start,
         diagnostics={"solves": len(statuses), "model_nodes": len(enc.nodes),
-                     "statuses": {s: statuses.count(s) for s in set(statuses)}},
+                     "statuses": status_counts(statuses)},
         complete=complete,
     )

@@ -39,10 +39,10 @@ from numba import njit
 
 from ..diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
 from ..errors import ParameterError
-from ..programs.circuits import BASES, Basis, Circuit, Circuits, ordered_gate
+from ..programs.circuits import BASES, Basis, Circuit, Circuits, negate_operands, ordered_gate
 from ._common import Progress, answering, eps_budgets, require_class
 
-__all__ = ["CostTable", "cost_table", "census", "enumeration_diagram", "MAX_INPUTS", "LEAF_BUDGET"]
+__all__ = ["CostTable", "cost_table", "costs_within", "census", "enumeration_diagram", "MAX_INPUTS", "LEAF_BUDGET"]
 
 #: Largest number of inputs the enumerator takes (2^16 functions).
 MAX_INPUTS = 4
@@ -352,8 +352,9 @@ class CostTable:
 
     def witness(self, f: int) -> Circuit:
         """A circuit of ``upper[f]`` gates computing f (its truth table as an integer)."""
-        gates, node, flip = self._build(self._normal(f)[0], list(range(self.inputs)), set())
-        return Circuit(self.inputs, tuple(gates), (node,), (flip != self._normal(f)[1],))
+        normal, complemented = self._normal(f)
+        gates, node, flip = self._build(normal, list(range(self.inputs)), set())
+        return Circuit(self.inputs, tuple(gates), (node,), (flip != complemented,))
 
     def _build(self, f: int, inputs: list[int], negate: set[int]) -> tuple[list, int, bool]:
         """Gates computing f in a frame where variable j is node ``inputs[j]``, complemented
@@ -374,7 +375,7 @@ class CostTable:
             if op == 3:
                 gate, flip = (3, node_g, node_g), flip_g
             else:
-                gate = ordered_gate(_negate_operands(op, flip_g, flip_h), node_g, node_h)
+                gate = ordered_gate(negate_operands(op, flip_g, flip_h), node_g, node_h)
                 flip = _apply(op, g, h, mask) != f
             return gates + [gate], m + len(gates), flip
         if self._via[f] < 0:
@@ -407,14 +408,9 @@ def _rewire(chain, m, inputs, negate):
         if op == 3 and a == b:
             out.append((3, inputs[a], inputs[a]) if a < m else (3, a, b))
             continue
-        op = _negate_operands(op, a < m and a in negate, b < m and b in negate)
+        op = negate_operands(op, a < m and a in negate, b < m and b in negate)
         out.append(ordered_gate(op, inputs[a] if a < m else a, inputs[b] if b < m else b))
     return out
-
-
-def _negate_operands(op: int, first: bool, second: bool) -> int:
-    """The op reading its first and/or second operand complemented: op'(u, v) = op(u^first, v^second)."""
-    return sum(((op >> (2 * (u ^ first) + (v ^ second))) & 1) << (2 * u + v) for u in (0, 1) for v in (0, 1))
 
 
 def _symmetries(m: int, with_negations: bool) -> tuple[list, np.ndarray]:
@@ -434,8 +430,7 @@ def _symmetries(m: int, with_negations: bool) -> tuple[list, np.ndarray]:
 
 
 @cache
-def cost_table(inputs: int, basis: str = "b2", max_depth: int | None = None,
-               progress: Progress | None = None) -> CostTable:
+def cost_table(inputs: int, basis: str = "b2", max_depth: int | None = None) -> CostTable:
     """The :class:`CostTable` of every ``inputs``-input function over ``basis`` (m ≤ 4).
 
     ``max_depth`` sets the exhaustive depth (default: as deep as :data:`LEAF_BUDGET` allows, or
@@ -481,8 +476,6 @@ def cost_table(inputs: int, basis: str = "b2", max_depth: int | None = None,
         for first in firsts:
             leaves += _chains(m, depth, ops, unary, spec.free_complement, first, run, wit)
         cost = run
-        if progress is not None:
-            progress("enumerate", depth, None)
     source = np.full(n_functions, -1, dtype=np.int64)
     via = np.full(n_functions, -1, dtype=np.int64)
     lower = _orbit_min(cost, maps, spec.free_complement, mask, source, via)
@@ -499,22 +492,26 @@ def cost_table(inputs: int, basis: str = "b2", max_depth: int | None = None,
     return CostTable(m, spec, lower, upper, depth, leaves, wit, source, via, recipe, tuple(group), maps)
 
 
-def census(inputs: int = 4, basis: str = "b2", progress: Progress | None = None) -> dict[int, list[int]]:
-    """For every budget of k wrong rows (k = 0..2^m): how many m-input functions f have
-    C_k(f) = c, for c = 0, 1, ...: ``{k: [count of cost 0, count of cost 1, ...]}``, where
-    C_k(f) is the least size of a circuit that differs from f on at most k rows."""
-    table = cost_table(inputs, basis, progress=progress)
+def costs_within(inputs: int = 4, basis: str = "b2") -> list[np.ndarray]:
+    """``[C_0, C_1, ..., C_{2^m}]``: C_k[f] is the least size of a circuit that differs from
+    the function f on at most k rows (exact costs only: refused where the table has bounds)."""
+    table = cost_table(inputs, basis)
     if not table.exact:
         raise ParameterError(f"The {basis} costs of {inputs}-input functions are not all settled by "
                              f"enumeration within its budget (exhaustive to {table.exhaustive_depth} "
                              f"gates), so no exact census; try basis b2.")
-    costs = table.upper.copy()
-    top = int(costs.max())
-    out = {}
-    for k in range((1 << inputs) + 1):
-        out[k] = np.bincount(costs, minlength=top + 1)[: top + 1].tolist()
-        costs = _erode(costs, inputs)
+    out = [table.upper]
+    for _ in range(1 << inputs):
+        out.append(_erode(out[-1], inputs))
     return out
+
+
+def census(inputs: int = 4, basis: str = "b2") -> dict[int, list[int]]:
+    """For every budget of k wrong rows (k = 0..2^m): how many m-input functions f have
+    C_k(f) = c, for c = 0, 1, ...: ``{k: [count of cost 0, count of cost 1, ...]}``."""
+    within = costs_within(inputs, basis)
+    top = int(within[0].max())
+    return {k: np.bincount(costs, minlength=top + 1)[: top + 1].tolist() for k, costs in enumerate(within)}
 
 
 def enumeration_diagram(task, programs: Circuits, *, eps: Sequence[float] | None = None,
@@ -533,7 +530,11 @@ def enumeration_diagram(task, programs: Circuits, *, eps: Sequence[float] | None
                              f"{table.inputs} input bits as a Boolean function. Use --method cpsat (up to 8 inputs).")
     total = task.total_weight
     budgets = eps_budgets(eps, total)
-    costs = cost_table(table.inputs, programs.basis.name, progress=progress)
+    if progress is not None:
+        progress("enumerate", 0, 1)
+    costs = cost_table(table.inputs, programs.basis.name)
+    if progress is not None:
+        progress("enumerate", 1, 1)
     target = int(sum(1 << r for r in range(table.rows) if table.target[r]))
     distance = _distances(target, table.weights.astype(np.int64), table.inputs)
     settled_below = int(costs.lower[costs.lower < costs.upper].min(initial=_UNKNOWN))
@@ -581,11 +582,10 @@ def census_check(inputs: int = 4, basis: str = "b2", *, sample: int = 8, seed: i
     ``(truth table, k, enumerated, CP-SAT)`` tuples; they agree when the two are equal."""
     from tasks.boolean import BooleanFunction, format_table
 
-    from ..programs.circuits import Circuits
     from ..seeding import rng
     from .synthesis import synthesis_diagram
 
-    table = cost_table(inputs, basis)
+    within = costs_within(inputs, basis)
     rows = 1 << inputs
     draw = rng(seed)
     out = []
@@ -594,9 +594,6 @@ def census_check(inputs: int = 4, basis: str = "b2", *, sample: int = 8, seed: i
         k = int(draw.integers(0, rows // 2 + 1))
         bits = np.array([(f >> r) & 1 for r in range(rows)], dtype=bool)
         task = BooleanFunction(family="table", inputs=inputs, table=format_table(bits))
-        costs = table.upper.copy()
-        for _ in range(k):
-            costs = _erode(costs, inputs)
         by_cpsat = synthesis_diagram(task, Circuits(basis=basis), eps=[k / rows], workers=workers, seed=seed)
-        out.append((f, k, int(costs[f]), by_cpsat.steps[-1].complexity))
+        out.append((f, k, int(within[k][f]), by_cpsat.steps[-1].complexity))
     return out

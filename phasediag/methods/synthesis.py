@@ -27,13 +27,14 @@ from time import perf_counter
 from typing import Sequence
 
 import numpy as np
-import ortools
 from ortools.sat.python import cp_model
 
-from ..diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
+from ..diagram import PhaseDiagram, Step, TaskInfo
 from ..errors import ParameterError
 from ..programs.circuits import Circuit, Circuits
-from ._common import Progress, answering, eps_budgets, require_class, time_left
+from ._common import (
+    Progress, answering, cpsat_method, eps_budgets, require_class, status_counts, time_left,
+)
 
 __all__ = ["synthesis_diagram", "SynthesisModel", "MAX_INPUTS"]
 
@@ -53,16 +54,15 @@ class SynthesisModel:
     def __init__(self, task, programs: Circuits, gates: int, minimise: bool = True):
         table = task.boolean
         basis = programs.basis
-        self.m, self.r, self.k = m, r, k = table.inputs, gates, table.outputs
+        self.m, self.r = m, r = table.inputs, gates
+        k = table.outputs
         self.basis = basis
         rows = np.flatnonzero(table.weights > 0)
-        self.rows = rows
         self.model = model = cp_model.CpModel()
         n = m + r
         # values: inputs are constants per row, gates are variables
         value = [[bool((t >> (m - 1 - j)) & 1) for t in rows] for j in range(m)]
-        self.value = value
-        self.sel_a, self.sel_b, self.bits, self.is_not = [], [], [], []
+        self.sel_a, self.sel_b, self.bits = [], [], []
         for i in range(r):
             node = m + i
             sa = [model.new_bool_var(f"a{i}_{j}") for j in range(node)]
@@ -76,14 +76,12 @@ class SynthesisModel:
                 model.add_allowed_assignments(bits, _NORMAL[basis.name])
                 f = {(0, 0): False, (0, 1): bits[0], (1, 0): bits[1], (1, 1): bits[2]}
                 model.add(a_idx < b_idx)
-                self.is_not.append(None)
             else:
                 bits = [model.new_bool_var(f"f{i}_{uv}") for uv in ("00", "01", "10", "11")]
                 model.add_allowed_assignments(bits, _AND_OR_NOT)
                 f = {(0, 0): bits[0], (0, 1): bits[1], (1, 0): bits[2], (1, 1): bits[3]}
                 model.add(a_idx == b_idx).only_enforce_if(bits[0])  # NOT reads one node
                 model.add(a_idx < b_idx).only_enforce_if(~bits[0])
-                self.is_not.append(bits[0])
             self.sel_a.append(sa)
             self.sel_b.append(sb)
             self.bits.append(bits)
@@ -295,12 +293,11 @@ def synthesis_diagram(task, programs: Circuits, *, eps: Sequence[float] | None =
     return PhaseDiagram(
         task=TaskInfo.of(task),
         programs=programs.spec,
-        method=MethodInfo("cpsat", {"workers": workers, "max_complexity": max_complexity,
-                                    "eps": list(eps) if eps else None, "ortools": ortools.__version__},
-                          seed=seed, time_limit=time_limit),
+        method=cpsat_method(workers=workers, seed=seed, time_limit=time_limit,
+                            max_complexity=max_complexity, eps=eps),
         steps=[s for _, _, s in front],
         runtime_s=perf_counter() - start,
         diagnostics={"solves": len(statuses), "largest_model_gates": tried,
-                     "statuses": {s: statuses.count(s) for s in set(statuses)}},
+                     "statuses": status_counts(statuses)},
         complete=complete,
     )

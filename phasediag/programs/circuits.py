@@ -29,7 +29,8 @@ from ..params import Param, format_spec, validate_params
 if TYPE_CHECKING:
     from ..task import Task
 
-__all__ = ["Basis", "BASES", "Circuit", "Circuits", "OP_NAMES", "input_tables", "apply_op", "ordered_gate"]
+__all__ = ["Basis", "BASES", "Circuit", "Circuits", "OP_NAMES", "input_tables", "apply_op", "ordered_gate",
+           "negate_operands"]
 
 #: Readable names of gate functions (op → name); a unary NOT is op 3 with both operands equal.
 OP_NAMES = {1: "NOR", 2: "NOTAND", 3: "NOT", 4: "ANDNOT", 6: "XOR", 7: "NAND", 8: "AND",
@@ -82,6 +83,12 @@ def ordered_gate(op: int, a: int, b: int) -> tuple[int, int, int]:
         return op, a, b
     swapped = sum(((op >> (2 * u + v)) & 1) << (2 * v + u) for u in (0, 1) for v in (0, 1))
     return swapped, b, a
+
+
+def negate_operands(op: int, first: bool, second: bool) -> int:
+    """The op that reads its first and/or second operand complemented:
+    op'(u, v) = op(u ^ first, v ^ second)."""
+    return sum(((op >> (2 * (u ^ first) + (v ^ second))) & 1) << (2 * u + v) for u in (0, 1) for v in (0, 1))
 
 
 def apply_op(op: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
