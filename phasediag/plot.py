@@ -17,7 +17,7 @@ from .analysis import spectrum, transitions
 from .diagram import PhaseDiagram
 from .io import atomic_path
 
-__all__ = ["plot_diagrams", "diagram_label", "draw_circuit"]
+__all__ = ["plot_diagrams", "diagram_label", "draw_circuit", "draw_entropy", "draw_heat_capacity"]
 
 
 def diagram_label(diagram: PhaseDiagram) -> str:
@@ -36,10 +36,19 @@ def plot_diagrams(diagrams: Sequence[PhaseDiagram], path: str | os.PathLike | No
 
     labels = list(labels) if labels is not None else [diagram_label(d) for d in diagrams]
     classes = list(dict.fromkeys(_class_of(d) for d in diagrams))
+    tempered = [d for d in diagrams if "density_of_states" in d.diagnostics or "tempering" in d.diagnostics]
     if ax is None:
-        fig, axes = plt.subplots(1, len(classes), figsize=(9 * len(classes) ** 0.75, 5.5),
+        columns = max(len(classes), 2 if tempered else 1)
+        fig, grid = plt.subplots(1 + len(tempered), columns, figsize=(9 * columns ** 0.75, 5.5 * (1 + 0.9 * len(tempered))),
                                  layout="constrained", squeeze=False)
-        axes = list(axes[0])
+        axes = list(grid[0])
+        for row, d in zip(grid[1:], tempered):
+            draw_entropy(d, row[0])
+            draw_heat_capacity(d, row[1])
+            for extra in row[2:]:
+                extra.axis("off")
+        for extra in axes[len(classes):]:
+            extra.axis("off")
     else:
         fig, axes = ax.figure, [ax] * len(classes)
     for a, name in zip(axes, classes):
@@ -96,6 +105,58 @@ def _draw(ax, diagrams: Sequence[PhaseDiagram], labels: Sequence[str], first_col
     ax.set_ylabel("error ε")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=7, loc="upper right")
+
+
+def draw_entropy(diagram: PhaseDiagram, ax) -> None:
+    """The entropy map ln g(c, ε) of a tempered diagram as a heat map, its sampled front on it."""
+    density = diagram.diagnostics.get("density_of_states")
+    if density is None:
+        ax.text(0.5, 0.5, "no density of states\n(Wang–Landau was not run)", ha="center", va="center",
+                transform=ax.transAxes, fontsize=9)
+        ax.axis("off")
+        return
+    from .sampling.density import DensityOfStates
+
+    dos = DensityOfStates.from_json(density)
+    eps = dos.errors
+    edges = np.concatenate([[eps[0] - (eps[1] - eps[0]) / 2 if len(eps) > 1 else eps[0] - 0.5],
+                            (eps[1:] + eps[:-1]) / 2, [eps[-1] + (eps[-1] - eps[-2]) / 2 if len(eps) > 1 else eps[0] + 0.5]])
+    cs = np.arange(dos.ln_g.shape[0] + 1) - 0.5
+    finite = dos.ln_g[np.isfinite(dos.ln_g)]
+    low = np.percentile(finite, 5) if finite.size else None  # unconverged stragglers would swamp the scale
+    mesh = ax.pcolormesh(cs, edges, np.ma.masked_invalid(dos.ln_g.T), cmap="viridis", shading="flat", vmin=low)
+    ax.figure.colorbar(mesh, ax=ax, label="ln g (programs per cell)")
+    steps = diagram.steps
+    ax.plot([s.complexity for s in steps] + [cs[-1]], [s.error for s in steps] + [steps[-1].error] if steps else [],
+            drawstyle="steps-post", color="w", lw=1.2, label="sampled front")
+    ax.set_xlabel("complexity")
+    ax.set_ylabel("error ε")
+    ax.set_title("entropy ln g(c, ε) (Wang–Landau)", fontsize=9)
+    ax.legend(fontsize=7, loc="upper right")
+
+
+def draw_heat_capacity(diagram: PhaseDiagram, ax, *, curves: int = 4) -> None:
+    """Heat capacity β²·Var(c + λε) against β at up to ``curves`` values of λ: Wang–Landau's
+    curves (lines) and parallel tempering's measurements (points)."""
+    lines = diagram.diagnostics.get("tempered_curves") or []
+    pt = diagram.diagnostics.get("tempering")
+    lambdas = [c["lam"] for c in lines] or (pt["lambdas"] if pt else [])
+    chosen = sorted(set(np.linspace(0, len(lambdas) - 1, min(curves, len(lambdas))).astype(int).tolist()))
+    for k, i in enumerate(chosen):
+        color = f"C{k}"
+        if lines:
+            ax.plot(lines[i]["beta"], lines[i]["heat_capacity"], color=color, lw=1.2,
+                    label=f"λ={lambdas[i]:.3g} (Wang–Landau)")
+        if pt and i < len(pt["heat_capacity"]):
+            ys = pt["heat_capacity"][i]
+            ax.plot([b for b, y in zip(pt["betas"], ys) if y is not None], [y for y in ys if y is not None],
+                    "o", color=color, ms=4, mfc="none", label=f"λ={pt['lambdas'][i]:.3g} (tempering)")
+    ax.set_xscale("log")
+    ax.set_xlabel("inverse temperature β (per unit of complexity)")
+    ax.set_ylabel("heat capacity β²·Var(H)")
+    ax.set_title("heat capacity: peaks mark transitions", fontsize=9)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=6)
 
 
 def draw_circuit(circuit, path: str | os.PathLike | None = None, *, title: str | None = None, ax=None):

@@ -9,17 +9,20 @@ arithmetic is on uint64 arrays (wrapping), so a whole table of prefixes hashes a
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-__all__ = ["hash_root", "hash_extend", "hash_uniform", "rng"]
+__all__ = ["hash_root", "hash_extend", "hash_uniform", "rng", "mix", "PHI"]
 
-_PHI = np.uint64(0x9E3779B97F4A7C15)
+PHI = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
-    """SplitMix64 finaliser on a uint64 array (bijective, avalanching)."""
-    x = x + _PHI
+@njit(cache=True)
+def mix(x):
+    """SplitMix64 step on a uint64 or a uint64 array: add φ, then the finaliser (bijective,
+    avalanching). Compiled, so the samplers hash prefixes and draw random bits with it too."""
+    x = x + PHI
     x = (x ^ (x >> np.uint64(30))) * _M1
     x = (x ^ (x >> np.uint64(27))) * _M2
     return x ^ (x >> np.uint64(31))
@@ -27,13 +30,13 @@ def _mix(x: np.ndarray) -> np.ndarray:
 
 def hash_root(seed: int, size: int = 1) -> np.ndarray:
     """``h("")`` for ``size`` strings at once: an array of uint64."""
-    return _mix(np.full(size, seed % 2**64, dtype=np.uint64))
+    return mix(np.full(size, seed % 2**64, dtype=np.uint64))
 
 
 def hash_extend(h: np.ndarray, letters: np.ndarray | int) -> np.ndarray:
     """``h(u + a)`` from ``h(u)``, elementwise over arrays of hashes and letters."""
     a = np.atleast_1d(np.asarray(letters, dtype=np.uint64)) + np.uint64(1)
-    return _mix(h ^ (a * _PHI))
+    return mix(h ^ (a * PHI))
 
 
 def hash_uniform(h: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .ruledag import RuleDag
     from .trie import Trie
 
-__all__ = ["Task", "TaskTable", "BooleanTable", "alphabet", "LIST_LIMIT"]
+__all__ = ["Task", "TaskTable", "BooleanTable", "PrefixLaw", "alphabet", "LIST_LIMIT"]
 
 #: Most inputs a task will list (table, trie, CSV export): 2^22.
 LIST_LIMIT = 1 << 22
@@ -77,6 +77,20 @@ class BooleanTable:
     @property
     def rows(self) -> int:
         return 1 << self.inputs
+
+
+@dataclass(frozen=True)
+class PrefixLaw:
+    """Label masses of a task with two labels and a hashed exception structure, in closed form:
+    a prefix's *natural* label is the parity of its exceptional prefixes, where u·a is
+    exceptional when h(u) mod n = a (h: the seeded hash of :mod:`phasediag.seeding`, h("") =
+    ``root_hash``), and ``level_mass[d]`` = (weight agreeing, disagreeing) with the natural label
+    under any prefix of length d."""
+
+    n: int
+    length: int
+    root_hash: int
+    level_mass: tuple[tuple[float, float], ...]
 
 
 class Task(ABC):
@@ -163,6 +177,12 @@ class Task(ABC):
         if node < 0:
             return (0,) * len(self.labels)
         return tuple(int(w) for w in self.trie.mass[node])
+
+    def prefix_law(self) -> PrefixLaw:
+        """The closed form of the label masses under every prefix, for tasks too large to list
+        (the sampler scores rule lists with it). Tasks without one refuse."""
+        raise TooLargeError(f"{self.spec} has {self.n_inputs:.3g} inputs and no closed form for its "
+                            f"label masses, so rule lists cannot be scored on it. {self._too_large_hint()}")
 
     def rule_dag(self) -> RuleDag:
         """The structure the exact affix-rule DP runs on; by default built from the trie."""

@@ -27,7 +27,7 @@ import numpy as np
 from phasediag.params import Param
 from phasediag.ruledag import DagBuilder, RuleDag
 from phasediag.seeding import hash_extend, hash_root, hash_uniform
-from phasediag.task import Task, TaskTable, alphabet
+from phasediag.task import PrefixLaw, Task, TaskTable, alphabet
 
 __all__ = ["PrefixSorting"]
 
@@ -146,6 +146,12 @@ class PrefixSorting(Task):
             return (0, 0)
         agree, disagree = self._level_masses(len(affix))
         return (agree, disagree) if self.prefix_state(affix)[1] == 0 else (disagree, agree)
+
+    def prefix_law(self) -> PrefixLaw:
+        if not self.closed_form:
+            return super().prefix_law()
+        return PrefixLaw(self.n, self.length, int(hash_root(self.params["seed"])[0]),
+                         tuple(tuple(float(m) for m in self._level_masses(d)) for d in range(self.length + 1)))
 
     def rule_dag(self) -> RuleDag:
         """One-per-parent: L + 1 shared levels. A level-d node has states 0 (inherited label equals

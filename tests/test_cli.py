@@ -78,7 +78,19 @@ def test_task_export(tmp_path):
     (["compute", "prefix-sorting:n=6,length=7", "--method", "cpsat", "--out", "X.json"], "use --method dp"),
     (["compute", "prefix-sorting", "--eps", "1.5", "--out", "X.json"], "Every eps (error target) must be in [0, 1]. Got 1.5."),
     (["compute", "prefix-sorting", "--eps", "-0.1", "--out", "X.json"], "Every eps (error target) must be in [0, 1]. Got -0.1."),
-    (["compute", "prefix-sorting", "--time-limit", "5", "--out", "X.json"], "apply to --method cpsat only"),
+    (["compute", "prefix-sorting", "--time-limit", "5", "--out", "X.json"], "--time-limit does not apply to --method dp"),
+    (["compute", "prefix-sorting", "--sampler", "both", "--out", "X.json"], "--sampler does not apply to --method dp"),
+    (["compute", "prefix-sorting", "--method", "tempered", "--workers", "2", "--out", "X.json"],
+     "--workers does not apply to --method tempered"),
+    (["compute", "prefix-sorting", "--method", "tempered", "--betas", "", "--out", "X.json"], "grid is empty"),
+    (["compute", "prefix-sorting", "--method", "tempered", "--betas", "0:1:3", "--out", "X.json"],
+     "must be a positive finite number. Got 0.0"),
+    (["compute", "prefix-sorting", "--method", "tempered", "--lambdas", "1:x:3", "--out", "X.json"], "takes LO:HI:N"),
+    (["compute", "prefix-sorting", "--method", "tempered", "--steps", "0", "--out", "X.json"], "0 is not in the range x>=1"),
+    (["compute", "prefix-sorting", "--method", "tempered", "--chains", "0", "--out", "X.json"], "0 is not in the range x>=1"),
+    (["compute", "prefix-sorting:n=100,length=10", "--method", "tempered", "--max-complexity", "1000000000",
+      "--out", "X.json"], "GiB is available"),
+    (["compute", "boolean:inputs=1,table=0x1", "--method", "tempered", "--out", "X.json"], "at least 2 input bits"),
     (["compute", "prefix-sorting", "--out", "X.txt"], "--out must end in .json"),
     (["compute", "prefix-sorting", "--out", "X.json", "--plot", "X.gif"], "--plot must end in"),
     (["compute", "prefix-sorting", "--programs", "gates", "--out", "X.json"], "Unknown program class"),
@@ -159,3 +171,20 @@ def test_circuits_end_to_end_with_rules_side_by_side(tmp_path, capsys):
     assert main(["show", str(gates), "--step", "99"]) == 2
     assert "no step of complexity 99" in capsys.readouterr().err
     assert main(["show", str(rules), "--out", str(tmp_path / "r.png")]) == 2
+
+
+def test_tempered_compute_compare_and_plot(tmp_path, capsys):
+    exact, sampled, png = tmp_path / "e.json", tmp_path / "s.json", tmp_path / "s.png"
+    spec = "prefix-sorting:n=4,length=3"
+    assert main(["compute", spec, "--max-complexity", "12", "--out", str(exact)]) == 0
+    assert main(["compute", spec, "--method", "tempered", "--max-complexity", "12", "--steps", "4000", "--seed", "3",
+                 "--betas", "0.2:6:4", "--out", str(sampled), "--plot", str(png)]) == 0
+    d = read_diagram(sampled)
+    assert {s.status for s in d.steps} == {"sampled"} and d.method.name == "tempered" and d.method.seed == 3
+    assert "density_of_states" in d.diagnostics and "tempering" in d.diagnostics
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    capsys.readouterr()
+    assert main(["compare", str(exact), str(sampled), "--plot", str(tmp_path / "c.png")]) == 0
+    out = " ".join(capsys.readouterr().out.split())  # rich wraps lines
+    assert "matched 100.0% of 13 exact steps" in out and "front exact after" in out
+    assert main(["compare", str(exact), str(tmp_path / "missing.json")]) == 2

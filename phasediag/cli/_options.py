@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
+
 from ..errors import ParameterError
 
 #: Image formats accepted by --plot / --out of plots.
@@ -17,3 +19,24 @@ def output_path(path: Path, suffixes: tuple[str, ...], option: str) -> Path:
     if not path.parent.is_dir():
         raise ParameterError(f"{option}: folder '{path.parent}' does not exist.")
     return path
+
+
+def grid(_ctx, param, text: str | None) -> list[float] | None:
+    """A click callback for a ladder: ``LO:HI:N`` (N values in geometric progression) or a
+    comma-separated list of numbers. The library checks the values (positive, not empty)."""
+    if text is None:
+        return None
+    name = param.opts[0]
+    try:
+        if ":" in text:
+            lo, hi, n = text.split(":")
+            count = int(n)
+            if count < 0:
+                raise ValueError
+            from ..methods.tempered import geometric
+
+            return list(geometric(float(lo), float(hi), count)) if count else []
+        return [float(t) for t in text.split(",") if t.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{name} takes LO:HI:N (N values, geometric) or numbers separated by "
+                                 f"commas. Got '{text}'.") from None

@@ -17,14 +17,14 @@ from ..analysis import transitions
 from ..diagram import PhaseDiagram
 from ..errors import ParameterError
 from ..io import write_diagram, write_steps_csv
-from ..methods import exact_diagram, resolve_method
+from ..methods import exact_diagram, resolve_method, sample_diagram
 from ..plot import plot_diagrams
 from ..programs import load_programs
-from ._options import PLOT_SUFFIXES, output_path
+from ._options import PLOT_SUFFIXES, grid, output_path
 
 _STAGES = {"dp": "tree DP over the trie", "witnesses": "witnesses", "cpsat": "CP-SAT (error fixed)",
-           "enumerate": "enumerating circuits (depth)", "synthesis": "CP-SAT synthesis (error fixed)"}
-_CPSAT_ONLY = ("time_limit", "workers", "seed")
+           "enumerate": "enumerating circuits (depth)", "synthesis": "CP-SAT synthesis (error fixed)",
+           "tempering": "parallel tempering (sweeps)", "wang-landau": "Wang–Landau (steps per walker)"}
 
 
 def _floats(_ctx, _param, values: tuple[str, ...]) -> list[float] | None:
@@ -60,25 +60,38 @@ def _progress() -> Iterator:
 @click.option("--programs", "programs_name", default=None,
               help="Program class, e.g. prefix-rules, circuits or circuits:basis=aig "
               "(default: the task's natural class).")
-@click.option("--method", type=click.Choice(["exact", "dp", "cpsat", "enumerate"]), default="exact",
+@click.option("--method", type=click.Choice(["exact", "dp", "cpsat", "enumerate", "tempered"]), default="exact",
               show_default=True, help="exact = the fastest exact method for the class: the tree DP "
-              "for rule lists; enumeration for circuits up to 4 inputs, else CP-SAT.")
+              "for rule lists; enumeration for circuits up to 4 inputs, else CP-SAT. tempered = the "
+              "Wang–Landau and parallel-tempering samplers (steps are upper bounds).")
 @click.option("--eps", "eps", multiple=True, callback=_floats,
               help="Error targets in [0, 1] (comma-separated or repeated): keep only the steps giving C(eps).")
 @click.option("--max-complexity", type=click.IntRange(min=0), default=None,
               help="Stop the front at this complexity (steps up to it stay proved).")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="cpsat: seconds for the whole run; "
-              "a step not proved in time is reported with bounds.")
+              "a step not proved in time is reported with bounds. tempered: stop sampling after this long.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="cpsat: solver threads [1 for rules, 2 for circuits].")
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="cpsat: solver seed [0].")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="cpsat: solver seed; tempered: sampler seed [0].")
+@click.option("--sampler", type=click.Choice(["auto", "both", "wang-landau", "tempering"]), default=None,
+              help="tempered: which samplers [auto: both when Wang–Landau has at most 50,000 cells, else tempering].")
+@click.option("--steps", type=click.IntRange(min=1), default=None,
+              help="tempered: proposals per tempering chain; each Wang–Landau walker makes as many as a whole "
+              "tempering run [20000].")
+@click.option("--chains", type=click.IntRange(min=1), default=None,
+              help="tempered: independent runs, for R-hat and agreement [4].")
+@click.option("--betas", callback=grid, default=None,
+              help="tempered: inverse temperatures, LO:HI:N (geometric) or a comma list [0.1:10:8].")
+@click.option("--lambdas", callback=grid, default=None,
+              help="tempered: error prices lambda in H = c + lambda*error, LO:HI:N or a comma list "
+              "[1 to 4*cap/(least weight fraction), 12 values].")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Diagram file to write (.json).")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also plot it (.png, .pdf or .svg).")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the steps as CSV.")
-def compute(spec, programs_name, method, eps, max_complexity, time_limit, workers, seed, out,
-            plot_path, csv_path) -> int:
+def compute(spec, programs_name, method, eps, max_complexity, time_limit, workers, seed, sampler, steps, chains,
+            betas, lambdas, out, plot_path, csv_path) -> int:
     """Compute the phase diagram of the task SPEC (e.g. prefix-sorting:n=5,length=4)."""
     the_task = load_task(spec)
     programs = load_programs(programs_name or the_task.natural_programs)
@@ -87,16 +100,23 @@ def compute(spec, programs_name, method, eps, max_complexity, time_limit, worker
         output_path(plot_path, PLOT_SUFFIXES, "--plot")
     if csv_path is not None:
         output_path(csv_path, (".csv",), "--csv")
-    method = resolve_method(the_task, programs, method)
+    method = method if method == "tempered" else resolve_method(the_task, programs, method)
     options = {"eps": eps, "max_complexity": max_complexity}
-    cpsat_options = {"time_limit": time_limit, "workers": workers, "seed": seed}
-    if method == "cpsat":
-        options.update({k: v for k, v in cpsat_options.items() if v is not None})
-    elif any(v is not None for v in cpsat_options.values()):
-        raise ParameterError("--time-limit, --workers and --seed apply to --method cpsat only "
-                             "(the DP and the enumerator are exact and not anytime).")
+    given = {"time_limit": time_limit, "workers": workers, "seed": seed, "sampler": sampler, "steps": steps,
+             "chains": chains, "betas": betas, "lambdas": lambdas}
+    allowed = {"cpsat": ("time_limit", "workers", "seed"),
+               "tempered": ("time_limit", "seed", "sampler", "steps", "chains", "betas", "lambdas")}.get(method, ())
+    stray = [k for k, v in given.items() if v is not None and k not in allowed]
+    if stray:
+        names = ", ".join("--" + k.replace("_", "-") for k in stray)
+        raise ParameterError(f"{names} do{'es' if len(stray) == 1 else ''} not apply to --method {method}"
+                             f"{' (it is exact and not anytime)' if not allowed else ''}.")
+    options.update({k: v for k, v in given.items() if v is not None})
     with _progress() as report:
-        diagram = exact_diagram(the_task, programs, method=method, progress=report, **options)
+        if method == "tempered":
+            diagram = sample_diagram(the_task, programs, progress=report, **options)
+        else:
+            diagram = exact_diagram(the_task, programs, method=method, progress=report, **options)
     write_diagram(diagram, out)
     written = [str(out)]
     if plot_path is not None:

@@ -7,9 +7,10 @@ from .cpsat import cpsat_diagram
 from .dp import dp_diagram
 from .enumeration import census, cost_table, enumeration_diagram
 from .synthesis import synthesis_diagram
+from .tempered import sample_diagram
 
 __all__ = ["METHODS", "exact_diagram", "dp_diagram", "cpsat_diagram", "enumeration_diagram",
-           "synthesis_diagram", "census", "cost_table", "resolve_method"]
+           "synthesis_diagram", "census", "cost_table", "resolve_method", "sample_diagram"]
 
 #: Exact methods by (method name, program class name).
 METHODS = {

@@ -187,6 +187,12 @@ class Circuits:
     def complexity(self, program: Circuit) -> int:
         return len(program)
 
+    def sampler(self, task: Task, max_complexity: int | None = None):
+        """The tempered sampler's moves: a CGP genotype of ``max_complexity`` gates."""
+        from ..sampling.circuit_moves import CircuitKernel
+
+        return CircuitKernel(task, self.basis, max_complexity)
+
     def check(self, program: Circuit) -> None:
         """Raise ValueError unless every gate and output is allowed in this basis."""
         for op, a, b in program.gates:

@@ -183,6 +183,12 @@ class PrefixRules:
     def complexity(self, program: RuleList) -> int:
         return len(program)
 
+    def sampler(self, task: Task, max_complexity: int | None = None):
+        """The tempered sampler's moves on rule lists of at most ``max_complexity`` rules."""
+        from ..sampling.rule_moves import RuleKernel
+
+        return RuleKernel(task, max_complexity)
+
     def _indexed(self, task: Task, program: RuleList) -> tuple[int, list[tuple[tuple[int, ...], int]]]:
         labels = {name: i for i, name in enumerate(task.labels)}
         try:

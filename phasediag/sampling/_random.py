@@ -1,0 +1,48 @@
+"""Per-chain random streams for the Numba samplers: one SplitMix64 state per chain, so that a
+run is reproducible from its seed whatever the number of threads."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ..seeding import PHI, mix, rng
+
+__all__ = ["compiled", "streams", "next_u64", "uniform", "randint", "copy"]
+
+#: How every sampler function is compiled: cached, and unable to raise (NumPy's error model,
+#: no allocation, no shape-checked slice assignment). A function that can raise, called through
+#: a function argument as the chains call the moves, would make its caller impossible to cache.
+compiled = njit(cache=True, error_model="numpy")
+
+
+def streams(seed: int, count: int) -> np.ndarray:
+    """``count`` independent stream states for ``seed`` (from the library's seeded generator)."""
+    return rng(seed).integers(0, 2**63, size=count, dtype=np.int64).astype(np.uint64)
+
+
+@compiled
+def next_u64(state, r):
+    """The next 64 random bits of stream ``r`` (SplitMix64)."""
+    z = mix(state[r])
+    state[r] += PHI
+    return z
+
+
+@compiled
+def uniform(state, r):
+    """A float uniform on (0, 1) from stream ``r`` (never 0, so its log is finite)."""
+    return ((next_u64(state, r) >> np.uint64(11)) + np.uint64(1)) * 2.0**-53
+
+
+@compiled
+def randint(state, r, n):
+    """An int uniform on 0..n-1 from stream ``r``."""
+    return np.int64((next_u64(state, r) >> np.uint64(1)) % np.uint64(n))
+
+
+@compiled
+def copy(dst, src):
+    """dst[i] = src[i] for every i of dst (a loop: no shape check that could raise)."""
+    for i in range(dst.shape[0]):
+        dst[i] = src[i]

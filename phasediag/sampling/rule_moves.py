@@ -1,0 +1,468 @@
+"""Sampler moves on affix-rule lists (Numba), with exact incremental error.
+
+A replica holds its rules as prefix rows (letter indices, -1 padded) in lexicographic order, so
+the rules under a prefix u are contiguous and the *nearest* rules below u (its kids) are found by
+skipping subtrees. With M(u) the weight under u per label and X(u) = M(u) − Σ_kids M(w) the
+weight u's rule decides (its exclusive mass), the wrong weight is Σ_u [ΣX(u) − X_{y_u}(u)]:
+adding, deleting, relabelling or moving one rule changes one or two X terms, so a move costs
+O(L log R + kids) and enumerates no input (the population error of 10^20 inputs is exact).
+
+Moves (probabilities ``P_*``): add a rule on the prefix of an input x ~ μ cut at a uniform depth,
+labelled by x's label or uniformly (half each); delete a rule; relabel a rule or the default;
+lengthen a rule to a child prefix; shorten it to its parent. Each carries its Hastings ratio.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..seeding import PHI, mix
+from .chains import bind
+from ._random import compiled, copy, randint, uniform
+
+__all__ = ["RuleKernel"]
+
+#: Default complexity cap: enough for three levels of prefix-sorting at n = 100 (10,101 rules).
+DEFAULT_CAPACITY = 12_000
+P_ADD, P_DEL, P_REL, P_LEN = 0.3, 0.3, 0.2, 0.1  # shorten: the remaining 0.1
+P_SHO = 1.0 - P_ADD - P_DEL - P_REL - P_LEN
+ADD, DEL, REL, LEN, SHO = 0, 1, 2, 3, 4
+
+# state tuple layout
+ROWS, DEP, LAB, MS, EX, NR, RLAB, REX, PEND, PROW, TMP, KBUF, VBUF, WROWS, WLAB, WN, WDEF, ORC = range(18)
+# oracle tuple layout
+O_CLOSED, O_N, O_L, O_K, O_H0, O_LEVEL, O_CHILD, O_LETTER, O_TMASS, O_QAFF, O_CUMW, O_CODES, O_LENS = range(13)
+
+
+@compiled
+def _cmp(row, u, width):
+    """Lexicographic comparison of two -1-padded prefix rows over their first ``width`` letters."""
+    for j in range(width):
+        if row[j] != u[j]:
+            return -1 if row[j] < u[j] else 1
+    return 0
+
+
+@compiled
+def _lower(rows, n, u):
+    """First index in rows[:n] whose row is ≥ u."""
+    lo, hi, width = 0, n, u.shape[0]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _cmp(rows[mid], u, width) < 0:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@compiled
+def _past(rows, n, u, d, start):
+    """First index ≥ start in rows[:n] past every row that starts with u[:d]."""
+    lo, hi = start, n
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _cmp(rows[mid], u, d) <= 0:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@compiled
+def _find(rows, n, u):
+    """Index of the rule on exactly u, or -1."""
+    i = _lower(rows, n, u)
+    if i < n and _cmp(rows[i], u, u.shape[0]) == 0:
+        return i
+    return -1
+
+
+# --- the task's prefix law: a listed trie or a closed form ------------------------------------
+@compiled
+def _node(orc, u, d):
+    child, letter = orc[O_CHILD], orc[O_LETTER]
+    v = 0
+    for j in range(d):
+        lo, hi = child[v], child[v + 1]
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if letter[mid] < u[j]:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo >= child[v + 1] or letter[lo] != u[j]:
+            return -1
+        v = lo
+    return v
+
+
+@compiled
+def _mass(orc, u, d, out):
+    """out[y] = weight of the inputs under prefix u[:d] with label y."""
+    if orc[O_CLOSED]:
+        n, h, parity = orc[O_N], orc[O_H0], 0
+        for j in range(d):
+            a = u[j]
+            if h % np.uint64(n) == np.uint64(a):
+                parity ^= 1
+            h = mix(h ^ (np.uint64(a + 1) * PHI))
+        level = orc[O_LEVEL]
+        out[0] = level[d, parity]
+        out[1] = level[d, 1 - parity]
+    else:
+        copy(out, orc[O_TMASS][_node(orc, u, d)])
+
+
+@compiled
+def _qaff(orc, u, d):
+    """Probability that the add move draws prefix u[:d]: Σ_{x under u, |x| ≥ d} μ(x)/|x|."""
+    if orc[O_CLOSED]:
+        return (1.0 / orc[O_N]) ** d / orc[O_L]
+    return orc[O_QAFF][_node(orc, u, d)]
+
+
+@compiled
+def _children(orc, u, d):
+    if orc[O_CLOSED]:
+        return orc[O_N] if d < orc[O_L] else 0
+    v = _node(orc, u, d)
+    return orc[O_CHILD][v + 1] - orc[O_CHILD][v]
+
+
+@compiled
+def _child_letter(orc, u, d, k):
+    if orc[O_CLOSED]:
+        return k
+    return orc[O_LETTER][orc[O_CHILD][_node(orc, u, d)] + k]
+
+
+@compiled
+def _draw_affix(orc, rng, r, out):
+    """Cut an input x ~ μ at a uniform depth into ``out``; returns the depth."""
+    out[:] = -1
+    if orc[O_CLOSED]:
+        d = 1 + randint(rng, r, orc[O_L])
+        for j in range(d):
+            out[j] = randint(rng, r, orc[O_N])
+        return d
+    cumw = orc[O_CUMW]
+    x = np.searchsorted(cumw, uniform(rng, r) * cumw[-1], side="right")
+    x = min(x, cumw.shape[0] - 1)
+    d = 1 + randint(rng, r, orc[O_LENS][x])
+    copy(out[:d], orc[O_CODES][x])
+    return d
+
+
+@compiled
+def _label_q(m, y, k):
+    """Probability of label y for a new rule whose prefix has label masses m."""
+    return 0.5 * m[y] / m.sum() + 0.5 / k
+
+
+# --- rule structure ---------------------------------------------------------------------------
+@compiled
+def _parent(st, r, u, d, skip):
+    """Index of the nearest rule strictly above u[:d] (-1: the default), ignoring index skip."""
+    rows, n, tmp = st[ROWS][r], st[NR][r], st[TMP][r]
+    tmp[:] = -1
+    for k in range(d - 1, 0, -1):
+        copy(tmp[:k], u)
+        tmp[k:] = -1
+        i = _find(rows, n, tmp)
+        if i >= 0 and i != skip:
+            return i
+    return -1
+
+
+@compiled
+def _kids_mass(st, r, u, d, skip, out):
+    """out = Σ M(w) over the nearest rules w strictly below u[:d] (rule ``skip`` counted as absent)."""
+    rows, dep, ms, n = st[ROWS][r], st[DEP][r], st[MS][r], st[NR][r]
+    out[:] = 0.0
+    i = _lower(rows, n, u)
+    if i < n and dep[i] == d and _cmp(rows[i], u, d) == 0:
+        i += 1
+    while i < n and _cmp(rows[i], u, d) == 0:
+        if i == skip:
+            i += 1
+            continue
+        for y in range(out.shape[0]):
+            out[y] += ms[i, y]
+        i = _past(rows, n, rows[i], dep[i], i + 1)
+
+
+@compiled
+def _label_of(st, r, i):
+    return st[RLAB][r] if i < 0 else st[LAB][r, i]
+
+
+@compiled
+def _exclusive(st, r, i):
+    return st[REX][r] if i < 0 else st[EX][r, i]
+
+
+@compiled
+def _move_rule(st, r, i, j):
+    """Copy rule i of replica r to index j."""
+    copy(st[ROWS][r, j], st[ROWS][r, i])
+    copy(st[MS][r, j], st[MS][r, i])
+    copy(st[EX][r, j], st[EX][r, i])
+    st[DEP][r, j], st[LAB][r, j] = st[DEP][r, i], st[LAB][r, i]
+
+
+@compiled
+def _add_rule(st, r, u, d, y):
+    rows, n = st[ROWS][r], st[NR][r]
+    pos = _lower(rows, n, u)
+    p = _parent(st, r, u, d, -1)
+    m, kids = st[VBUF][r], st[KBUF][r]
+    _mass(st[ORC], u, d, m)
+    _kids_mass(st, r, u, d, -1, kids)
+    for i in range(n, pos, -1):
+        _move_rule(st, r, i - 1, i)
+    copy(rows[pos], u)
+    st[DEP][r, pos], st[LAB][r, pos] = d, y
+    parent = _exclusive(st, r, p)
+    for z in range(m.shape[0]):
+        st[MS][r, pos, z] = m[z]
+        st[EX][r, pos, z] = m[z] - kids[z]
+        parent[z] -= m[z] - kids[z]
+    st[NR][r] = n + 1
+
+
+@compiled
+def _delete_rule(st, r, i):
+    rows, n = st[ROWS][r], st[NR][r]
+    p = _parent(st, r, rows[i], st[DEP][r, i], -1)
+    parent = _exclusive(st, r, p)
+    for z in range(parent.shape[0]):
+        parent[z] += st[EX][r, i, z]
+    for j in range(i, n - 1):
+        _move_rule(st, r, j + 1, j)
+    rows[n - 1] = -1
+    st[NR][r] = n - 1
+
+
+# --- the sampler interface --------------------------------------------------------------------
+@compiled
+def init(st, rng, r):
+    """The empty list with default label 0; returns (complexity, wrong weight)."""
+    st[NR][r] = 0
+    st[ROWS][r] = -1
+    st[RLAB][r] = 0
+    u = st[PROW][r]
+    u[:] = -1
+    _mass(st[ORC], u, 0, st[REX][r])
+    return 0, st[REX][r].sum() - st[REX][r, 0]
+
+
+@compiled
+def propose(st, rng, r, beta, lamw, lnu, cmax):
+    """Draw a move for replica r and score it without applying it.
+    Returns (status, Δcomplexity, Δwrong, log Hastings ratio); status 0: no valid move."""
+    orc, n, k = st[ORC], st[NR][r], st[ORC][O_K]
+    rows, dep, lab, ex = st[ROWS][r], st[DEP][r], st[LAB][r], st[EX][r]
+    pend, v, m, kids = st[PEND][r], st[PROW][r], st[VBUF][r], st[KBUF][r]
+    x = uniform(rng, r)
+    if x < P_ADD:
+        if n >= cmax:
+            return 0, 0, 0.0, 0.0
+        d = _draw_affix(orc, rng, r, v)
+        if _find(rows, n, v) >= 0:
+            return 0, 0, 0.0, 0.0
+        _mass(orc, v, d, m)
+        if uniform(rng, r) < 0.5:
+            t, y = uniform(rng, r) * m.sum(), 0
+            while y < k - 1 and t >= m[y]:
+                t -= m[y]
+                y += 1
+        else:
+            y = randint(rng, r, k)
+        yp = _label_of(st, r, _parent(st, r, v, d, -1))
+        _kids_mass(st, r, v, d, -1, kids)
+        pend[0], pend[1], pend[2] = ADD, d, y
+        dw = (m[yp] - kids[yp]) - (m[y] - kids[y])
+        return 1, 1, dw, math.log(P_DEL / (n + 1)) - math.log(P_ADD * _qaff(orc, v, d) * _label_q(m, y, k))
+    if x < P_ADD + P_DEL:
+        if n == 0:
+            return 0, 0, 0.0, 0.0
+        i = randint(rng, r, n)
+        y = lab[i]
+        yp = _label_of(st, r, _parent(st, r, rows[i], dep[i], -1))
+        pend[0], pend[1] = DEL, i
+        dw = ex[i, y] - ex[i, yp]
+        return 1, -1, dw, math.log(P_ADD * _qaff(orc, rows[i], dep[i]) * _label_q(st[MS][r, i], y, k)) - math.log(P_DEL / n)
+    if x < P_ADD + P_DEL + P_REL:
+        i = randint(rng, r, n + 1) - 1  # -1: the default label
+        old = _label_of(st, r, i)
+        y = randint(rng, r, k - 1)
+        y += y >= old
+        pend[0], pend[1], pend[2] = REL, i, y
+        xm = _exclusive(st, r, i)
+        return 1, 0, xm[old] - xm[y], 0.0
+    if n == 0:
+        return 0, 0, 0.0, 0.0
+    i = randint(rng, r, n)
+    u, d, y = rows[i], dep[i], lab[i]
+    copy(v, u)
+    if x < P_ADD + P_DEL + P_REL + P_LEN:
+        nc = _children(orc, u, d)
+        if nc == 0:
+            return 0, 0, 0.0, 0.0
+        v[d] = _child_letter(orc, u, d, randint(rng, r, nc))
+        nd, skip, logq = d + 1, -1, math.log(P_SHO * nc / P_LEN)
+    else:
+        if d == 1:
+            return 0, 0, 0.0, 0.0
+        v[d - 1] = -1
+        nd, skip = d - 1, i
+        logq = math.log(P_LEN / (_children(orc, v, nd) * P_SHO))
+    if _find(rows, n, v) >= 0:
+        return 0, 0, 0.0, 0.0
+    yp = _label_of(st, r, _parent(st, r, u, d, -1))
+    _mass(orc, v, nd, m)
+    _kids_mass(st, r, v, nd, skip, kids)
+    pend[0], pend[1], pend[2], pend[3] = LEN, i, y, nd
+    dw = (ex[i, y] - ex[i, yp]) + ((m[yp] - kids[yp]) - (m[y] - kids[y]))
+    return 1, 0, dw, logq
+
+
+@compiled
+def commit(st, rng, r):
+    """Apply the move the last :func:`propose` scored."""
+    pend = st[PEND][r]
+    kind = pend[0]
+    if kind == ADD:
+        _add_rule(st, r, st[PROW][r], pend[1], pend[2])
+    elif kind == DEL:
+        _delete_rule(st, r, pend[1])
+    elif kind == REL:
+        if pend[1] < 0:
+            st[RLAB][r] = pend[2]
+        else:
+            st[LAB][r, pend[1]] = pend[2]
+    else:  # a move: delete, then add the rule on its new prefix
+        _delete_rule(st, r, pend[1])
+        _add_rule(st, r, st[PROW][r], pend[3], pend[2])
+
+
+@compiled
+def reject(st, rng, r):
+    """Nothing to undo: :func:`propose` changes no rule."""
+
+
+@compiled
+def snapshot(st, r, slot):
+    """Copy replica r's rule list into witness slot ``slot``."""
+    n = st[NR][r]
+    st[WN][slot], st[WDEF][slot] = n, st[RLAB][r]
+    for i in range(n):
+        copy(st[WROWS][slot, i], st[ROWS][r, i])
+        st[WLAB][slot, i] = st[LAB][r, i]
+
+
+#: The samplers compiled on these moves: (tempering, wang_landau, record_states).
+SAMPLERS = bind(propose, commit, reject, snapshot)
+
+
+class RuleKernel:
+    """The affix-rule sampler for one task: its state arrays and how to read witnesses back.
+
+    ``capacity`` is the most rules a program may have (the complexity cap); masses are in the
+    task's weight units (``total``), exact integers for listed tasks. Tasks too large to list are
+    scored by their closed form (``closed_form=True`` forces it on any task that has one).
+    """
+
+    #: The moves, compiled: (init, propose, commit, reject, snapshot).
+    functions = (init, propose, commit, reject, snapshot)
+    #: The samplers on these moves, compiled: (tempering, wang_landau, record_states).
+    samplers = SAMPLERS
+
+    def __init__(self, task, capacity: int | None = None, *, closed_form: bool | None = None):
+        from ..task import LIST_LIMIT
+
+        closed = task.n_inputs > LIST_LIMIT if closed_form is None else closed_form
+        self.task, self._oracle = task, _oracle(task, closed)
+        self.length, self.labels = int(self._oracle[O_L]), len(task.labels)
+        self.n_affixes = _affix_count(task, self._oracle)
+        #: the most rules a program may have: by default every prefix, up to DEFAULT_CAPACITY
+        self.capacity = min(self.n_affixes, DEFAULT_CAPACITY) if capacity is None else min(capacity, self.n_affixes)
+        self.total = float(task.total_weight)
+        #: weights are exact integers (listed tasks), so wrong weights are exact counts
+        self.exact = not closed
+        #: the least positive weight of one input
+        self.unit = float(task.table.weights.min()) if not closed else 1.0
+        root = np.zeros(self.labels)
+        _mass(self._oracle, np.full(self.length, -1, np.int16), 0, root)
+        #: wrong weight of the best constant label
+        self.baseline = float(root.sum() - root.max())
+
+    def slot_bytes(self) -> int:
+        return self.capacity * (2 * self.length + 2) + 16
+
+    def replica_bytes(self) -> int:
+        return (self.capacity + 1) * (2 * self.length + 16 + 16 * self.labels) + 64
+
+    def allocate(self, replicas: int, slots: int) -> tuple:
+        L, K, R = self.length, self.labels, self.capacity + 1
+        return (
+            np.full((replicas, R, L), -1, np.int16), np.zeros((replicas, R), np.int64),
+            np.zeros((replicas, R), np.int64), np.zeros((replicas, R, K)), np.zeros((replicas, R, K)),
+            np.zeros(replicas, np.int64), np.zeros(replicas, np.int64), np.zeros((replicas, K)),
+            np.zeros((replicas, 4), np.int64), np.full((replicas, L), -1, np.int16),
+            np.full((replicas, L), -1, np.int16), np.zeros((replicas, K)), np.zeros((replicas, K)),
+            np.full((slots, R - 1, L), -1, np.int16), np.zeros((slots, R - 1), np.int16),
+            np.zeros(slots, np.int64), np.zeros(slots, np.int64), self._oracle,
+        )
+
+    def witness(self, state: tuple, slot: int):
+        """The rule list in witness slot ``slot``."""
+        from ..programs.rules import RuleList
+
+        task, n = self.task, int(state[WN][slot])
+        rows, labels = state[WROWS][slot, :n], state[WLAB][slot, :n]
+        return RuleList(task.labels[int(state[WDEF][slot])],
+                        {task.render(row): task.labels[int(y)] for row, y in zip(rows, labels)})
+
+    def log_count(self, complexity: int) -> float:
+        """ln of the number of rule lists with ``complexity`` rules: C(P, c)·K^(c+1)."""
+        p, c, k = self.n_affixes, complexity, self.labels
+        return (math.lgamma(p + 1) - math.lgamma(c + 1) - math.lgamma(p - c + 1)) + (c + 1) * math.log(k)
+
+    def log_size(self) -> float:
+        """ln of the number of rule lists the walk covers (up to ``capacity`` rules)."""
+        logs = np.array([self.log_count(c) for c in range(self.capacity + 1)])
+        return float(logs.max() + np.log(np.exp(logs - logs.max()).sum()))
+
+
+def _oracle(task, closed: bool) -> tuple:
+    """The task's prefix law for the kernel: its trie, or its closed form (``task.prefix_law()``)."""
+    k = len(task.labels)
+    dummy_i, dummy_f = np.zeros(1, np.int64), np.zeros((1, k))
+    if not closed:
+        trie, table = task.trie, task.table
+        lengths = (table.codes >= 0).sum(axis=1).astype(np.int64)
+        mu = table.weights / table.weights.sum()
+        qaff = np.zeros(trie.n_nodes)
+        # every prefix of x at depth ≤ |x| is drawn with probability μ(x)/|x|
+        np.add.at(qaff, trie.end, mu / np.maximum(lengths, 1))
+        for d in range(int(trie.depth.max()), 0, -1):
+            at = np.flatnonzero(trie.depth == d)
+            np.add.at(qaff, trie.parent[at], qaff[at])
+        return (False, len(task.alphabet), table.codes.shape[1], k, np.uint64(0), dummy_f,
+                trie.child_start, trie.letter, trie.mass.astype(np.float64), qaff,
+                np.cumsum(table.weights).astype(np.float64), table.codes.astype(np.int16), lengths)
+    law = task.prefix_law()
+    return (True, law.n, law.length, k, np.uint64(law.root_hash), np.asarray(law.level_mass, np.float64),
+            dummy_i, dummy_i, dummy_f, np.zeros(1), np.zeros(1), np.zeros((1, 1), np.int16), dummy_i)
+
+
+def _affix_count(task, oracle) -> int:
+    """Number of prefixes a rule may sit on (trie nodes but the root)."""
+    if oracle[O_CLOSED]:
+        n, length = oracle[O_N], oracle[O_L]
+        return (n ** (length + 1) - 1) // (n - 1) - 1
+    return task.trie.n_nodes - 1
