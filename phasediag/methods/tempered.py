@@ -146,13 +146,13 @@ def sample_diagram(task, programs, *, sampler: str = "auto", steps: int = 20_000
         "proposals": int(proposals.sum()), "proposals_per_run": proposals.tolist(),
         "stopped_by_time_limit": bool(timed_out), "found_after": found,
         "front_levels": {"levels": levels, "exact": bool(grid[1] == 0.5)},
-        "runs_agree": _runs_agree(front, grid, steps_out),
+        "runs_agree": _runs_agree(front, steps_out, kernel.total),
         "note": "Every step is an upper bound on C(eps) found by sampling. Parallel tempering with energy "
                 "c + lambda*error reaches only the convex hull of the front; the best program per error "
                 "level (both samplers) reaches the rest.",
     })
     if pt_out is not None:
-        diagnostics["tempering"] = _tempering_diagnostics(*pt_out, betas, lambdas, kernel.total)
+        diagnostics["tempering"] = _tempering_diagnostics(*pt_out, betas, lambdas)
     if wl_out is not None:
         density = combine_runs(wl_out[0], wl_errors, kernel.log_size())
         diagnostics["wang_landau"] = _wang_landau_diagnostics(*wl_out, density)
@@ -313,21 +313,22 @@ def _exact_wrong(task, programs, witness, listed: bool) -> int:
     return programs.wrong_weight(task, witness)
 
 
-def _runs_agree(front, grid, steps) -> float | None:
-    """Fraction of the merged steps at which every run on its own reaches the same C(ε)."""
+def _runs_agree(front, steps, total: float) -> float | None:
+    """Fraction of the merged steps at which every run on its own reaches the same C(ε)
+    (records are wrong weights in units of ``total``)."""
     front_c, front_w, _ = front
     if not steps:
         return None
     agree = 0
     for s in steps:
-        w = s.error * s.total if s.total else s.error * 1.0
-        per_run = {int(np.min(np.where(front_w[run] <= (s.wrong if s.wrong is not None else w) + 1e-9,
-                                       front_c[run], _NO_PROGRAM))) for run in range(front_c.shape[0])}
+        w = s.wrong if s.wrong is not None else s.error * total
+        per_run = {int(np.min(np.where(front_w[run] <= w * (1 + 1e-12) + 1e-9, front_c[run], _NO_PROGRAM)))
+                   for run in range(front_c.shape[0])}
         agree += per_run == {s.complexity}
     return agree / len(steps)
 
 
-def _tempering_diagnostics(counts, energy, block_len, betas, lambdas, total) -> dict:
+def _tempering_diagnostics(counts, energy, block_len, betas, lambdas) -> dict:
     accepted, tried, swap_acc, swap_try, _, trips = counts
     sum_h, sum_h2, n_h, blocks = energy
     with np.errstate(all="ignore"):
