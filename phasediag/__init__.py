@@ -21,6 +21,7 @@ from .diagram import PhaseDiagram, Step  # noqa: E402
 from .errors import FileFormatError, ParameterError, PhasediagError, TooLargeError  # noqa: E402
 from .io import read_diagram, write_diagram, write_steps_csv  # noqa: E402
 from .compare import compare  # noqa: E402
+from .data import collapse_point, draw_sample, fit_on_data  # noqa: E402
 from .methods import (  # noqa: E402
     census, cpsat_diagram, dp_diagram, enumeration_diagram, exact_diagram, sample_diagram, synthesis_diagram,
 )
@@ -29,6 +30,7 @@ from .programs import load_programs  # noqa: E402
 __all__ = [
     "__version__", "FAMILIES", "load_task", "load_programs", "exact_diagram", "dp_diagram",
     "cpsat_diagram", "enumeration_diagram", "synthesis_diagram", "sample_diagram", "compare", "census",
+    "fit_on_data", "draw_sample", "collapse_point",
     "PhaseDiagram", "Step",
     "spectrum", "transitions", "read_diagram", "write_diagram", "write_steps_csv", "plot_diagrams", "PhasediagError", "ParameterError",
     "TooLargeError", "FileFormatError",

@@ -17,7 +17,7 @@ from .analysis import spectrum, transitions
 from .diagram import PhaseDiagram
 from .io import atomic_path
 
-__all__ = ["plot_diagrams", "diagram_label", "draw_circuit", "draw_entropy", "draw_heat_capacity"]
+__all__ = ["plot_diagrams", "diagram_label", "draw_circuit", "draw_data", "draw_entropy", "draw_heat_capacity"]
 
 
 def diagram_label(diagram: PhaseDiagram) -> str:
@@ -80,8 +80,9 @@ def _draw(ax, diagrams: Sequence[PhaseDiagram], labels: Sequence[str], first_col
             continue
         xs = [s.complexity for s in d.steps] + [max(right, 1) * 1.15]
         ys = [s.error for s in d.steps] + [d.steps[-1].error]
+        train = f" · train, D={d.data['size']:,}" if d.data is not None else ""
         ax.plot(xs, ys, drawstyle="steps-post", color=color, lw=1.4,
-                label=label + ("" if d.complete else " (incomplete)"))
+                label=label + train + ("" if d.complete else " (incomplete)"))
         proved = [s for s in d.steps if s.status == "optimal"]
         other = [s for s in d.steps if s.status != "optimal"]
         if len(d.steps) <= 400:
@@ -95,6 +96,8 @@ def _draw(ax, diagrams: Sequence[PhaseDiagram], labels: Sequence[str], first_col
             hx += cs.tolist()
             hy += (seg.start_error - seg.efficiency * (cs - seg.start_complexity)).tolist()
         ax.plot(hx, hy, "--", lw=0.8, color=color, alpha=0.7)
+        if d.data is not None:
+            draw_data(ax, d, color, label)
         for t in transitions(d):
             ax.axvline(t.complexity, ls=":", lw=0.9, color=color, alpha=0.8)
             ax.annotate(f"c={t.complexity}\n÷{t.ratio:.3g}", (t.complexity, t.error), xytext=(4, 6),
@@ -105,6 +108,26 @@ def _draw(ax, diagrams: Sequence[PhaseDiagram], labels: Sequence[str], first_col
     ax.set_ylabel("error ε")
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=7, loc="upper right")
+
+
+def draw_data(ax, diagram: PhaseDiagram, color: str, label: str) -> None:
+    """A train front's test errors (dots joined), the population front where known (grey), and
+    the predicted collapse point (efficiency 1/D) as a dash-dot vertical."""
+    data = diagram.data
+    tested = [s for s in diagram.steps if s.test_error is not None]
+    if tested:
+        ax.plot([s.complexity for s in tested], [s.test_error for s in tested], ".-", ms=2.5, lw=0.6,
+                color=color, alpha=0.6, label=f"{label}: test error")
+    population = data.get("population_front")
+    if population and "population front (exact)" not in ax.get_legend_handles_labels()[1]:
+        right = max(diagram.steps[-1].complexity, 1) * 1.15
+        ax.plot([s["complexity"] for s in population] + [right], [s["error"] for s in population] + [population[-1]["error"]],
+                drawstyle="steps-post", color="0.35", lw=1.0, label="population front (exact)")
+    c = data.get("collapse") or {}
+    if c.get("predicted_complexity") is not None:
+        ax.axvline(c["predicted_complexity"], ls="-.", lw=1.0, color=color)
+        ax.annotate(f"collapse\nD={data['size']:,}", (c["predicted_complexity"], c["predicted_error"]),
+                    xytext=(-4, -18), textcoords="offset points", fontsize=7, color=color, ha="right")
 
 
 def draw_entropy(diagram: PhaseDiagram, ax) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["hash_root", "hash_extend", "hash_uniform", "rng", "mix", "PHI"]
+__all__ = ["hash_root", "hash_extend", "hash_uniform", "rng", "mix", "PHI", "DATA_STREAM", "TEST_STREAM"]
 
 PHI = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -44,6 +44,11 @@ def hash_uniform(h: np.ndarray) -> np.ndarray:
     return (h >> np.uint64(11)).astype(np.float64) * 2.0**-53
 
 
-def rng(seed: int) -> np.random.Generator:
-    """The random generator for ``seed``: every random draw in phasediag comes from here."""
-    return np.random.default_rng(seed)
+#: Independent streams of one seed (:func:`rng`): training samples, test samples.
+DATA_STREAM, TEST_STREAM = 1, 2
+
+
+def rng(seed: int, stream: int | None = None) -> np.random.Generator:
+    """The random generator for ``seed`` (and ``stream``, an independent stream of the same
+    seed): every random draw in phasediag comes from here."""
+    return np.random.default_rng(seed if stream is None else [seed, stream])

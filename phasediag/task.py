@@ -178,6 +178,12 @@ class Task(ABC):
             return (0,) * len(self.labels)
         return tuple(int(w) for w in self.trie.mass[node])
 
+    def draw(self, generator: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """``size`` inputs drawn from μ with replacement, as (codes, label indices), for tasks too
+        large to list (smaller ones are drawn from :attr:`table`). Tasks that cannot refuse."""
+        raise TooLargeError(f"{self.spec} has {self.n_inputs:.3g} inputs and cannot draw a sample without "
+                            f"listing them. {self._too_large_hint()}")
+
     def prefix_law(self) -> PrefixLaw:
         """The closed form of the label masses under every prefix, for tasks too large to list
         (the sampler scores rule lists with it). Tasks without one refuse."""

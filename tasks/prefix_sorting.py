@@ -96,12 +96,21 @@ class PrefixSorting(Task):
         codes = np.empty((self.n_inputs, length), dtype=np.int16)
         for d in range(length):
             codes[:, d] = (index // n ** (length - 1 - d)) % n
-        h = hash_root(self.params["seed"], self.n_inputs)
-        label = np.zeros(self.n_inputs, dtype=np.int64)
-        for d in range(length):
+        return TaskTable(codes, self._label(codes), np.ones(self.n_inputs, dtype=np.int64))
+
+    def draw(self, generator: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """``size`` uniform strings (with replacement) and their labels, at any n and length."""
+        codes = generator.integers(0, self.n, size=(size, self.length), dtype=np.int16)
+        return codes, self._label(codes)
+
+    def _label(self, codes: np.ndarray) -> np.ndarray:
+        """Labels of full-length inputs: the parity of their exceptional prefixes."""
+        h = hash_root(self.params["seed"], len(codes))
+        label = np.zeros(len(codes), dtype=np.int64)
+        for d in range(codes.shape[1]):
             label ^= self.exceptional(h, codes[:, d], d + 1)
             h = hash_extend(h, codes[:, d])
-        return TaskTable(codes, label, np.ones(self.n_inputs, dtype=np.int64))
+        return label
 
     def _too_large_hint(self) -> str:
         if self.closed_form:

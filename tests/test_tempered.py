@@ -89,14 +89,13 @@ def test_sampled_circuits_reach_the_exact_front(spec, basis):
         assert int(weights[s.witness.output_codes() != target].sum()) == s.wrong
 
 
-def _exact_rule_counts(task) -> Counter:
-    """(rules, wrong) of every rule list over the task's prefixes: each prefix has no rule or a
-    rule with either label, the default either label."""
+def _rule_lists(task):
+    """Every rule list over the task's prefixes, as (rules, wrong): each prefix has no rule or a
+    rule with either label, the default either label (unit weights)."""
     prefixes = sorted({tuple(int(c) for c in codes[:d]) for codes in task.table.codes
                        for d in range(1, len(codes) + 1)})
     labels = task.table.labels
     inputs = [tuple(int(c) for c in codes) for codes in task.table.codes]
-    counts = Counter()
     for default in (0, 1):
         for choice in itertools.product((None, 0, 1), repeat=len(prefixes)):
             rules = {p: y for p, y in zip(prefixes, choice) if y is not None}
@@ -106,8 +105,12 @@ def _exact_rule_counts(task) -> Counter:
                 for d in range(1, len(x) + 1):
                     got = rules.get(x[:d], got)
                 wrong += got != y
-            counts[len(rules), wrong] += 1
-    return counts
+            yield rules, wrong
+
+
+def _exact_rule_counts(task) -> Counter:
+    """How many rule lists have each (rules, wrong)."""
+    return Counter((len(rules), wrong) for rules, wrong in _rule_lists(task))
 
 
 def _exact_genotype_counts(task, funcs: tuple[int, ...], gates: int) -> Counter:
@@ -187,6 +190,42 @@ def test_tempering_and_wang_landau_agree_with_exact_averages():
         assert np.allclose(pt["mean_energy"][l], exact, atol=0.06), (lam, pt["mean_energy"][l], exact)
         assert np.allclose(from_density, exact, atol=0.1), (lam, from_density, exact)
     assert pt["r_hat_max"] < 1.1
+
+
+@pytest.mark.parametrize("spec,closed", [
+    ("prefix-sorting:n=2,length=2", False),
+    ("prefix-sorting:n=2,length=2", True),
+    ("prefix-sorting:n=2,length=2,structure=bernoulli,rate=0.5,seed=3", False),
+])
+def test_rule_moves_sample_the_boltzmann_law(spec, closed):
+    """Metropolis–Hastings over the rule moves puts a rule on each prefix as often as the exact
+    Boltzmann law ∝ exp(−β(c + λw)) over all rule lists does: every proposal's Hastings ratio is
+    right, for the listed law and for the closed form (whose prefix draws differ)."""
+    task = load_task(spec)
+    beta, lamw = 0.5, 0.5
+    z, has_rule = 0.0, Counter()
+    for rules, wrong in _rule_lists(task):
+        p = math.exp(-beta * (len(rules) + lamw * wrong))
+        z += p
+        for prefix in rules:
+            has_rule[prefix] += p
+    kernel = RuleKernel(task, closed_form=closed)
+    init, propose, commit, reject, _ = kernel.functions
+    state, rng = kernel.allocate(1, 1), streams(7, 1)
+    c, w = init(state, rng, 0)
+    seen, steps = Counter(), 300_000
+    draws = np.log(np.random.default_rng(0).random(steps))
+    for step, lnu in enumerate(draws):
+        status, dc, dw, logq = propose(state, rng, 0, beta, lamw, lnu, kernel.capacity)
+        if status == 1 and lnu < -beta * (dc + lamw * dw) + logq:
+            commit(state, rng, 0)
+            c, w = c + dc, w + dw
+        if step % 5 == 0:
+            rows, n = state[0][0], state[5][0]
+            for row in rows[:n]:
+                seen[tuple(int(a) for a in row if a >= 0)] += 5 / steps
+    gap = max(abs(seen[prefix] - p / z) for prefix, p in has_rule.items())
+    assert gap < 0.03, {prefix: (round(seen[prefix], 3), round(p / z, 3)) for prefix, p in has_rule.items()}
 
 
 def test_tempered_curves_of_a_two_level_system():

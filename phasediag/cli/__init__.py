@@ -12,6 +12,7 @@ import click
 
 from ..errors import PhasediagError
 from .circuits import circuits
+from .collapse import collapse
 from .compare import compare
 from .compute import compute
 from .plot import plot
@@ -28,7 +29,7 @@ def cli() -> None:
     """Complexity-precision phase diagrams of discrete tasks."""
 
 
-for command in (tasks, compute, compare, plot, show, task, circuits):
+for command in (tasks, compute, compare, collapse, plot, show, task, circuits):
     cli.add_command(command)
 
 

@@ -14,6 +14,7 @@ from rich.table import Table
 from tasks import load_task
 
 from ..analysis import transitions
+from ..data import fit_on_data
 from ..diagram import PhaseDiagram
 from ..errors import ParameterError
 from ..io import write_diagram, write_steps_csv
@@ -80,10 +81,20 @@ def _progress() -> Iterator:
 @click.option("--chains", type=click.IntRange(min=1), default=None,
               help="tempered: independent runs, for R-hat and agreement [4].")
 @click.option("--betas", callback=grid, default=None,
-              help="tempered: inverse temperatures, LO:HI:N (geometric) or a comma list [0.1:10:8].")
+              help="tempered: inverse temperatures, LO:HI:N (geometric) or a comma list [0.1 to 10, "
+              "or for rules 1.5*ln(prefixes*labels) if larger; 8 values].")
 @click.option("--lambdas", callback=grid, default=None,
               help="tempered: error prices lambda in H = c + lambda*error, LO:HI:N or a comma list "
-              "[1 to 4*cap/(least weight fraction), 12 values].")
+              "[1 to 4*cap/(least weight fraction), or for closed-form tasks 4/(mass of a prefix "
+              "at the finest depth the cap can cover); 12 values].")
+@click.option("--data", "data_size", type=int, default=None,
+              help="Fit on a training sample of this many inputs drawn from the task (empirical error); "
+              "each step also gets its test error.")
+@click.option("--data-seed", type=click.IntRange(min=0), default=None, help="Seed of the training sample [0].")
+@click.option("--replace", is_flag=True, default=None,
+              help="Draw the training sample with replacement [without: D distinct inputs].")
+@click.option("--test-size", type=int, default=None,
+              help="Draws of the fresh test sample, used when the task has no exact population error [100000].")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Diagram file to write (.json).")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -91,7 +102,7 @@ def _progress() -> Iterator:
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the steps as CSV.")
 def compute(spec, programs_name, method, eps, max_complexity, time_limit, workers, seed, sampler, steps, chains,
-            betas, lambdas, out, plot_path, csv_path) -> int:
+            betas, lambdas, data_size, data_seed, replace, test_size, out, plot_path, csv_path) -> int:
     """Compute the phase diagram of the task SPEC (e.g. prefix-sorting:n=5,length=4)."""
     the_task = load_task(spec)
     programs = load_programs(programs_name or the_task.natural_programs)
@@ -112,11 +123,17 @@ def compute(spec, programs_name, method, eps, max_complexity, time_limit, worker
         raise ParameterError(f"{names} do{'es' if len(stray) == 1 else ''} not apply to --method {method}"
                              f"{' (it is exact and not anytime)' if not allowed else ''}.")
     options.update({k: v for k, v in given.items() if v is not None})
+    data = {"data_seed": data_seed, "replace": replace, "test_size": test_size}
+    if data_size is None and any(v is not None for v in data.values()):
+        names = ", ".join("--" + k.replace("_", "-") for k, v in data.items() if v is not None)
+        raise ParameterError(f"{names} only appl{'ies' if len(names.split(', ')) == 1 else 'y'} with --data D.")
+    fit = method_fit(programs, method, options)
     with _progress() as report:
-        if method == "tempered":
-            diagram = sample_diagram(the_task, programs, progress=report, **options)
+        if data_size is None:
+            diagram = fit(the_task, report)
         else:
-            diagram = exact_diagram(the_task, programs, method=method, progress=report, **options)
+            diagram = fit_on_data(the_task, programs, fit, size=data_size, seed=data_seed or 0,
+                                  replace=bool(replace), test_size=test_size, progress=report)
     write_diagram(diagram, out)
     written = [str(out)]
     if plot_path is not None:
@@ -131,6 +148,14 @@ def compute(spec, programs_name, method, eps, max_complexity, time_limit, worker
         click.echo("stopped early: the file holds the steps found so far, marked incomplete.", err=True)
         return 3
     return 0
+
+
+def method_fit(programs, method: str, options: dict):
+    """``fit(task, progress) -> PhaseDiagram``: the method with its options, on any task (the
+    task itself or a training sample of it)."""
+    if method == "tempered":
+        return lambda task, report: sample_diagram(task, programs, progress=report, **options)
+    return lambda task, report: exact_diagram(task, programs, method=method, progress=report, **options)
 
 
 def _summarise(diagram: PhaseDiagram) -> None:
@@ -148,7 +173,10 @@ def _summarise(diagram: PhaseDiagram) -> None:
         keep = {steps[0].complexity, steps[-1].complexity} | {t.complexity for t in found}
         shown = [s for s in steps if s.complexity in keep]
     table = Table(caption=None if shown is steps else f"{len(shown)} of {len(steps)} steps: ends and transitions")
-    for column in ("complexity", "error", "wrong / total", "status", "witness"):
+    data = diagram.data
+    columns = ("complexity", "train error" if data else "error", "wrong / total") + (("test error",) if data else ()) \
+        + ("status", "witness")
+    for column in columns:
         table.add_column(column, justify="right" if column != "witness" else "left")
     describe = load_programs(diagram.programs).describe
     for s in shown:
@@ -157,11 +185,29 @@ def _summarise(diagram: PhaseDiagram) -> None:
         counts = "-" if s.wrong is None else (f"{s.wrong}/{s.total}" if s.total < 10**12
                                                else f"{s.wrong:.6e}/{s.total:.0e}")
         status = s.status if s.lower_bound is None else f"{s.status} [{s.lower_bound}, {s.complexity}]"
-        table.add_row(str(s.complexity), f"{s.error:.6g}", counts, status, witness)
+        test = (f"{s.test_error:.6g}",) if data else ()
+        table.add_row(str(s.complexity), f"{s.error:.6g}", counts, *test, status, witness)
     console.print(table)
+    if data:
+        _summarise_data(console, data)
     if found:
         console.print("transitions (efficiency drop ≥ 1.5×): " +
                       ", ".join(f"c={t.complexity} (÷{t.ratio:.3g})" for t in found))
     unreached = diagram.diagnostics.get("unreached_eps")
     if unreached:
         console.print(f"[yellow]eps not reached within the complexity cap: {unreached}[/]")
+
+
+def _summarise_data(console: Console, data) -> None:
+    """The training sample, how test errors were measured, and the collapse point."""
+    test = "exact population error" if data["test"] == "population" else f"a fresh sample of {data['test_size']:,} draws"
+    console.print(f"trained on D={data['size']:,} draws (seed {data['seed']}, "
+                  f"{'with' if data['replace'] else 'without'} replacement, {data['distinct']:,} distinct); "
+                  f"test error: {test}")
+    c = data["collapse"]
+    predicted = ("no population front known" if c["predicted_complexity"] is None else
+                 f"c={c['predicted_complexity']} (population error {c['predicted_error']:.6g})")
+    measured = "-" if c["measured_complexity"] is None else \
+        f"c={c['measured_complexity']} (test error {c['measured_test_error']:.6g})"
+    console.print(f"collapse: predicted where efficiency falls below 1/D = {c['efficiency']:.3g}: {predicted}; "
+                  f"measured where test error settles: {measured}")

@@ -27,10 +27,10 @@ from ._common import Progress, answering, eps_budgets
 __all__ = ["sample_diagram", "geometric", "SAMPLERS", "DEFAULT_BETAS"]
 
 SAMPLERS = ("auto", "both", "wang-landau", "tempering")
-#: Default inverse temperatures (per unit of complexity): a geometric ladder from hot to cold.
-DEFAULT_BETAS = (0.1, 10.0, 8)
-#: Default λ ladder: from 1 to 4·capacity/(least weight fraction), so that every front point
-#: is some λ's ground state; 12 values.
+#: Default inverse temperatures (per unit of complexity): 8 values, geometric from BETA_HOT to the
+#: program class's ``beta_cold``.
+BETA_HOT, DEFAULT_BETAS = 0.1, 8
+#: Default λ ladder: 12 values, geometric from 1 to the program class's ``lambda_top``.
 DEFAULT_LAMBDAS = 12
 #: ``auto`` runs Wang–Landau only when it has at most this many cells.
 WL_MAX_CELLS = 50_000
@@ -93,9 +93,8 @@ def sample_diagram(task, programs, *, sampler: str = "auto", steps: int = 20_000
     if max_complexity is not None and max_complexity < 1:
         raise ParameterError(f"max_complexity must be at least 1 for the sampler. Got {max_complexity}.")
     kernel = programs.sampler(task, max_complexity)
-    betas = _grid(betas, geometric(*DEFAULT_BETAS), "beta (inverse temperature)")
-    lambdas = _grid(lambdas, geometric(1.0, 4.0 * kernel.capacity * kernel.total / kernel.unit, DEFAULT_LAMBDAS),
-                    "lambda")
+    betas = _grid(betas, geometric(BETA_HOT, kernel.beta_cold, DEFAULT_BETAS), "beta (inverse temperature)")
+    lambdas = _grid(lambdas, geometric(1.0, kernel.lambda_top, DEFAULT_LAMBDAS), "lambda")
     budgets = eps_budgets(eps, task.total_weight)
     cap = kernel.capacity
     wl_bins, wl_scale, wl_offset, wl_errors = _cells(kernel)

@@ -19,7 +19,7 @@ row r has x_j = bit (m - j) of r.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
@@ -210,6 +210,10 @@ class Circuits:
                              f"outputs does not fit {task.spec}")
         wrong = program.output_codes() != table.target
         return int(table.weights[wrong].sum(dtype=object))
+
+    def wrong_weights(self, task: Task, programs: Sequence[Circuit]) -> list[int]:
+        """:meth:`wrong_weight` of each program."""
+        return [self.wrong_weight(task, p) for p in programs]
 
     def predict(self, task: Task, program: Circuit) -> np.ndarray:
         """The label index the circuit gives each input of ``task.table`` (codes beyond the last

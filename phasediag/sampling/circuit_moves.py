@@ -259,7 +259,10 @@ class CircuitKernel:
         self.inputs, self.outputs = table.inputs, table.outputs
         self.total = float(table.weights.sum())
         self.exact = True
-        self.unit = float(table.weights[table.weights > 0].min())
+        #: default ladder ends: the coldest β, and the largest λ, 4·capacity/(least weight fraction),
+        #: at which every front point is some λ's ground state (each gate must fix a row)
+        self.beta_cold = 10.0
+        self.lambda_top = 4.0 * self.capacity * self.total / float(table.weights[table.weights > 0].min())
         self.baseline = self.total - float(np.bincount(table.target, weights=table.weights).max())
         capacity = self.capacity
         self.funcs = np.array(basis.ops + ((3,) if basis.unary_not else ()), dtype=np.int64)

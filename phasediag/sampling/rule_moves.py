@@ -7,9 +7,16 @@ weight u's rule decides (its exclusive mass), the wrong weight is Σ_u [ΣX(u) �
 adding, deleting, relabelling or moving one rule changes one or two X terms, so a move costs
 O(L log R + kids) and enumerates no input (the population error of 10^20 inputs is exact).
 
-Moves (probabilities ``P_*``): add a rule on the prefix of an input x ~ μ cut at a uniform depth,
-labelled by x's label or uniformly (half each); delete a rule; relabel a rule or the default;
+Moves (probabilities ``P_*``): add a rule on a prefix drawn by :func:`_draw_affix`, labelled by the
+label of an input under it or uniformly (half each); delete a rule; relabel a rule or the default;
 lengthen a rule to a child prefix; shorten it to its parent. Each carries its Hastings ratio.
+
+The add move draws its prefix half the time as an input x ~ μ cut at a uniform depth, half the
+time by a *gain descent*: a uniform depth D, then D steps from the root, each to a uniform child
+or (half the time) to a child drawn ∝ its gain, max_y M(v)_y − M(v)_{ŷ(u)} with ŷ(u) the majority
+label of the parent u (the weight a rule on v would fix if u's best label held there). Exceptions
+of prefix-sorting are the children with gain, so a level-k exception costs (2n)^-(k-1) instead of
+n^-k, which is what makes deep levels reachable at n = 100.
 """
 
 from __future__ import annotations
@@ -33,7 +40,8 @@ ADD, DEL, REL, LEN, SHO = 0, 1, 2, 3, 4
 # state tuple layout
 ROWS, DEP, LAB, MS, EX, NR, RLAB, REX, PEND, PROW, TMP, KBUF, VBUF, WROWS, WLAB, WN, WDEF, ORC = range(18)
 # oracle tuple layout
-O_CLOSED, O_N, O_L, O_K, O_H0, O_LEVEL, O_CHILD, O_LETTER, O_TMASS, O_QAFF, O_CUMW, O_CODES, O_LENS = range(13)
+(O_CLOSED, O_N, O_L, O_K, O_H0, O_LEVEL, O_CHILD, O_LETTER, O_TMASS, O_QAFF, O_CUMW, O_CODES, O_LENS,
+ O_GAIN, O_GSUM) = range(15)
 
 
 @compiled
@@ -117,11 +125,36 @@ def _mass(orc, u, d, out):
 
 
 @compiled
+def _closed_gain(level, j, flipped):
+    """Gain of a child (depth j + 1) of a depth-j prefix under the closed form; ``flipped``: the
+    child is the exceptional one (its natural label differs from its parent's)."""
+    below = level[j + 1, 0] + level[j + 1, 1]
+    on_parent_natural = level[j + 1, 1] if flipped else level[j + 1, 0]
+    on_majority = on_parent_natural if level[j, 0] >= level[j, 1] else below - on_parent_natural
+    return max(level[j + 1, 0], level[j + 1, 1]) - on_majority
+
+
+@compiled
+def _step_q(nc, gain, gsum):
+    """Probability that one descent step from a parent with nc children picks a child of this gain."""
+    return 0.5 / nc + 0.5 * (gain / gsum if gsum > 0 else 1.0 / nc)
+
+
+@compiled
 def _qaff(orc, u, d):
-    """Probability that the add move draws prefix u[:d]: Σ_{x under u, |x| ≥ d} μ(x)/|x|."""
-    if orc[O_CLOSED]:
-        return (1.0 / orc[O_N]) ** d / orc[O_L]
-    return orc[O_QAFF][_node(orc, u, d)]
+    """Probability that the add move draws prefix u[:d] (:func:`_draw_affix`): half the cut of an
+    input x ~ μ, Σ_{x under u, |x| ≥ d} μ(x)/|x|, half the gain descent."""
+    if not orc[O_CLOSED]:
+        return orc[O_QAFF][_node(orc, u, d)]
+    n, level = orc[O_N], orc[O_LEVEL]
+    h, q = orc[O_H0], 1.0
+    for j in range(d):
+        a = u[j]
+        exc = h % np.uint64(n)
+        g_exc, g_other = _closed_gain(level, j, True), _closed_gain(level, j, False)
+        q *= _step_q(n, g_exc if exc == np.uint64(a) else g_other, g_exc + (n - 1) * g_other)
+        h = mix(h ^ (np.uint64(a + 1) * PHI))
+    return 0.5 * ((1.0 / n) ** d + q) / orc[O_L]
 
 
 @compiled
@@ -141,18 +174,52 @@ def _child_letter(orc, u, d, k):
 
 @compiled
 def _draw_affix(orc, rng, r, out):
-    """Cut an input x ~ μ at a uniform depth into ``out``; returns the depth."""
+    """Draw the add move's prefix into ``out`` (see the module docstring); returns its depth."""
     out[:] = -1
-    if orc[O_CLOSED]:
-        d = 1 + randint(rng, r, orc[O_L])
-        for j in range(d):
-            out[j] = randint(rng, r, orc[O_N])
+    closed, n = orc[O_CLOSED], orc[O_N]
+    if uniform(rng, r) < 0.5:  # an input x ~ μ cut at a uniform depth
+        if closed:
+            d = 1 + randint(rng, r, orc[O_L])
+            for j in range(d):
+                out[j] = randint(rng, r, n)
+            return d
+        cumw = orc[O_CUMW]
+        x = np.searchsorted(cumw, uniform(rng, r) * cumw[-1], side="right")
+        x = min(x, cumw.shape[0] - 1)
+        d = 1 + randint(rng, r, orc[O_LENS][x])
+        copy(out[:d], orc[O_CODES][x])
         return d
-    cumw = orc[O_CUMW]
-    x = np.searchsorted(cumw, uniform(rng, r) * cumw[-1], side="right")
-    x = min(x, cumw.shape[0] - 1)
-    d = 1 + randint(rng, r, orc[O_LENS][x])
-    copy(out[:d], orc[O_CODES][x])
+    depth = 1 + randint(rng, r, orc[O_L])  # the gain descent
+    if closed:
+        level, h = orc[O_LEVEL], orc[O_H0]
+        for j in range(depth):
+            exc = np.int64(h % np.uint64(n))
+            g_exc, g_other = _closed_gain(level, j, True), _closed_gain(level, j, False)
+            gsum = g_exc + (n - 1) * g_other
+            a = randint(rng, r, n)
+            if gsum > 0 and uniform(rng, r) < 0.5:
+                t = uniform(rng, r) * gsum
+                if t < g_exc:
+                    a = exc
+                else:
+                    a = randint(rng, r, n - 1)
+                    a += a >= exc
+            out[j] = a
+            h = mix(h ^ (np.uint64(a + 1) * PHI))
+        return depth
+    child, letter, gain, gsum = orc[O_CHILD], orc[O_LETTER], orc[O_GAIN], orc[O_GSUM]
+    v, d = 0, 0
+    while d < depth and child[v + 1] > child[v]:
+        lo, hi = child[v], child[v + 1]
+        w = lo + randint(rng, r, hi - lo)
+        if gsum[v] > 0 and uniform(rng, r) < 0.5:
+            t = uniform(rng, r) * gsum[v]
+            w = lo
+            while w < hi - 1 and t >= gain[w]:
+                t -= gain[w]
+                w += 1
+        out[d] = letter[w]
+        v, d = w, d + 1
     return d
 
 
@@ -393,12 +460,31 @@ class RuleKernel:
         self.total = float(task.total_weight)
         #: weights are exact integers (listed tasks), so wrong weights are exact counts
         self.exact = not closed
-        #: the least positive weight of one input
-        self.unit = float(task.table.weights.min()) if not closed else 1.0
+        #: default ladder ends (see :meth:`_ladder_ends`)
+        self.beta_cold, self.lambda_top = self._ladder_ends(closed)
         root = np.zeros(self.labels)
         _mass(self._oracle, np.full(self.length, -1, np.int16), 0, root)
         #: wrong weight of the best constant label
         self.baseline = float(root.sum() - root.max())
+
+    def _ladder_ends(self, closed: bool) -> tuple[float, float]:
+        """The coldest default β and the largest default λ.
+
+        β: at least 1.5·ln(prefixes·labels), the entropy one more rule brings (ln of the number of
+        ways to add it), so that cold replicas are not swamped by rule lists of neutral rules.
+        λ: listed tasks, 4·capacity/(least input weight fraction), so every front point is some
+        λ's ground state (each rule fixes at least one input); closed forms, 4/(mass fraction of
+        a prefix at depth d*), d* the shallowest depth with ≥ capacity prefixes up to it: the finest
+        level the capacity can cover pays 4× for its rules.
+        """
+        beta = max(10.0, 1.5 * math.log(self.n_affixes * self.labels))
+        if not closed:
+            return beta, 4.0 * self.capacity * self.total / float(self.task.table.weights.min())
+        n, depth, count = self._oracle[O_N], 1, self._oracle[O_N]
+        while count < self.capacity and depth < self.length:
+            depth += 1
+            count += n ** depth
+        return beta, 4.0 * float(n) ** depth
 
     def slot_bytes(self) -> int:
         return self.capacity * (2 * self.length + 2) + 16
@@ -446,18 +532,41 @@ def _oracle(task, closed: bool) -> tuple:
         trie, table = task.trie, task.table
         lengths = (table.codes >= 0).sum(axis=1).astype(np.int64)
         mu = table.weights / table.weights.sum()
-        qaff = np.zeros(trie.n_nodes)
+        cut = np.zeros(trie.n_nodes)
         # every prefix of x at depth ≤ |x| is drawn with probability μ(x)/|x|
-        np.add.at(qaff, trie.end, mu / np.maximum(lengths, 1))
+        np.add.at(cut, trie.end, mu / np.maximum(lengths, 1))
         for d in range(int(trie.depth.max()), 0, -1):
             at = np.flatnonzero(trie.depth == d)
-            np.add.at(qaff, trie.parent[at], qaff[at])
+            np.add.at(cut, trie.parent[at], cut[at])
+        gain, gsum, descent = _trie_descent(trie, table.codes.shape[1])
         return (False, len(task.alphabet), table.codes.shape[1], k, np.uint64(0), dummy_f,
-                trie.child_start, trie.letter, trie.mass.astype(np.float64), qaff,
-                np.cumsum(table.weights).astype(np.float64), table.codes.astype(np.int16), lengths)
+                trie.child_start, trie.letter, trie.mass.astype(np.float64), 0.5 * (cut + descent),
+                np.cumsum(table.weights).astype(np.float64), table.codes.astype(np.int16), lengths, gain, gsum)
     law = task.prefix_law()
     return (True, law.n, law.length, k, np.uint64(law.root_hash), np.asarray(law.level_mass, np.float64),
-            dummy_i, dummy_i, dummy_f, np.zeros(1), np.zeros(1), np.zeros((1, 1), np.int16), dummy_i)
+            dummy_i, dummy_i, dummy_f, np.zeros(1), np.zeros(1), np.zeros((1, 1), np.int16), dummy_i,
+            np.zeros(1), np.zeros(1))
+
+
+def _trie_descent(trie, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per trie node: its gain (max_y M(v)_y − M(v)_{ŷ(parent)}), the sum of its children's gains,
+    and the probability that the gain descent of :func:`_draw_affix` ends on it (depth D uniform
+    in 1..length; a walk that meets a leaf before D steps ends there)."""
+    mass = trie.mass.astype(np.float64)
+    parent = trie.parent[1:]
+    gain = np.zeros(trie.n_nodes)
+    gain[1:] = mass[1:].max(axis=1) - mass[1:, :][np.arange(len(parent)), mass[parent].argmax(axis=1)]
+    gsum = np.zeros(trie.n_nodes)
+    np.add.at(gsum, parent, gain[1:])
+    n_children = np.diff(trie.child_start)
+    reach = np.ones(trie.n_nodes)
+    for d in range(1, int(trie.depth.max()) + 1):
+        at = np.flatnonzero(trie.depth == d)
+        u = trie.parent[at]
+        greedy = np.where(gsum[u] > 0, gain[at] / np.where(gsum[u] > 0, gsum[u], 1.0), 1.0 / n_children[u])
+        reach[at] = reach[u] * (0.5 / n_children[u] + 0.5 * greedy)
+    stop = np.where(n_children > 0, 1.0, length - trie.depth + 1.0) / length
+    return gain, gsum, reach * stop
 
 
 def _affix_count(task, oracle) -> int:
