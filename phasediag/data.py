@@ -202,7 +202,7 @@ def fit_on_data(task: Task, programs, fit, *, size: int, seed: int = 0, replace:
                   for s, t in zip(train.steps, test))
     top = max((s.complexity for s in steps), default=0)
     population = population_front(task, programs, top)
-    data = {**sample.info, "test": how, "test_size": test_size if how == "sample" else None,
+    data = {**sample.info, "test": how, "test_size": (test_size or DEFAULT_TEST_SIZE) if how == "sample" else None,
             "population_front": None if population is None else
             [{"complexity": s.complexity, "error": s.error} for s in population.steps]}
     fitted = PhaseDiagram(TaskInfo.of(task), train.programs, train.method, steps, train.runtime_s,
