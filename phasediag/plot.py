@@ -17,7 +17,7 @@ from .analysis import spectrum, transitions
 from .diagram import PhaseDiagram
 from .io import atomic_path
 
-__all__ = ["plot_diagrams", "diagram_label", "draw_circuit", "draw_data", "draw_entropy", "draw_heat_capacity"]
+__all__ = ["plot_diagrams", "plot_varied", "diagram_label", "draw_circuit", "draw_data", "draw_entropy", "draw_heat_capacity"]
 
 
 def diagram_label(diagram: PhaseDiagram) -> str:
@@ -65,7 +65,41 @@ def plot_diagrams(diagrams: Sequence[PhaseDiagram], path: str | os.PathLike | No
     return fig
 
 
-_UNITS = {"prefix-rules": "rules", "circuits": "gates"}
+def plot_varied(diagrams: Sequence[PhaseDiagram], labels: Sequence[str], path: str | os.PathLike | None = None, *,
+                memorised: Sequence[Sequence[float]] | None = None, title: str = ""):
+    """Fronts of one task family at several parameter values, overlaid; with ``memorised`` (per
+    diagram, per step: the share of the witness's rules that memorise one input) a second panel
+    draws that share against complexity. Saved to ``path`` (atomically) if given; returns the figure."""
+    import matplotlib
+
+    if path is not None:
+        matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2 if memorised is not None else 1, figsize=(15 if memorised is not None else 9, 5.5),
+                             layout="constrained", squeeze=False)
+    _draw(axes[0][0], diagrams, labels, first_color=0)
+    axes[0][0].set_xlabel(f"complexity: {_UNITS.get(_class_of(diagrams[0]), 'size')} (symlog scale)")
+    axes[0][0].set_title(title, fontsize=9)
+    if memorised is not None:
+        ax = axes[0][1]
+        for i, (d, label, shares) in enumerate(zip(diagrams, labels, memorised)):
+            ax.plot([s.complexity for s in d.steps], shares, drawstyle="steps-post", color=f"C{i}", lw=1.4, label=label)
+        ax.set_xscale("symlog", linthresh=1, linscale=0.4)
+        ax.set_xlim(left=0)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel("complexity: rules (symlog scale)")
+        ax.set_ylabel("memorised share of the rules")
+        ax.set_title("how much of the optimal program memorises (rules deciding one input)", fontsize=9)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7, loc="upper left")
+    if path is not None:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=150, format=os.fspath(path).rsplit(".", 1)[-1].lower())
+    return fig
+
+
+_UNITS = {"prefix-rules": "rules", "suffix-rules": "rules", "circuits": "gates"}
 
 
 def _class_of(diagram: PhaseDiagram) -> str:

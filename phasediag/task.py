@@ -26,10 +26,13 @@ if TYPE_CHECKING:
     from .ruledag import RuleDag
     from .trie import Trie
 
-__all__ = ["Task", "TaskTable", "BooleanTable", "PrefixLaw", "alphabet", "LIST_LIMIT"]
+__all__ = ["Task", "TaskTable", "BooleanTable", "PrefixLaw", "Reversed", "alphabet", "LIST_LIMIT", "ANCHOR"]
 
 #: Most inputs a task will list (table, trie, CSV export): 2^22.
 LIST_LIMIT = 1 << 22
+
+#: The anchor of suffix rules: the affix ``^word`` matches the whole input ``word`` only.
+ANCHOR = "^"
 
 _LETTERS = string.ascii_lowercase + string.ascii_uppercase + string.digits
 
@@ -171,6 +174,11 @@ class Task(ABC):
 
         return Trie.from_table(self.table, len(self.labels))
 
+    @cached_property
+    def reversed(self) -> Reversed:
+        """The task read right to left, as suffix rules read it (see :class:`Reversed`)."""
+        return Reversed(self)
+
     def prefix_mass(self, affix: tuple[int, ...]) -> tuple[int, ...]:
         """Weight of the inputs that start with ``affix`` (letter indices), per label."""
         node = self.trie.find(affix)
@@ -239,3 +247,78 @@ class Task(ABC):
                     f"(letters {letters[0]}..{letters[-1]}); '{t}' is not a letter."
                 )
         return tuple(index[t] for t in tokens)
+
+
+class Reversed(Task):
+    """A listed task read right to left: each input reversed and closed by the :data:`ANCHOR`
+    letter. The suffixes of the base task's inputs are then the prefixes of this one's, and the
+    anchored whole input (``^word``, stored as ``drow^``) is a prefix that no other input shares,
+    so every prefix-rule method computes suffix rules on it. Labels, weights and the order of
+    inputs are the base task's; affixes render and parse as suffixes (``"ir"``, ``"^être"``)."""
+
+    description = "a task read right to left"
+    parameters = ()
+
+    def __init__(self, base: Task):
+        self.base = base
+        self.family = base.family
+        self.params = base.params
+        self.natural_programs = base.natural_programs
+        width = len(base.alphabet[0])
+        self._anchor = ANCHOR * width
+        if self._anchor in base.alphabet:
+            raise ParameterError(f"{base.spec} uses '{self._anchor}' as a letter; it is the anchor of "
+                                 f"suffix rules, so suffix rules cannot read this task.")
+
+    @property
+    def spec(self) -> str:
+        return f"{self.base.spec}@reversed"
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.base.labels
+
+    @property
+    def alphabet(self) -> tuple[str, ...]:
+        return self.base.alphabet + (self._anchor,)
+
+    @property
+    def n_inputs(self) -> int:
+        return self.base.n_inputs
+
+    @property
+    def total_weight(self) -> int:
+        return self.base.total_weight
+
+    @property
+    def uniform(self) -> bool:
+        return self.base.uniform
+
+    def _too_large_hint(self) -> str:
+        return "Suffix rules read a task right to left, which needs its inputs listed: use prefix-rules or smaller parameters."
+
+    def _list_inputs(self) -> TaskTable:
+        table = self.base.table
+        codes = table.codes
+        n_rows, width = codes.shape
+        lengths = (codes >= 0).sum(axis=1)
+        out = np.full((n_rows, width + 1), -1, dtype=np.int16)
+        rows = np.arange(n_rows)
+        for j in range(width):
+            inside = j < lengths
+            out[inside, j] = codes[rows[inside], lengths[inside] - 1 - j]
+        out[rows, lengths] = len(self.base.alphabet)
+        return TaskTable(out, table.labels, table.weights)
+
+    def render(self, codes: tuple[int, ...] | np.ndarray) -> str:
+        """Reversed letter indices → the suffix they stand for, ``^`` first when anchored."""
+        letters = [int(c) for c in codes if c >= 0]
+        anchored = bool(letters) and letters[-1] == len(self.base.alphabet)
+        text = self.base.render((letters[:-1] if anchored else letters)[::-1])
+        return self._anchor + text if anchored else text
+
+    def parse_affix(self, text: str) -> tuple[int, ...]:
+        """A suffix (``"ir"``, or ``"^être"`` for the whole word) → reversed letter indices."""
+        anchored = text.startswith(self._anchor)
+        body = self.base.parse_affix(text[len(self._anchor):] if anchored else text)
+        return tuple(reversed(body)) + ((len(self.base.alphabet),) if anchored else ())

@@ -8,11 +8,12 @@ from phasediag.task import Task
 
 from .boolean import BooleanFunction
 from .prefix_sorting import PrefixSorting
+from .verb_conjugation import VerbConjugation
 
-__all__ = ["FAMILIES", "load_task", "PrefixSorting", "BooleanFunction"]
+__all__ = ["FAMILIES", "load_task", "PrefixSorting", "BooleanFunction", "VerbConjugation"]
 
 #: Every task family by name.
-FAMILIES: dict[str, type[Task]] = {cls.family: cls for cls in (PrefixSorting, BooleanFunction)}
+FAMILIES: dict[str, type[Task]] = {cls.family: cls for cls in (PrefixSorting, VerbConjugation, BooleanFunction)}
 
 
 def load_task(spec: str) -> Task:

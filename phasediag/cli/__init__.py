@@ -19,6 +19,7 @@ from .plot import plot
 from .show import show
 from .task import task
 from .tasks import tasks
+from .vary import vary
 
 __all__ = ["cli", "main"]
 
@@ -29,7 +30,7 @@ def cli() -> None:
     """Complexity-precision phase diagrams of discrete tasks."""
 
 
-for command in (tasks, compute, compare, collapse, plot, show, task, circuits):
+for command in (tasks, compute, compare, collapse, vary, plot, show, task, circuits):
     cli.add_command(command)
 
 

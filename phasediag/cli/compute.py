@@ -21,6 +21,8 @@ from ..io import write_diagram, write_steps_csv
 from ..methods import exact_diagram, resolve_method, sample_diagram
 from ..plot import plot_diagrams
 from ..programs import load_programs
+from ..programs.rules import AffixRules
+from ..task import LIST_LIMIT, Task
 from ._options import PLOT_SUFFIXES, grid, output_path
 
 _STAGES = {"dp": "tree DP over the trie", "witnesses": "witnesses", "cpsat": "CP-SAT (error fixed)",
@@ -142,7 +144,7 @@ def compute(spec, programs_name, method, eps, max_complexity, time_limit, worker
     if csv_path is not None:
         write_steps_csv(diagram, csv_path)
         written.append(str(csv_path))
-    _summarise(diagram)
+    _summarise(diagram, the_task, programs)
     click.echo("wrote " + ", ".join(written))
     if not diagram.complete:
         click.echo("stopped early: the file holds the steps found so far, marked incomplete.", err=True)
@@ -158,8 +160,9 @@ def method_fit(programs, method: str, options: dict):
     return lambda task, report: exact_diagram(task, programs, method=method, progress=report, **options)
 
 
-def _summarise(diagram: PhaseDiagram) -> None:
-    """Steps (all of them if few, else the hull vertices), transitions and unreached targets."""
+def _summarise(diagram: PhaseDiagram, task: Task, programs) -> None:
+    """Steps (all of them if few, else the hull vertices), transitions and unreached targets;
+    for rule lists on listed tasks, how many rules of each witness are general or memorised."""
     console = Console()
     steps = diagram.steps
     statuses = {s.status for s in steps}
@@ -174,8 +177,9 @@ def _summarise(diagram: PhaseDiagram) -> None:
         shown = [s for s in steps if s.complexity in keep]
     table = Table(caption=None if shown is steps else f"{len(shown)} of {len(steps)} steps: ends and transitions")
     data = diagram.data
+    roles = isinstance(programs, AffixRules) and task.n_inputs <= LIST_LIMIT
     columns = ("complexity", "train error" if data else "error", "wrong / total") + (("test error",) if data else ()) \
-        + ("status", "witness")
+        + ("status",) + (("general / memorised",) if roles else ()) + ("witness",)
     for column in columns:
         table.add_column(column, justify="right" if column != "witness" else "left")
     describe = load_programs(diagram.programs).describe
@@ -186,7 +190,8 @@ def _summarise(diagram: PhaseDiagram) -> None:
                                                else f"{s.wrong:.6e}/{s.total:.0e}")
         status = s.status if s.lower_bound is None else f"{s.status} [{s.lower_bound}, {s.complexity}]"
         test = (f"{s.test_error:.6g}",) if data else ()
-        table.add_row(str(s.complexity), f"{s.error:.6g}", counts, *test, status, witness)
+        split = ("{} / {}".format(*programs.roles(task, s.witness)),) if roles else ()
+        table.add_row(str(s.complexity), f"{s.error:.6g}", counts, *test, status, *split, witness)
     console.print(table)
     if data:
         _summarise_data(console, data)

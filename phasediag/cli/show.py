@@ -6,9 +6,13 @@ from pathlib import Path
 
 import click
 
+from tasks import load_task
+
 from ..errors import ParameterError
 from ..io import read_diagram
 from ..programs import Circuit, load_programs
+from ..programs.rules import ARROW, AffixRules
+from ..task import LIST_LIMIT
 from ._options import PLOT_SUFFIXES, output_path
 
 
@@ -37,10 +41,27 @@ def show(diagram: Path, complexity: int | None, out: Path | None) -> None:
     status = step.status + (f" [{step.lower_bound}, {step.complexity}]" if step.lower_bound is not None else "")
     click.echo(f"{d.task.spec} · {d.programs} · complexity {step.complexity} · error {step.error:.6g}"
                + (f" ({step.wrong}/{step.total})" if step.wrong is not None else "") + f" · {status}")
-    for line in load_programs(d.programs).describe(step.witness):
-        click.echo("  " + line)
+    programs = load_programs(d.programs)
+    covered = _coverage(d, programs, step.witness)
+    if covered is None:
+        for line in programs.describe(step.witness):
+            click.echo("  " + line)
+    else:
+        total = sum(c.weight for c in covered) or 1.0
+        width = max(len(f"{c.rule}{ARROW}{c.label}") for c in covered)
+        click.echo(f"  {'rule':<{width}}  {'role':<9}  inputs decided (share of weight)")
+        for c in covered:
+            click.echo(f"  {c.rule + ARROW + c.label:<{width}}  {c.role:<9}  {c.inputs:,} ({c.weight / total:.3%})")
     if out is not None:
         from ..plot import draw_circuit
 
         draw_circuit(step.witness, out, title=f"{d.task.spec}: {step.complexity} gates, error {step.error:.4g}")
         click.echo(f"wrote {out}")
+
+
+def _coverage(d, programs, witness):
+    """Each rule's coverage on the diagram's task (rule lists on tasks that list their inputs),
+    else None."""
+    if not isinstance(programs, AffixRules) or d.task.inputs > LIST_LIMIT:
+        return None
+    return programs.coverage(load_task(d.task.spec), witness)

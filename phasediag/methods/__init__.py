@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import ParameterError
+from ..programs.rules import AffixRules
 from .cpsat import cpsat_diagram
 from .dp import dp_diagram
 from .enumeration import census, cost_table, enumeration_diagram
@@ -16,6 +17,8 @@ __all__ = ["METHODS", "exact_diagram", "dp_diagram", "cpsat_diagram", "enumerati
 METHODS = {
     ("dp", "prefix-rules"): dp_diagram,
     ("cpsat", "prefix-rules"): cpsat_diagram,
+    ("dp", "suffix-rules"): dp_diagram,
+    ("cpsat", "suffix-rules"): cpsat_diagram,
     ("enumerate", "circuits"): enumeration_diagram,
     ("cpsat", "circuits"): synthesis_diagram,
 }
@@ -41,7 +44,7 @@ def resolve_method(task, programs, method: str = "exact") -> str:
     """The exact method ``method`` names for this task and class (``exact``: the fastest)."""
     if method != "exact":
         return method
-    if programs.name == "prefix-rules":
+    if isinstance(programs, AffixRules):
         return "dp"
     table = task.boolean
     small = table.inputs <= 3 or (table.inputs == 4 and programs.basis.name == "b2")

@@ -16,7 +16,7 @@ def require_class(programs, cls: type, method: str) -> None:
     """A ParameterError unless ``programs`` is an instance of the program class ``cls``."""
     if not isinstance(programs, cls):
         raise ParameterError(
-            f"Method '{method}' works on {cls.name}; got program class '{programs.name}'."
+            f"Method '{method}' works on {getattr(cls, 'kind', cls.name)}; got program class '{programs.name}'."
         )
 
 

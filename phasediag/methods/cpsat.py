@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 
 from ..diagram import PhaseDiagram, Step, TaskInfo
 from ..errors import ParameterError, TooLargeError
-from ..programs.rules import PrefixRules, RuleList
+from ..programs.rules import AffixRules, RuleList, trie_labels
 from ..task import Task
 from ._common import Progress, cpsat_method, eps_budgets, require_class, status_counts, time_left
 
@@ -99,7 +99,7 @@ class RuleModel:
     def hint(self, program: RuleList) -> None:
         """Warm start from ``program`` (rules inside cut subtrees are dropped from the hint)."""
         self.model.clear_hints()
-        rule_at, label_at = PrefixRules().trie_labels(self.task, program)
+        rule_at, label_at = trie_labels(self.task, program)
         for v, lits in self.label.items():
             for y, lit in enumerate(lits):
                 self.model.add_hint(lit, int(label_at[v] == y))
@@ -110,13 +110,13 @@ class RuleModel:
 def cpsat_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
                   max_complexity: int | None = None, time_limit: float | None = None,
                   workers: int = 1, seed: int = 0, progress: Progress | None = None) -> PhaseDiagram:
-    """The front of prefix-rule lists on ``task`` by CP-SAT (see the module docstring).
+    """The front of affix-rule lists on ``task`` by CP-SAT (see the module docstring).
 
     ``time_limit`` (seconds) bounds the whole run; ``eps`` solves only for the listed error
     targets; ``max_complexity`` stops the front at that many rules. Ctrl-C keeps the steps found,
     marked incomplete.
     """
-    require_class(programs, PrefixRules, "cpsat")
+    require_class(programs, AffixRules, "cpsat")
     if time_limit is not None and not time_limit > 0:
         raise ParameterError(f"time_limit must be a positive number of seconds. Got {time_limit}.")
     if workers < 1:
@@ -125,7 +125,7 @@ def cpsat_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
     total = task.total_weight
     budgets = sorted(set(eps_budgets(eps, total)), reverse=True) or [total]
     walk_front = not eps
-    enc = RuleModel(task)
+    enc = RuleModel(programs.affix_task(task))
     model = enc.model
     if max_complexity is not None:
         model.add(enc.complexity <= max_complexity)

@@ -28,7 +28,7 @@ from numba import njit
 
 from ..diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
 from ..errors import TooLargeError
-from ..programs.rules import PrefixRules, RuleList, RuleScore
+from ..programs.rules import AffixRules, RuleList, RuleScore
 from ..ruledag import RuleDag
 from ..task import Task
 from ._common import Progress, answering, eps_budgets, require_class
@@ -292,17 +292,17 @@ def check_front_size(dag: RuleDag, spec: str, cap: int | None) -> int:
 
 def dp_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
                max_complexity: int | None = None, progress: Progress | None = None) -> PhaseDiagram:
-    """The exact front of prefix-rule lists on ``task`` by the tree DP; every step ``optimal``.
+    """The exact front of affix-rule lists on ``task`` by the tree DP; every step ``optimal``.
 
     ``max_complexity`` stops the front at that many rules (steps up to it stay proved optimal).
     ``eps`` keeps only the steps that give C(ε) for each listed ε; without a cap the DP then
     grows its budget until the smallest ε is reached. Each witness is re-scored by
     :class:`~phasediag.programs.rules.RuleScore` and must match the DP's count.
     """
-    require_class(programs, PrefixRules, "dp")
+    require_class(programs, AffixRules, "dp")
     start = perf_counter()
     budgets = eps_budgets(eps, task.total_weight)
-    dag = task.rule_dag()
+    dag = programs.affix_task(task).rule_dag()
     if budgets and max_complexity is None:
         cap = min(dag.n_prefixes, 4096)
         while True:
@@ -318,7 +318,7 @@ def dp_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
     solved = perf_counter()
     if budgets:
         front = answering(front, budgets)
-    steps = _witnessed_steps(task, solution, front, progress)
+    steps = _witnessed_steps(programs.affix_task(task), solution, front, progress)
     settings = {"max_complexity": max_complexity, "eps": list(eps) if eps else None}
     return PhaseDiagram(
         task=TaskInfo.of(task),

@@ -13,12 +13,12 @@ from __future__ import annotations
 from ..errors import ParameterError
 from ..params import parse_spec
 from .circuits import BASES, Circuit, Circuits
-from .rules import PrefixRules, RuleList
+from .rules import PrefixRules, RuleList, SuffixRules
 
-__all__ = ["PROGRAM_CLASSES", "load_programs", "PrefixRules", "RuleList", "Circuits", "Circuit", "BASES"]
+__all__ = ["PROGRAM_CLASSES", "load_programs", "PrefixRules", "SuffixRules", "RuleList", "Circuits", "Circuit", "BASES"]
 
 #: Every program class by name.
-PROGRAM_CLASSES = {cls.name: cls for cls in (PrefixRules, Circuits)}
+PROGRAM_CLASSES = {cls.name: cls for cls in (PrefixRules, SuffixRules, Circuits)}
 
 
 def load_programs(spec: str):

@@ -1,21 +1,25 @@
-"""Prefix-rule lists: a free default label plus rules ``affix → label``.
+"""Affix-rule lists: a free default label plus rules ``affix → label``.
 
 An input takes the label of its longest matching rule (the default if none matches); the
-complexity is the number of rules. A rule whose affix is a whole input memorises one datapoint.
+complexity is the number of rules. Prefix rules match the start of an input, suffix rules its end
+(``-ir``, or ``^word`` for the whole input). A rule whose affix is a whole input memorises one
+datapoint.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
-from typing import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Iterable, Mapping, Sequence
 
 import numpy as np
 
 from ..errors import FileFormatError
 from ..params import validate_params
-from ..task import Task
+from ..task import ANCHOR, Task
 
-__all__ = ["RuleList", "RuleScore", "PrefixRules", "ARROW"]
+__all__ = ["RuleList", "RuleScore", "AffixRules", "PrefixRules", "SuffixRules", "RuleCoverage",
+           "trie_labels", "ARROW"]
 
 #: Separator in the readable form of a rule, ``"ab → 1"``.
 ARROW = " → "
@@ -170,15 +174,34 @@ class RuleScore:
         self._sorted.pop(bisect_left(self._sorted, affix))
 
 
-class PrefixRules:
-    """The ``prefix-rules`` program class."""
+class AffixRules:
+    """A rule-list program class (one reading direction). Every method works on
+    :meth:`affix_task`, the task read so that this class's affixes are its prefixes; the DP,
+    CP-SAT and the sampler then serve both directions with one implementation."""
 
-    name = "prefix-rules"
-    spec = "prefix-rules"
+    name: ClassVar[str]
+    #: How messages of the methods that take either direction name the classes.
+    kind = "prefix-rules or suffix-rules"
     parameters = ()
 
     def __init__(self, **values: str):
         self.params = validate_params(self.name, self.parameters, values)  # none: rejects any
+
+    @property
+    def spec(self) -> str:
+        return self.name
+
+    def affix_task(self, task: Task) -> Task:
+        """The task whose prefixes are this class's affixes."""
+        raise NotImplementedError
+
+    def written(self, affix: str) -> str:
+        """How an affix is written in witnesses."""
+        return affix
+
+    def read(self, text: str) -> str:
+        """Inverse of :meth:`written`."""
+        return text
 
     def complexity(self, program: RuleList) -> int:
         return len(program)
@@ -187,37 +210,27 @@ class PrefixRules:
         """The tempered sampler's moves on rule lists of at most ``max_complexity`` rules."""
         from ..sampling.rule_moves import RuleKernel
 
-        return RuleKernel(task, max_complexity)
-
-    def _indexed(self, task: Task, program: RuleList) -> tuple[int, list[tuple[tuple[int, ...], int]]]:
-        labels = {name: i for i, name in enumerate(task.labels)}
-        try:
-            default = labels[program.default]
-            rules = [(task.parse_affix(a), labels[l]) for a, l in program.rules.items()]
-        except KeyError as missing:
-            raise FileFormatError(
-                f"Label {missing} is not a label of {task.spec} ({', '.join(task.labels)})."
-            ) from None
-        return default, rules
+        return RuleKernel(self.affix_task(task), max_complexity)
 
     def wrong_weight(self, task: Task, program: RuleList) -> int:
         """Exact wrong weight of ``program`` on ``task`` (population error × total weight),
-        from the task's prefix masses: works on 10^20 inputs."""
+        from the task's affix masses: works on 10^20 inputs."""
         return self.wrong_weights(task, [program])[0]
 
     def wrong_weights(self, task: Task, programs: Sequence[RuleList]) -> list[int]:
         """:meth:`wrong_weight` of each program, one score updated by the rules that change from
         one program to the next (so a front of R steps costs O(rules changed), not O(R²))."""
+        task = self.affix_task(task)
         out, score, previous = [], None, None
         for program in programs:
             removed, added = program.changes_from(previous)
-            default, _ = self._indexed(task, RuleList(program.default))
+            default, _ = _indexed(task, RuleList(program.default))
             if score is None:
                 score = RuleScore(task, default)
             score.set((), default)
             kept = {a for a, _ in added}
-            _, gone = self._indexed(task, RuleList(program.default, [r for r in removed if r[0] not in kept]))
-            _, new = self._indexed(task, RuleList(program.default, added))
+            _, gone = _indexed(task, RuleList(program.default, [r for r in removed if r[0] not in kept]))
+            _, new = _indexed(task, RuleList(program.default, added))
             for affix, _ in sorted(gone, key=lambda r: -len(r[0])):
                 score.remove(affix)
             for affix, label in sorted(new, key=lambda r: len(r[0])):
@@ -226,25 +239,36 @@ class PrefixRules:
             previous = program
         return out
 
-    def trie_labels(self, task: Task, program: RuleList) -> tuple[np.ndarray, np.ndarray]:
-        """Per node of ``task.trie``: the label index of the rule on it (-1: none) and the label
-        its inputs take (longest match), propagated down the trie level by level."""
-        default, rules = self._indexed(task, program)
-        trie = task.trie
-        rule_at = np.full(trie.n_nodes, -1, dtype=np.int64)
-        for affix, label in rules:
-            node = trie.find(affix)
-            if node > 0:
-                rule_at[node] = label
-        label_at = np.full(trie.n_nodes, default, dtype=np.int64)
-        for d in range(1, int(trie.depth.max()) + 1):
-            at = np.flatnonzero(trie.depth == d)
-            label_at[at] = np.where(rule_at[at] >= 0, rule_at[at], label_at[trie.parent[at]])
-        return rule_at, label_at
-
     def predict(self, task: Task, program: RuleList) -> np.ndarray:
         """The label index ``program`` gives each input of ``task.table``."""
-        return self.trie_labels(task, program)[1][task.trie.end]
+        task = self.affix_task(task)
+        return trie_labels(task, program)[1][task.trie.end]
+
+    def coverage(self, task: Task, program: RuleList) -> list[RuleCoverage]:
+        """Per rule (the default first, then general rules first): the inputs of ``task.table``
+        that take their label from it (its affix is their longest matching one), and their weight."""
+        task = self.affix_task(task)
+        trie, table = task.trie, task.table
+        rule_at, _ = trie_labels(task, program)
+        owner = np.where(rule_at >= 0, np.arange(trie.n_nodes), 0)
+        for d in range(1, int(trie.depth.max()) + 1):
+            at = np.flatnonzero(trie.depth == d)
+            owner[at] = np.where(rule_at[at] >= 0, at, owner[trie.parent[at]])
+        ends = owner[trie.end]
+        inputs = np.bincount(ends, minlength=trie.n_nodes)
+        weight = np.bincount(ends, weights=table.weights.astype(float), minlength=trie.n_nodes)
+        rules = [("", program.default)] + _ordered(program.rules.items())
+        out = []
+        for affix, label in rules:
+            node = trie.find(task.parse_affix(affix)) if affix else 0
+            covered = (int(inputs[node]), float(weight[node])) if node >= 0 else (0, 0.0)
+            out.append(RuleCoverage(self.written(affix) if affix else "default", label, *covered))
+        return out
+
+    def roles(self, task: Task, program: RuleList) -> tuple[int, int]:
+        """(general, memorised): how many rules decide several inputs, and how many one (or none)."""
+        roles = [c.role for c in self.coverage(task, program)]
+        return roles.count("general"), roles.count("memorised")
 
     def serialise(self, program: RuleList, previous: RuleList | None = None) -> dict:
         """``{"default", "add", "remove"}``: the change from ``previous`` (None: the empty
@@ -252,16 +276,17 @@ class PrefixRules:
         removed, added = program.changes_from(previous)
         return {
             "default": program.default,
-            "add": [a + ARROW + l for a, l in _ordered(added)],
-            "remove": [a + ARROW + l for a, l in _ordered(removed)],
+            "add": [self.written(a) + ARROW + l for a, l in _ordered(added)],
+            "remove": [self.written(a) + ARROW + l for a, l in _ordered(removed)],
         }
 
     def deserialise(self, obj: object, previous: RuleList | None = None) -> RuleList:
         """Inverse of :meth:`serialise`."""
         if not (isinstance(obj, dict) and isinstance(obj.get("default"), str)
                 and isinstance(obj.get("add"), list) and isinstance(obj.get("remove"), list)):
-            raise FileFormatError('A prefix-rules witness must be {"default": str, "add": [...], "remove": [...]}.')
-        added, removed = _parse_rules(obj["add"]), _parse_rules(obj["remove"])
+            raise FileFormatError(f'A {self.name} witness must be {{"default": str, "add": [...], "remove": [...]}}.')
+        added = [(self.read(a), l) for a, l in _parse_rules(obj["add"])]
+        removed = [(self.read(a), l) for a, l in _parse_rules(obj["remove"])]
         if previous is None:
             if removed:
                 raise FileFormatError("The first witness of a diagram cannot remove rules.")
@@ -275,7 +300,82 @@ class PrefixRules:
 
     def describe(self, program: RuleList) -> list[str]:
         """Readable lines: the default, then the rules, general first."""
-        return [f"default{ARROW}{program.default}"] + [a + ARROW + l for a, l in _ordered(program.rules.items())]
+        return [f"default{ARROW}{program.default}"] + [self.written(a) + ARROW + l
+                                                       for a, l in _ordered(program.rules.items())]
+
+
+class PrefixRules(AffixRules):
+    """The ``prefix-rules`` class: an affix matches the start of an input."""
+
+    name = "prefix-rules"
+
+    def affix_task(self, task: Task) -> Task:
+        return task
+
+
+class SuffixRules(AffixRules):
+    """The ``suffix-rules`` class: an affix matches the end of an input, written ``-ir``; the
+    anchored affix ``^word`` matches the whole input only. Runs on :attr:`Task.reversed`."""
+
+    name = "suffix-rules"
+
+    def affix_task(self, task: Task) -> Task:
+        return task.reversed
+
+    def written(self, affix: str) -> str:
+        return affix if affix.startswith(ANCHOR) else "-" + affix
+
+    def read(self, text: str) -> str:
+        if text.startswith(ANCHOR):
+            return text
+        if not text.startswith("-"):
+            raise FileFormatError(f"A suffix rule is written '-suffix' or '{ANCHOR}word'; got '{text}'.")
+        return text[1:]
+
+
+@dataclass(frozen=True)
+class RuleCoverage:
+    """One rule of a list and the inputs it decides: ``inputs`` (count) and ``weight`` (their
+    total weight). A rule deciding a single input memorises it; one deciding more is general."""
+
+    rule: str
+    label: str
+    inputs: int
+    weight: float
+
+    @property
+    def role(self) -> str:
+        return "default" if self.rule == "default" else "memorised" if self.inputs <= 1 else "general"
+
+
+def _indexed(task: Task, program: RuleList) -> tuple[int, list[tuple[tuple[int, ...], int]]]:
+    """``program`` in letter and label indices of ``task`` (read as prefixes): (default, rules)."""
+    labels = {name: i for i, name in enumerate(task.labels)}
+    try:
+        default = labels[program.default]
+        rules = [(task.parse_affix(a), labels[l]) for a, l in program.rules.items()]
+    except KeyError as missing:
+        raise FileFormatError(
+            f"Label {missing} is not a label of {task.spec} ({', '.join(task.labels)})."
+        ) from None
+    return default, rules
+
+
+def trie_labels(task: Task, program: RuleList) -> tuple[np.ndarray, np.ndarray]:
+    """Per node of ``task.trie`` (affixes read as prefixes): the label index of the rule on it
+    (-1: none) and the label its inputs take (longest match), propagated down level by level."""
+    default, rules = _indexed(task, program)
+    trie = task.trie
+    rule_at = np.full(trie.n_nodes, -1, dtype=np.int64)
+    for affix, label in rules:
+        node = trie.find(affix)
+        if node > 0:
+            rule_at[node] = label
+    label_at = np.full(trie.n_nodes, default, dtype=np.int64)
+    for d in range(1, int(trie.depth.max()) + 1):
+        at = np.flatnonzero(trie.depth == d)
+        label_at[at] = np.where(rule_at[at] >= 0, rule_at[at], label_at[trie.parent[at]])
+    return rule_at, label_at
 
 
 def _parse_rules(items: list) -> list[Rule]:

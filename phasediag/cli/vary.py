@@ -1,0 +1,97 @@
+"""``phasediag vary``: the exact fronts of one task family as one parameter varies, on one figure."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from tasks import load_task
+
+from ..analysis import transitions
+from ..errors import ParameterError
+from ..io import atomic_path, write_diagram
+from ..methods import exact_diagram
+from ..params import parse_spec
+from ..plot import plot_varied
+from ..programs import load_programs
+from ..programs.rules import AffixRules
+from ..task import LIST_LIMIT
+from ._options import PLOT_SUFFIXES, output_path
+from .compute import _progress
+
+
+def _varied(_ctx, _param, text: str) -> tuple[str, list[str]]:
+    name, eq, values = text.partition("=")
+    items = [v.strip() for v in values.split(",") if v.strip()]
+    if not eq or not name.strip() or not items:
+        raise click.BadParameter(f"give NAME=V1,V2,... (e.g. source=french,spanish). Got '{text}'.")
+    return name.strip(), items
+
+
+@click.command()
+@click.argument("spec")
+@click.option("--param", "varied", required=True, callback=_varied,
+              help="The task parameter to vary and its values: NAME=V1,V2,... (e.g. source=french,spanish).")
+@click.option("--programs", "programs_name", default=None, help="Program class (default: the task's natural class).")
+@click.option("--method", type=click.Choice(["exact", "dp", "cpsat", "enumerate"]), default="exact", show_default=True,
+              help="Exact method for every front.")
+@click.option("--max-complexity", type=click.IntRange(min=0), default=None, help="Stop each front at this complexity.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Figure of the fronts (.png, .pdf or .svg).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the summary table as CSV.")
+@click.option("--save", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write each diagram to this folder (NAME-VALUE.json).")
+def vary(spec, varied, programs_name, method, max_complexity, out, csv_path, save) -> None:
+    """Exact fronts of SPEC at several values of one task parameter, overlaid on one figure; for
+    rule lists, a second panel shows how much of each optimal program memorises single inputs."""
+    name, values = varied
+    family, raw = parse_spec(spec)
+    if name in raw:
+        raise ParameterError(f"'{name}' is both in SPEC and varied by --param; give it in one place.")
+    output_path(out, PLOT_SUFFIXES, "--out")
+    if csv_path is not None:
+        output_path(csv_path, (".csv",), "--csv")
+    if save is not None and not save.is_dir():
+        raise ParameterError(f"--save: folder '{save}' does not exist.")
+    base = spec.strip() + "," if raw else family + ":"
+    tasks = [load_task(f"{base}{name}={v}") for v in values]
+    programs = load_programs(programs_name or tasks[0].natural_programs)
+    roles = isinstance(programs, AffixRules) and all(t.n_inputs <= LIST_LIMIT for t in tasks)
+    diagrams, memorised, rows = [], [], []
+    with _progress() as report:
+        for value, task in zip(values, tasks):
+            d = exact_diagram(task, programs, method=method, max_complexity=max_complexity, progress=report)
+            diagrams.append(d)
+            last = d.steps[-1]
+            row = {name: value, "inputs": task.n_inputs, "labels": len(task.labels), "steps": len(d.steps),
+                   "error_at_0": d.steps[0].error, "last_complexity": last.complexity, "last_error": last.error,
+                   "transitions": " ".join(str(t.complexity) for t in transitions(d)), "seconds": d.runtime_s}
+            if roles:
+                split = [programs.roles(task, s.witness) for s in d.steps]
+                memorised.append([m / (g + m) if g + m else 0.0 for g, m in split])
+                row.update(general=split[-1][0], memorised=split[-1][1])
+            rows.append(row)
+    labels = [f"{name}={v}" for v in values]
+    plot_varied(diagrams, labels, out, memorised=memorised if roles else None,
+                title=f"{family} · {programs.spec} · {method}")
+    if save is not None:
+        for value, d in zip(values, diagrams):
+            write_diagram(d, save / f"{name}-{value}.json")
+    if csv_path is not None:
+        with atomic_path(csv_path) as tmp, open(tmp, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    table = Table(title=f"{family} · {programs.spec}: exact fronts as {name} varies")
+    for column in rows[0]:
+        table.add_column(column.replace("_", " "), justify="left" if column in (name, "transitions") else "right")
+    for row in rows:
+        table.add_row(*(f"{v:.4g}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else v
+                        for v in row.values()))
+    Console(width=160).print(table)
+    click.echo("wrote " + ", ".join(map(str, [out] + ([csv_path] if csv_path else []) + ([save] if save else []))))
