@@ -17,7 +17,7 @@ from .analysis import spectrum, transitions
 from .diagram import PhaseDiagram
 from .io import atomic_path
 
-__all__ = ["plot_diagrams", "plot_varied", "diagram_label", "draw_circuit", "draw_data", "draw_entropy", "draw_heat_capacity"]
+__all__ = ["plot_diagrams", "plot_varied", "plot_spectrum", "diagram_label", "draw_circuit", "draw_data", "draw_entropy", "draw_heat_capacity"]
 
 
 def diagram_label(diagram: PhaseDiagram) -> str:
@@ -93,6 +93,48 @@ def plot_varied(diagrams: Sequence[PhaseDiagram], labels: Sequence[str], path: s
         ax.set_title("how much of the optimal program memorises (rules deciding one input)", fontsize=9)
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=7, loc="upper left")
+    if path is not None:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=150, format=os.fspath(path).rsplit(".", 1)[-1].lower())
+    return fig
+
+
+def plot_spectrum(diagram: PhaseDiagram, path: str | os.PathLike | None = None, *, ratio: float | None = None, ax=None):
+    """The efficiency spectrum: each hull segment as a bar at its efficiency (log scale) over its
+    complexity range (symlog), transitions dotted; with training data, the line 1/D below which
+    memorising one draw wins. Saved to ``path`` (atomically) if given; returns the figure."""
+    import matplotlib
+
+    if path is not None:
+        matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
+    else:
+        fig = ax.figure
+    segments = spectrum(diagram)
+    for seg in segments:
+        ax.hlines(seg.efficiency, seg.start_complexity, seg.end_complexity, color="C0", lw=2.5)
+    if segments:
+        ax.plot([s.start_complexity for s in segments] + [segments[-1].end_complexity],
+                [s.efficiency for s in segments] + [segments[-1].efficiency], drawstyle="steps-post",
+                color="C0", lw=0.6, alpha=0.6)
+        ax.set_yscale("log")
+    for t in transitions(diagram, **({} if ratio is None else {"ratio": ratio})):
+        ax.axvline(t.complexity, ls=":", lw=0.9, color="C3")
+        ax.annotate(f"c={t.complexity}\n÷{t.ratio:.3g}", (t.complexity, t.efficiency_after), xytext=(4, 6),
+                    textcoords="offset points", fontsize=7, color="C3")
+    if diagram.data is not None:
+        ax.axhline(1.0 / diagram.data["size"], ls="-.", color="0.4", lw=1.0,
+                   label=f"1/D = {1.0 / diagram.data['size']:.3g}: memorising one draw")
+        ax.legend(fontsize=7)
+    ax.set_xscale("symlog", linthresh=1, linscale=0.4)
+    ax.set_xlim(left=0)
+    ax.set_xlabel(f"complexity: {_UNITS.get(_class_of(diagram), 'size')} (symlog scale)")
+    ax.set_ylabel("efficiency −Δε/Δc (error per unit of complexity)")
+    ax.set_title(f"efficiency spectrum · {diagram_label(diagram)}", fontsize=9)
+    ax.grid(True, which="major", alpha=0.3)
     if path is not None:
         with atomic_path(path) as tmp:
             fig.savefig(tmp, dpi=150, format=os.fspath(path).rsplit(".", 1)[-1].lower())

@@ -188,3 +188,18 @@ def test_tempered_compute_compare_and_plot(tmp_path, capsys):
     out = " ".join(capsys.readouterr().out.split())  # rich wraps lines
     assert "matched 100.0% of 13 exact steps" in out and "front exact after" in out
     assert main(["compare", str(exact), str(tmp_path / "missing.json")]) == 2
+
+
+def test_spectrum_command_gives_the_closed_form_efficiencies(tmp_path, capsys):
+    """Prefix-sorting n=5, L=4: learning level k costs 5^(k-1) rules, each fixing 3^(4-k) of the
+    625 inputs, so the spectrum has one segment per level with efficiency 3^(4-k)/625."""
+    assert main(["compute", "prefix-sorting:n=5,length=4", "--out", str(tmp_path / "d.json")]) == 0
+    code = main(["spectrum", str(tmp_path / "d.json"), "--out", str(tmp_path / "s.png"), "--csv", str(tmp_path / "s.csv")])
+    assert code == 0 and (tmp_path / "s.png").stat().st_size > 0
+    rows = list(csv.DictReader(open(tmp_path / "s.csv")))
+    assert [(int(r["start_complexity"]), int(r["end_complexity"])) for r in rows] == [(0, 1), (1, 6), (6, 31), (31, 156)]
+    assert [float(r["efficiency"]) for r in rows] == pytest.approx([3 ** (4 - k) / 625 for k in range(1, 5)])
+    assert [r["transition"] for r in rows] == ["False", "True", "True", "True"]
+    capsys.readouterr()
+    assert main(["spectrum", str(tmp_path / "missing.json")]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1

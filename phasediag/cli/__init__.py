@@ -18,6 +18,7 @@ from .compute import compute
 from .plot import plot
 from .show import show
 from .task import task
+from .spectrum import spectrum_command
 from .tasks import tasks
 from .vary import vary
 
@@ -30,7 +31,7 @@ def cli() -> None:
     """Complexity-precision phase diagrams of discrete tasks."""
 
 
-for command in (tasks, compute, compare, collapse, vary, plot, show, task, circuits):
+for command in (tasks, compute, compare, collapse, vary, spectrum_command, plot, show, task, circuits):
     cli.add_command(command)
 
 
