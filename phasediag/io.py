@@ -21,7 +21,7 @@ from .errors import FileFormatError, PhasediagError
 from .programs import PROGRAM_CLASSES, load_programs
 
 __all__ = ["SCHEMA", "write_diagram", "read_diagram", "diagram_to_json", "diagram_from_json",
-           "write_steps_csv", "atomic_path"]
+           "write_steps_csv", "write_table_csv", "atomic_path"]
 
 SCHEMA = "phasediag.diagram/1"
 
@@ -141,10 +141,16 @@ def read_diagram(path: str | os.PathLike) -> PhaseDiagram:
 def write_steps_csv(diagram: PhaseDiagram, path: str | os.PathLike) -> None:
     """The steps as CSV: complexity, error, wrong, total, test_error, status, lower_bound and
     witness (its JSON change from the previous step)."""
-    rows = diagram_to_json(diagram)["steps"]
-    fields = ["complexity", "error", "wrong", "total", "test_error", "status", "lower_bound", "witness"]
+    rows = [{**row, "witness": json.dumps(row["witness"], ensure_ascii=False)}
+            for row in diagram_to_json(diagram)["steps"]]
+    write_table_csv(rows, path, ["complexity", "error", "wrong", "total", "test_error", "status", "lower_bound", "witness"])
+
+
+def write_table_csv(rows: list[dict], path: str | os.PathLike, fields: list[str] | None = None) -> None:
+    """``rows`` (dicts) as CSV with a header, written atomically; ``fields`` default to the first
+    row's keys."""
+    fields = fields if fields is not None else list(rows[0]) if rows else []
     with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=fields)
         writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "witness": json.dumps(row["witness"], ensure_ascii=False)})
+        writer.writerows(rows)

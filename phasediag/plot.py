@@ -20,6 +20,24 @@ from .io import atomic_path
 __all__ = ["plot_diagrams", "plot_varied", "plot_spectrum", "diagram_label", "draw_circuit", "draw_data", "draw_entropy", "draw_heat_capacity"]
 
 
+def _pyplot(path):
+    """matplotlib.pyplot, on the file-only Agg backend when the figure goes to ``path``."""
+    import matplotlib
+
+    if path is not None:
+        matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, path) -> None:
+    """Save ``fig`` to ``path`` (atomically; format from the suffix), if a path is given."""
+    if path is not None:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=150, format=os.fspath(path).rsplit(".", 1)[-1].lower())
+
+
 def diagram_label(diagram: PhaseDiagram) -> str:
     return f"{diagram.task.spec} · {diagram.programs} · {diagram.method.name}"
 
@@ -28,11 +46,7 @@ def plot_diagrams(diagrams: Sequence[PhaseDiagram], path: str | os.PathLike | No
                   labels: Sequence[str] | None = None, ax=None):
     """Overlay ``diagrams`` on one axis per program class (rules and gates side by side); save
     to ``path`` (atomically) if given. Returns the figure."""
-    import matplotlib
-
-    if path is not None:
-        matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    plt = _pyplot(path)
 
     labels = list(labels) if labels is not None else [diagram_label(d) for d in diagrams]
     classes = list(dict.fromkeys(_class_of(d) for d in diagrams))
@@ -59,9 +73,7 @@ def plot_diagrams(diagrams: Sequence[PhaseDiagram], path: str | os.PathLike | No
             a.set_title(labels[0], fontsize=9)
         else:
             a.set_title(name if len(classes) > 1 else "complexity-precision phase diagram", fontsize=9)
-    if path is not None:
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, dpi=150, format=os.fspath(path).rsplit(".", 1)[-1].lower())
+    _save(fig, path)
     return fig
 
 
@@ -70,11 +82,7 @@ def plot_varied(diagrams: Sequence[PhaseDiagram], labels: Sequence[str], path: s
     """Fronts of one task family at several parameter values, overlaid; with ``memorised`` (per
     diagram, per step: the share of the witness's rules that memorise one input) a second panel
     draws that share against complexity. Saved to ``path`` (atomically) if given; returns the figure."""
-    import matplotlib
-
-    if path is not None:
-        matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    plt = _pyplot(path)
 
     fig, axes = plt.subplots(1, 2 if memorised is not None else 1, figsize=(15 if memorised is not None else 9, 5.5),
                              layout="constrained", squeeze=False)
@@ -93,9 +101,7 @@ def plot_varied(diagrams: Sequence[PhaseDiagram], labels: Sequence[str], path: s
         ax.set_title("how much of the optimal program memorises (rules deciding one input)", fontsize=9)
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=7, loc="upper left")
-    if path is not None:
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, dpi=150, format=os.fspath(path).rsplit(".", 1)[-1].lower())
+    _save(fig, path)
     return fig
 
 
@@ -103,11 +109,7 @@ def plot_spectrum(diagram: PhaseDiagram, path: str | os.PathLike | None = None, 
     """The efficiency spectrum: each hull segment as a bar at its efficiency (log scale) over its
     complexity range (symlog), transitions dotted; with training data, the line 1/D below which
     memorising one draw wins. Saved to ``path`` (atomically) if given; returns the figure."""
-    import matplotlib
-
-    if path is not None:
-        matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    plt = _pyplot(path)
 
     if ax is None:
         fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
@@ -135,9 +137,7 @@ def plot_spectrum(diagram: PhaseDiagram, path: str | os.PathLike | None = None, 
     ax.set_ylabel("efficiency −Δε/Δc (error per unit of complexity)")
     ax.set_title(f"efficiency spectrum · {diagram_label(diagram)}", fontsize=9)
     ax.grid(True, which="major", alpha=0.3)
-    if path is not None:
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, dpi=150, format=os.fspath(path).rsplit(".", 1)[-1].lower())
+    _save(fig, path)
     return fig
 
 
@@ -261,11 +261,7 @@ def draw_heat_capacity(diagram: PhaseDiagram, ax, *, curves: int = 4) -> None:
 def draw_circuit(circuit, path: str | os.PathLike | None = None, *, title: str | None = None, ax=None):
     """Draw a circuit as a layered graph (networkx): inputs left, each gate one layer right of
     its deepest operand, outputs last. Save to ``path`` (atomically) if given; returns the figure."""
-    import matplotlib
-
-    if path is not None:
-        matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    plt = _pyplot(path)
     import networkx as nx
 
     from .programs.circuits import OP_NAMES
@@ -303,7 +299,5 @@ def draw_circuit(circuit, path: str | os.PathLike | None = None, *, title: str |
                      labels={v: graph.nodes[v].get("label", v) for v in graph})
     ax.set_title(title or f"{len(circuit)} gates", fontsize=9)
     ax.axis("off")
-    if path is not None:
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, dpi=150, format=os.fspath(path).rsplit(".", 1)[-1].lower())
+    _save(fig, path)
     return fig

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import click
@@ -13,7 +12,7 @@ from tasks import load_task
 
 from ..data import fit_on_data
 from ..errors import ParameterError
-from ..io import atomic_path
+from ..io import write_table_csv
 from ..plot import plot_diagrams
 from ..programs import load_programs
 from ._options import PLOT_SUFFIXES, output_path
@@ -76,10 +75,7 @@ def collapse(spec, programs_name, sizes, method, max_complexity, data_seed, repl
     plot_diagrams(diagrams, out, labels=[f"D={d.data['size']:,}" for d in diagrams])
     written = [str(out)]
     if csv_path is not None:
-        with atomic_path(csv_path) as tmp, open(tmp, "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+        write_table_csv(rows, csv_path)
         written.append(str(csv_path))
     click.echo("wrote " + ", ".join(written))
     return 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import click
@@ -10,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..analysis import DEFAULT_RATIO, spectrum, transitions
-from ..io import atomic_path, read_diagram
+from ..io import read_diagram, write_table_csv
 from ..plot import plot_spectrum
 from ._options import PLOT_SUFFIXES, output_path
 
@@ -53,10 +52,7 @@ def spectrum_command(diagram: Path, ratio: float, out: Path | None, csv_path: Pa
         plot_spectrum(d, out, ratio=ratio)
         written.append(str(out))
     if csv_path is not None:
-        with atomic_path(csv_path) as tmp, open(tmp, "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["segment"])
-            writer.writeheader()
-            writer.writerows(rows)
+        write_table_csv(rows, csv_path, None if rows else ["segment"])
         written.append(str(csv_path))
     if written:
         click.echo("wrote " + ", ".join(written))

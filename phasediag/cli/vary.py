@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import click
@@ -13,7 +12,7 @@ from tasks import load_task
 
 from ..analysis import transitions
 from ..errors import ParameterError
-from ..io import atomic_path, write_diagram
+from ..io import write_diagram, write_table_csv
 from ..methods import exact_diagram
 from ..params import parse_spec
 from ..plot import plot_varied
@@ -83,10 +82,7 @@ def vary(spec, varied, programs_name, method, max_complexity, out, csv_path, sav
         for value, d in zip(values, diagrams):
             write_diagram(d, save / f"{name}-{value}.json")
     if csv_path is not None:
-        with atomic_path(csv_path) as tmp, open(tmp, "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+        write_table_csv(rows, csv_path)
     table = Table(title=f"{family} · {programs.spec}: exact fronts as {name} varies")
     for column in rows[0]:
         table.add_column(column.replace("_", " "), justify="left" if column in (name, "transitions") else "right")
