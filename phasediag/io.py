@@ -21,7 +21,7 @@ from .errors import FileFormatError, PhasediagError
 from .programs import PROGRAM_CLASSES, load_programs
 
 __all__ = ["SCHEMA", "write_diagram", "read_diagram", "diagram_to_json", "diagram_from_json",
-           "write_steps_csv", "write_table_csv", "atomic_path"]
+           "write_steps_csv", "write_table_csv", "atomic_path", "read_text"]
 
 SCHEMA = "phasediag.diagram/1"
 
@@ -125,12 +125,17 @@ def write_diagram(diagram: PhaseDiagram, path: str | os.PathLike) -> None:
         tmp.write_text(json.dumps(obj, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+def read_text(path: str | os.PathLike, error: type[PhasediagError] = FileFormatError, what: str = "") -> str:
+    """The UTF-8 text of ``path``; a file that cannot be read raises ``error`` naming it."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise error(f"Cannot read {what}{path}: {getattr(e, 'strerror', None) or e}.") from None
+
+
 def read_diagram(path: str | os.PathLike) -> PhaseDiagram:
     """Read a diagram file; unreadable, foreign or damaged files raise FileFormatError."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise FileFormatError(f"Cannot read {path}: {getattr(e, 'strerror', None) or e}.") from None
+    text = read_text(path)
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as e:

@@ -99,7 +99,7 @@ def test_task_export(tmp_path):
     (["compute", "prefix-sorting:n=2,length=5", "--programs", "circuits", "--method", "enumerate", "--out", "X.json"],
      "Use --method cpsat (up to 8 inputs)"),
     (["compute", "prefix-sorting:n=2,length=4", "--programs", "circuits", "--method", "dp", "--out", "X.json"],
-     "Method 'dp' does not work on circuits. Allowed: exact, enumerate, cpsat."),
+     "Method 'dp' does not work on circuits. Allowed: exact, enumerate, cpsat, tempered."),
     (["compute", "boolean:family=parity,inputs=9", "--out", "X.json"], "at most 8 inputs"),
     (["compute", "boolean:table=0x1ff,inputs=3", "--out", "X.json"], "does not fit inputs=3"),
     (["compute", "prefix-sorting:n=5,length=3", "--programs", "circuits", "--out", "X.json"],
@@ -140,7 +140,7 @@ def test_interrupted_dp_writes_nothing_and_exits_3(tmp_path, monkeypatch, capsys
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(compute, "exact_diagram", interrupted)
+    monkeypatch.setattr(compute, "diagram_fit", lambda *args, **kwargs: interrupted)
     assert main(["compute", "prefix-sorting", "--out", str(tmp_path / "d.json")]) == 3
     assert "interrupted" in capsys.readouterr().err and list(tmp_path.iterdir()) == []
 

@@ -327,3 +327,68 @@ def test_compare_verdicts():
         s.complexity, s.error, s.wrong, s.total, "sampled", s.witness) for s in exact.steps[::2]], 0.0)
     gaps = compare(exact, sparse)
     assert gaps.max_excess == 1 and 0 < gaps.matched < 1 and not gaps.below
+
+
+def _brute_force_density(task, programs) -> Counter:
+    """(rules, wrong weight) of every affix-rule list with any of K labels, by longest match."""
+    affix_task = programs.affix_task(task)
+    table = affix_task.table
+    inputs = [tuple(int(c) for c in codes if c >= 0) for codes in table.codes]
+    affixes = sorted({x[:d] for x in inputs for d in range(1, len(x) + 1)})
+    k = len(task.labels)
+    counts = Counter()
+    for default in range(k):
+        for choice in itertools.product((None, *range(k)), repeat=len(affixes)):
+            rules = {a: y for a, y in zip(affixes, choice) if y is not None}
+            wrong = 0
+            for x, y, w in zip(inputs, table.labels, table.weights):
+                got = default
+                for d in range(1, len(x) + 1):
+                    got = rules.get(x[:d], got)
+                wrong += int(w) * (got != y)
+            counts[len(rules), wrong] += 1
+    return counts
+
+
+def _as_counts(density: DensityOfStates) -> dict:
+    c, w = np.nonzero(np.isfinite(density.ln_g))
+    return {(int(i), int(j)): round(math.exp(density.ln_g[i, j])) for i, j in zip(c, w)}
+
+
+def test_exact_density_counts_every_rule_list(tmp_path):
+    """The tree DP's counts equal brute force: prefix-sorting, and a weighted suffix-rule lexicon
+    with three labels where 'b' is a prefix of 'bab' and a suffix of 'ab' (inputs end at inner affixes)."""
+    from phasediag.sampling import exact_density
+
+    rules = load_programs("prefix-rules")
+    task = load_task("prefix-sorting:n=2,length=2")
+    assert _as_counts(exact_density(task, rules)) == dict(_brute_force_density(task, rules))
+    lexicon = tmp_path / "words.csv"
+    lexicon.write_text("input,label,weight\nab,x,2\nb,y,3\nbab,z,1\n")
+    words = load_task(f"verb-conjugation:source=file,lexicon={lexicon}")
+    for programs in (rules, load_programs("suffix-rules")):
+        assert _as_counts(exact_density(words, programs)) == dict(_brute_force_density(words, programs))
+
+
+def test_wang_landau_matches_the_exact_density_beyond_brute_force():
+    """n=3, length=2: 2·3^12 rule lists, counted by the tree DP, estimated by Wang–Landau."""
+    from phasediag.sampling import exact_density
+
+    task, rules = load_task("prefix-sorting:n=3,length=2"), load_programs("prefix-rules")
+    exact = exact_density(task, rules)
+    d = sample_diagram(task, rules, sampler="wang-landau", steps=40_000, seed=3)
+    estimate = DensityOfStates.from_json(d.diagnostics["density_of_states"])
+    assert estimate.ln_g.shape == exact.ln_g.shape
+    assert np.array_equal(np.isfinite(estimate.ln_g), np.isfinite(exact.ln_g))
+    diff = (estimate.ln_g - exact.ln_g)[np.isfinite(exact.ln_g)]
+    assert np.sqrt(np.mean((diff - diff.mean()) ** 2)) <= 0.05
+
+
+def test_exact_density_refuses_what_floats_cannot_hold():
+    from phasediag.errors import TooLargeError
+    from phasediag.sampling import exact_density
+
+    with pytest.raises(TooLargeError, match="Use Wang–Landau"):
+        exact_density(load_task("prefix-sorting:n=6,length=4"), load_programs("prefix-rules"))
+    with pytest.raises(ParameterError, match="not circuits"):
+        exact_density(load_task("boolean:inputs=2,table=0x6"), load_programs("circuits"))

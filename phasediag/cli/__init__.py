@@ -19,6 +19,7 @@ from .plot import plot
 from .show import show
 from .task import task
 from .spectrum import spectrum_command
+from .sweep import sweep
 from .tasks import tasks
 from .vary import vary
 
@@ -31,7 +32,7 @@ def cli() -> None:
     """Complexity-precision phase diagrams of discrete tasks."""
 
 
-for command in (tasks, compute, compare, collapse, vary, spectrum_command, plot, show, task, circuits):
+for command in (tasks, compute, compare, collapse, vary, sweep, spectrum_command, plot, show, task, circuits):
     cli.add_command(command)
 
 

@@ -13,10 +13,11 @@ from tasks import load_task
 from ..data import fit_on_data
 from ..errors import ParameterError
 from ..io import write_table_csv
+from ..methods import diagram_fit
 from ..plot import plot_diagrams
 from ..programs import load_programs
 from ._options import PLOT_SUFFIXES, output_path
-from .compute import _progress, method_fit
+from .compute import _progress
 
 
 def _sizes(_ctx, _param, text: str) -> list[int]:
@@ -58,7 +59,7 @@ def collapse(spec, programs_name, sizes, method, max_complexity, data_seed, repl
     bad = [d for d in sizes if d < 1]
     if bad:
         raise ParameterError(f"Every training size must be at least 1. Got {bad[0]}.")
-    fit = method_fit(programs, method, {"max_complexity": max_complexity})
+    fit = diagram_fit(programs, method, max_complexity=max_complexity)
     diagrams = []
     with _progress() as report:
         for size in sorted(set(sizes)):

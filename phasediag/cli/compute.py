@@ -18,7 +18,7 @@ from ..data import fit_on_data
 from ..diagram import PhaseDiagram
 from ..errors import ParameterError
 from ..io import write_diagram, write_steps_csv
-from ..methods import exact_diagram, resolve_method, sample_diagram
+from ..methods import METHOD_OPTIONS, diagram_fit, resolve_method
 from ..plot import plot_diagrams
 from ..programs import load_programs
 from ..programs.rules import AffixRules
@@ -113,12 +113,11 @@ def compute(spec, programs_name, method, eps, max_complexity, time_limit, worker
         output_path(plot_path, PLOT_SUFFIXES, "--plot")
     if csv_path is not None:
         output_path(csv_path, (".csv",), "--csv")
-    method = method if method == "tempered" else resolve_method(the_task, programs, method)
+    method = resolve_method(the_task, programs, method)
     options = {"eps": eps, "max_complexity": max_complexity}
     given = {"time_limit": time_limit, "workers": workers, "seed": seed, "sampler": sampler, "steps": steps,
              "chains": chains, "betas": betas, "lambdas": lambdas}
-    allowed = {"cpsat": ("time_limit", "workers", "seed"),
-               "tempered": ("time_limit", "seed", "sampler", "steps", "chains", "betas", "lambdas")}.get(method, ())
+    allowed = METHOD_OPTIONS.get(method, ())
     stray = [k for k, v in given.items() if v is not None and k not in allowed]
     if stray:
         names = ", ".join("--" + k.replace("_", "-") for k in stray)
@@ -129,7 +128,7 @@ def compute(spec, programs_name, method, eps, max_complexity, time_limit, worker
     if data_size is None and any(v is not None for v in data.values()):
         names = ", ".join("--" + k.replace("_", "-") for k, v in data.items() if v is not None)
         raise ParameterError(f"{names} only appl{'ies' if len(names.split(', ')) == 1 else 'y'} with --data D.")
-    fit = method_fit(programs, method, options)
+    fit = diagram_fit(programs, method, **options)
     with _progress() as report:
         if data_size is None:
             diagram = fit(the_task, report)
@@ -150,14 +149,6 @@ def compute(spec, programs_name, method, eps, max_complexity, time_limit, worker
         click.echo("stopped early: the file holds the steps found so far, marked incomplete.", err=True)
         return 3
     return 0
-
-
-def method_fit(programs, method: str, options: dict):
-    """``fit(task, progress) -> PhaseDiagram``: the method with its options, on any task (the
-    task itself or a training sample of it)."""
-    if method == "tempered":
-        return lambda task, report: sample_diagram(task, programs, progress=report, **options)
-    return lambda task, report: exact_diagram(task, programs, method=method, progress=report, **options)
 
 
 def _summarise(diagram: PhaseDiagram, task: Task, programs) -> None:
