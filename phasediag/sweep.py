@@ -30,12 +30,12 @@ from tasks import FAMILIES, load_task
 from . import __version__
 from .analysis import transitions
 from .data import fit_on_data
-from .diagram import PhaseDiagram
+from .diagram import STATUSES, PhaseDiagram
 from .errors import FileFormatError, ParameterError, PhasediagError
 from .io import (atomic_path, diagram_from_json, diagram_to_json, read_diagram, read_text, write_diagram,
                  write_table_csv)
 from .methods import METHOD_OPTIONS, diagram_fit, resolve_method
-from .params import parse_spec
+from .params import format_spec, parse_spec
 from .programs import load_programs
 
 if sys.version_info >= (3, 11):
@@ -53,6 +53,8 @@ MANIFEST = "sweep.json"
 INDEX = "index.csv"
 #: Methods a grid may name (``exact``: the fastest exact method of the class).
 METHOD_NAMES = ("exact", "dp", "cpsat", "enumerate", "tempered")
+#: [run] budgets that only some methods take (max_complexity applies to every method).
+_METHOD_BUDGETS = ("time_limit", "steps", "chains")
 #: Seconds to reach a scheduler, and to wait for its first worker.
 CONNECT_TIMEOUT = 5.0
 WORKER_TIMEOUT = 60.0
@@ -82,7 +84,7 @@ class Point:
     def budgets(self) -> dict[str, Any]:
         """The settings given beyond task, class, method, seed and D."""
         return {k: v for k, v in asdict(self).items()
-                if k in ("max_complexity", "time_limit", "steps", "chains") and v is not None}
+                if k in ("max_complexity", *_METHOD_BUDGETS) and v is not None}
 
     @property
     def file_name(self) -> str:
@@ -150,19 +152,16 @@ class Grid:
         points: dict[Point, None] = {}
         used: set[str] = set()
         for task_values in itertools.product(*(values for _, values in self.task)):
-            spec = self.family + "".join(
-                (":" if i == 0 else ",") + f"{name}={value}" for i, ((name, _), value) in
-                enumerate(zip(self.task, task_values)))
-            task = load_task(spec)
+            task = load_task(format_spec(self.family, dict(zip((name for name, _ in self.task), task_values))))
             for run_values in itertools.product(*(run[k] for k in names)):
                 settings = {k: d for k, (_, _, d) in _RUN_KEYS.items()} | dict(zip(names, run_values))
                 programs = load_programs(settings.pop("programs") or task.natural_programs)
                 method = resolve_method(task, programs, settings.pop("method"))
                 takes = METHOD_OPTIONS.get(method, ())
-                kept = {k: v for k, v in settings.items() if k in ("seed", "data", "max_complexity") or k in takes}
+                kept = {k: v for k, v in settings.items() if k not in _METHOD_BUDGETS or k in takes}
                 used |= {k for k, v in kept.items() if v is not None}
                 points[Point(task.spec, programs.spec, method, **kept)] = None
-        unused = [k for k in ("time_limit", "steps", "chains") if k in run and k not in used]
+        unused = [k for k in _METHOD_BUDGETS if k in run and k not in used]
         if unused:
             raise ParameterError(f"{self.source}: [run] {unused[0]} applies to no point of the grid "
                                  f"(it is taken by {_takers(unused[0])}).")
@@ -286,7 +285,7 @@ def run_sweep(grid: Grid, folder: str | os.PathLike, *, scheduler: str | None = 
         with _client(scheduler, workers or min(len(pending), os.cpu_count() or 1),
                      connect_timeout, worker_timeout) as client:
             _create_folder(folder)
-            _write_index(folder, points, results, family)
+            _write_index(folder, _index_rows(points, results, family), family)
             from distributed import as_completed
 
             futures = {client.submit(compute_point, p, pure=False): p for p in pending}
@@ -303,14 +302,14 @@ def run_sweep(grid: Grid, folder: str | os.PathLike, *, scheduler: str | None = 
                         diagram = diagram_from_json(future.result(), point.file_name)
                         write_diagram(diagram, folder / point.file_name)
                         results[point] = _row(point, family, diagram)
-                    _write_index(folder, points, results, family)
+                    _write_index(folder, _index_rows(points, results, family), family)
                     if progress:
                         progress(len(results), len(points))
             finally:
                 client.cancel(list(futures))
-    elif folder.is_dir():
-        _write_index(folder, points, results, family)
-    rows = tuple(results.get(p) or _row(p, family, None) for p in points)
+    rows = _index_rows(points, results, family)
+    if not pending and folder.is_dir():
+        _write_index(folder, rows, family)
     return SweepReport(rows, len(results) - done - len(failed), done, tuple(failed))
 
 
@@ -362,7 +361,7 @@ def _row(point: Point, family: list[str], diagram: PhaseDiagram | None, message:
         return row | {"outcome": "error" if message else "pending", "message": message}
     steps = diagram.steps
     collapse = (diagram.data or {}).get("collapse") or {}
-    counts = {s: sum(st.status == s for st in steps) for s in ("optimal", "bounds", "sampled")}
+    counts = {s: sum(st.status == s for st in steps) for s in STATUSES}
     return row | {
         "outcome": "done", "n_steps": len(steps),
         "statuses": " ".join(f"{n} {s}" for s, n in counts.items() if n),
@@ -373,9 +372,13 @@ def _row(point: Point, family: list[str], diagram: PhaseDiagram | None, message:
     }
 
 
-def _write_index(folder: Path, points: tuple[Point, ...], results: dict[Point, dict], family: list[str]) -> None:
-    rows = [results.get(p) or _row(p, family, None) for p in points]
-    write_table_csv(rows, folder / INDEX, ["file", "task", *(f"task.{k}" for k in family), *_INDEX_FIELDS])
+def _index_rows(points: tuple[Point, ...], results: dict[Point, dict], family: list[str]) -> tuple[dict, ...]:
+    """One row per point: its result's row, or a pending one."""
+    return tuple(results.get(p) or _row(p, family, None) for p in points)
+
+
+def _write_index(folder: Path, rows: tuple[dict, ...], family: list[str]) -> None:
+    write_table_csv(list(rows), folder / INDEX, ["file", "task", *(f"task.{k}" for k in family), *_INDEX_FIELDS])
 
 
 @contextmanager

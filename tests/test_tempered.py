@@ -89,28 +89,29 @@ def test_sampled_circuits_reach_the_exact_front(spec, basis):
         assert int(weights[s.witness.output_codes() != target].sum()) == s.wrong
 
 
-def _rule_lists(task):
-    """Every rule list over the task's prefixes, as (rules, wrong): each prefix has no rule or a
-    rule with either label, the default either label (unit weights)."""
-    prefixes = sorted({tuple(int(c) for c in codes[:d]) for codes in task.table.codes
-                       for d in range(1, len(codes) + 1)})
-    labels = task.table.labels
-    inputs = [tuple(int(c) for c in codes) for codes in task.table.codes]
-    for default in (0, 1):
-        for choice in itertools.product((None, 0, 1), repeat=len(prefixes)):
-            rules = {p: y for p, y in zip(prefixes, choice) if y is not None}
+def _rule_lists(task, programs=None):
+    """Every affix-rule list over the task's affixes, as (rules, wrong weight), by longest match:
+    each affix has no rule or a rule with any label, the default any label. ``programs``
+    (default prefix-rules) names the affixes: suffix-rules enumerate the reversed task's."""
+    table = (programs.affix_task(task) if programs is not None else task).table
+    inputs = [tuple(int(c) for c in codes if c >= 0) for codes in table.codes]
+    affixes = sorted({x[:d] for x in inputs for d in range(1, len(x) + 1)})
+    k = len(task.labels)
+    for default in range(k):
+        for choice in itertools.product((None, *range(k)), repeat=len(affixes)):
+            rules = {a: y for a, y in zip(affixes, choice) if y is not None}
             wrong = 0
-            for x, y in zip(inputs, labels):
+            for x, y, w in zip(inputs, table.labels, table.weights):
                 got = default
                 for d in range(1, len(x) + 1):
                     got = rules.get(x[:d], got)
-                wrong += got != y
+                wrong += int(w) * (got != y)
             yield rules, wrong
 
 
-def _exact_rule_counts(task) -> Counter:
-    """How many rule lists have each (rules, wrong)."""
-    return Counter((len(rules), wrong) for rules, wrong in _rule_lists(task))
+def _exact_rule_counts(task, programs=None) -> Counter:
+    """How many rule lists have each (rules, wrong weight)."""
+    return Counter((len(rules), wrong) for rules, wrong in _rule_lists(task, programs))
 
 
 def _exact_genotype_counts(task, funcs: tuple[int, ...], gates: int) -> Counter:
@@ -329,27 +330,6 @@ def test_compare_verdicts():
     assert gaps.max_excess == 1 and 0 < gaps.matched < 1 and not gaps.below
 
 
-def _brute_force_density(task, programs) -> Counter:
-    """(rules, wrong weight) of every affix-rule list with any of K labels, by longest match."""
-    affix_task = programs.affix_task(task)
-    table = affix_task.table
-    inputs = [tuple(int(c) for c in codes if c >= 0) for codes in table.codes]
-    affixes = sorted({x[:d] for x in inputs for d in range(1, len(x) + 1)})
-    k = len(task.labels)
-    counts = Counter()
-    for default in range(k):
-        for choice in itertools.product((None, *range(k)), repeat=len(affixes)):
-            rules = {a: y for a, y in zip(affixes, choice) if y is not None}
-            wrong = 0
-            for x, y, w in zip(inputs, table.labels, table.weights):
-                got = default
-                for d in range(1, len(x) + 1):
-                    got = rules.get(x[:d], got)
-                wrong += int(w) * (got != y)
-            counts[len(rules), wrong] += 1
-    return counts
-
-
 def _as_counts(density: DensityOfStates) -> dict:
     c, w = np.nonzero(np.isfinite(density.ln_g))
     return {(int(i), int(j)): round(math.exp(density.ln_g[i, j])) for i, j in zip(c, w)}
@@ -362,12 +342,12 @@ def test_exact_density_counts_every_rule_list(tmp_path):
 
     rules = load_programs("prefix-rules")
     task = load_task("prefix-sorting:n=2,length=2")
-    assert _as_counts(exact_density(task, rules)) == dict(_brute_force_density(task, rules))
+    assert _as_counts(exact_density(task, rules)) == dict(_exact_rule_counts(task, rules))
     lexicon = tmp_path / "words.csv"
     lexicon.write_text("input,label,weight\nab,x,2\nb,y,3\nbab,z,1\n")
     words = load_task(f"verb-conjugation:source=file,lexicon={lexicon}")
     for programs in (rules, load_programs("suffix-rules")):
-        assert _as_counts(exact_density(words, programs)) == dict(_brute_force_density(words, programs))
+        assert _as_counts(exact_density(words, programs)) == dict(_exact_rule_counts(words, programs))
 
 
 def test_wang_landau_matches_the_exact_density_beyond_brute_force():

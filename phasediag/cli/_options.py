@@ -6,10 +6,16 @@ from pathlib import Path
 
 import click
 
+from ..data import DEFAULT_TEST_SIZE
 from ..errors import ParameterError
 
 #: Image formats accepted by --plot / --out of plots.
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
+
+#: --test-size, shared by the commands that fit on data.
+test_size_option = click.option(
+    "--test-size", type=int, default=None,
+    help=f"Draws of the fresh test sample, used when the task has no exact population error [{DEFAULT_TEST_SIZE}].")
 
 
 def output_path(path: Path, suffixes: tuple[str, ...], option: str) -> Path:

@@ -16,7 +16,7 @@ from ..io import write_table_csv
 from ..methods import diagram_fit
 from ..plot import plot_diagrams
 from ..programs import load_programs
-from ._options import PLOT_SUFFIXES, output_path
+from ._options import PLOT_SUFFIXES, output_path, test_size_option
 from .compute import _progress
 
 
@@ -42,8 +42,7 @@ def _sizes(_ctx, _param, text: str) -> list[int]:
 @click.option("--max-complexity", type=click.IntRange(min=0), default=None, help="Stop each front at this complexity.")
 @click.option("--data-seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the training samples.")
 @click.option("--replace", is_flag=True, help="Draw with replacement [without: D distinct inputs].")
-@click.option("--test-size", type=int, default=None,
-              help="Draws of the fresh test sample, used when the task has no exact population error [100000].")
+@test_size_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Figure of the train and test curves (.png, .pdf or .svg).")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,

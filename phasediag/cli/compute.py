@@ -23,7 +23,7 @@ from ..plot import plot_diagrams
 from ..programs import load_programs
 from ..programs.rules import AffixRules
 from ..task import LIST_LIMIT, Task
-from ._options import PLOT_SUFFIXES, grid, output_path
+from ._options import PLOT_SUFFIXES, grid, output_path, test_size_option
 
 _STAGES = {"dp": "tree DP over the trie", "witnesses": "witnesses", "cpsat": "CP-SAT (error fixed)",
            "enumerate": "enumerating circuits (depth)", "synthesis": "CP-SAT synthesis (error fixed)",
@@ -95,8 +95,7 @@ def _progress() -> Iterator:
 @click.option("--data-seed", type=click.IntRange(min=0), default=None, help="Seed of the training sample [0].")
 @click.option("--replace", is_flag=True, default=None,
               help="Draw the training sample with replacement [without: D distinct inputs].")
-@click.option("--test-size", type=int, default=None,
-              help="Draws of the fresh test sample, used when the task has no exact population error [100000].")
+@test_size_option
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Diagram file to write (.json).")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..errors import PhasediagError
 from ..sweep import INDEX, read_grid, run_sweep
+from .compute import _progress
 
 #: Index rows printed at most (the CSV has them all).
 SHOWN = 40
@@ -30,13 +30,10 @@ def sweep(grid_path: Path, scheduler: str | None, workers: int | None, out: Path
     × seeds × data sizes) on Dask. Rerunning skips the points already in the results folder."""
     grid = read_grid(grid_path)
     out = out if out is not None else Path(grid_path.stem)
-    console = Console(stderr=True)
-    with Progress(TextColumn("points"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True, disable=not console.is_terminal) as bar:
-        row = bar.add_task("points", total=None)
+    with _progress() as report_progress:
         try:
             report = run_sweep(grid, out, scheduler=scheduler, workers=workers,
-                               progress=lambda done, total: bar.update(row, completed=done, total=total))
+                               progress=lambda done, total: report_progress("points", done, total))
         except KeyboardInterrupt:
             click.echo(f"phasediag: stopped; every finished point is in {out} (see {INDEX}). "
                        "Run the same command again to resume.", err=True)

@@ -138,23 +138,26 @@ def exact_density(task, programs) -> DensityOfStates:
     if (n - 1) * np.log(k + 1) + np.log(k) > _LOG_MAX or n * (total + 1) > _CELLS_MAX:
         raise TooLargeError(f"{task.spec} has {n - 1:,} affixes and total weight {total:,}: too many rule lists or "
                             "cells to count exactly. Use Wang–Landau (--method tempered) for ln g.")
-    g: list = [None] * n
-    for v in range(n - 1, -1, -1):
-        own = trie.own[v]
-        inherit = []
+    g: list = [None] * n  # g[v][ℓ]: the generating function of v's subtree under inherited label ℓ
+
+    def products(v: int) -> list[np.ndarray]:
+        """P_v,m for every label m; v's children are then no longer needed."""
+        own, out = trie.own[v], []
         for m in range(k):
             poly = np.zeros((1, int(own.sum() - own[m]) + 1))
             poly[0, -1] = 1.0
             for u in trie.children(v):
                 poly = _times(poly, g[u][m])
-            inherit.append(poly)
+            out.append(poly)
         for u in trie.children(v):
             g[u] = None
-        if v == 0:
-            root = _sum(inherit)
-            break
-        anyrule = _sum(inherit)
-        g[v] = [_sum([inherit[m], np.pad(anyrule, ((1, 0), (0, 0)))]) for m in range(k)]
+        return out
+
+    for v in range(n - 1, 0, -1):
+        inherit = products(v)
+        anyrule = np.pad(_sum(inherit), ((1, 0), (0, 0)))
+        g[v] = [_sum([inherit[m], anyrule]) for m in range(k)]
+    root = _sum(products(0))
     with np.errstate(divide="ignore"):
         ln_g = np.where(root > 0, np.log(np.where(root > 0, root, 1.0)), np.nan)
     ln_g = np.pad(ln_g, ((0, 0), (0, total + 1 - ln_g.shape[1])), constant_values=np.nan)
