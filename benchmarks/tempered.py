@@ -1,8 +1,9 @@
 """Tempered-sampler benchmarks: proposals per second per core for both program classes, against
-the same chains run as plain Python, and the best circuit found in equal wall time against the
-PyPI package hal-cgp.
+the same chains run as plain Python; the default run at n=100, length=10 with and without
+settling up the λ ladder (its level structure and time); and the best circuit found in equal
+wall time against the PyPI package hal-cgp.
 
-    python benchmarks/tempered.py [--hal-python PATH] [--seconds S]
+    python benchmarks/tempered.py [--hal-python PATH] [--seconds S] [--skip-large]
 
 The plain-Python reference is *the same code* with Numba switched off (``NUMBA_DISABLE_JIT=1``,
 in a subprocess), so both make the identical chain of proposals. hal-cgp is run in its own
@@ -20,6 +21,9 @@ import os
 import subprocess
 import sys
 
+from time import perf_counter
+
+from phasediag.analysis import transitions
 from phasediag.methods.tempered import sample_diagram
 from phasediag.programs import load_programs
 from tasks import load_task
@@ -122,10 +126,28 @@ def ours_best(spec: str, gates: int, seconds: float, seed: int) -> dict:
     return {"gates": exact[0] if exact else None, "evaluations": d.diagnostics["proposals"]}
 
 
+def large() -> None:
+    """The README's n=100, length=10 command (default settings), with and without settling, against
+    the exact level law: the error after the first K levels is (1 − (1 − 2/n)^(L−K))/2."""
+    task, rules = load_task("prefix-sorting:n=100,length=10"), load_programs("prefix-rules")
+    law = {c: (1 - (1 - 2 / 100) ** (10 - k)) / 2 for k, c in ((1, 1), (2, 101), (3, 10_101))}
+    print("prefix-sorting n=100, length=10, default settings (2 threads); exact level law at c = 1, 101, 10101")
+    for label, settle in (("tempering alone", False), ("tempering + settling", True)):
+        t = perf_counter()
+        d = sample_diagram(task, rules, settle=settle)
+        seconds = perf_counter() - t
+        at = {s.complexity: s.error for s in d.steps}
+        levels = "  ".join(f"c={c}: {'-' if c not in at else f'{at[c] / e - 1:+.1e}'}" for c, e in law.items())
+        print(f"  {label:22s} {seconds:6.1f} s  {d.diagnostics['proposals']:>11,} proposals  last step c="
+              f"{d.steps[-1].complexity:<6d} transitions {[t.complexity for t in transitions(d)]}  "
+              f"relative error excess at {levels}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hal-python", default=None, help="python of a venv with hal-cgp installed")
     parser.add_argument("--seconds", type=float, default=20.0, help="wall time per tool and function (hal-cgp part)")
+    parser.add_argument("--skip-large", action="store_true", help="skip the n=100, length=10 runs (about 2 min)")
     args = parser.parse_args()
 
     print("proposals per second on one core (one chain, parallel tempering; reference = the same code "
@@ -135,6 +157,8 @@ def main() -> None:
         slow = rate(spec, programs, cap, 1_000, jit=False)
         print(f"  {label:48s} numba {fast:12,.0f}/s   python {slow:9,.0f}/s   ratio {fast / slow:7.0f}x")
 
+    if not args.skip_large:
+        large()
     if args.hal_python is None:
         print("hal-cgp comparison skipped (pass --hal-python)")
         return

@@ -230,7 +230,8 @@ def draw_entropy(diagram: PhaseDiagram, ax) -> None:
             drawstyle="steps-post", color="w", lw=1.2, label="sampled front")
     ax.set_xlabel("complexity")
     ax.set_ylabel("error ε")
-    ax.set_title("entropy ln g(c, ε) (Wang–Landau)", fontsize=9)
+    converged = all(diagram.diagnostics.get("wang_landau", {}).get("converged", [True]))
+    ax.set_title("entropy ln g(c, ε) (Wang–Landau" + ("" if converged else ", NOT converged: rough") + ")", fontsize=9)
     ax.legend(fontsize=7, loc="upper right")
 
 
@@ -251,6 +252,9 @@ def draw_heat_capacity(diagram: PhaseDiagram, ax, *, curves: int = 4) -> None:
             ax.plot([b for b, y in zip(pt["betas"], ys) if y is not None], [y for y in ys if y is not None],
                     "o", color=color, ms=4, mfc="none", label=f"λ={pt['lambdas'][i]:.3g} (tempering)")
     ax.set_xscale("log")
+    heights = [y for line in ax.get_lines() for y in line.get_ydata() if y > 0]
+    if heights and max(heights) > 1e3 * min(heights):
+        ax.set_yscale("log")  # one unsettled λ would flatten the others' peaks
     ax.set_xlabel("inverse temperature β (per unit of complexity)")
     ax.set_ylabel("heat capacity β²·Var(H)")
     ax.set_title("heat capacity: peaks mark transitions", fontsize=9)

@@ -27,7 +27,8 @@ from ._options import PLOT_SUFFIXES, grid, output_path, test_size_option
 
 _STAGES = {"dp": "tree DP over the trie", "witnesses": "witnesses", "cpsat": "CP-SAT (error fixed)",
            "enumerate": "enumerating circuits (depth)", "synthesis": "CP-SAT synthesis (error fixed)",
-           "tempering": "parallel tempering (sweeps)", "wang-landau": "Wang–Landau (steps per walker)"}
+           "tempering": "parallel tempering (sweeps)",
+           "settling": "settling up the λ ladder (run × λ)", "wang-landau": "Wang–Landau (steps per walker)"}
 
 
 def _floats(_ctx, _param, values: tuple[str, ...]) -> list[float] | None:
@@ -82,13 +83,16 @@ def _progress() -> Iterator:
               "tempering run [20000].")
 @click.option("--chains", type=click.IntRange(min=1), default=None,
               help="tempered: independent runs, for R-hat and agreement [4].")
+@click.option("--windows", type=click.IntRange(min=1), default=None,
+              help="tempered: Wang–Landau error windows with replica exchange between them [one per "
+              "about 1,000 cells, at most 16].")
 @click.option("--betas", callback=grid, default=None,
               help="tempered: inverse temperatures, LO:HI:N (geometric) or a comma list [0.1 to 10, "
               "or for rules 1.5*ln(prefixes*labels) if larger; 8 values].")
 @click.option("--lambdas", callback=grid, default=None,
               help="tempered: error prices lambda in H = c + lambda*error, LO:HI:N or a comma list "
               "[1 to 4*cap/(least weight fraction), or for closed-form tasks 4/(mass of a prefix "
-              "at the finest depth the cap can cover); 12 values].")
+              "one depth below the finest the cap can cover); 12 values].")
 @click.option("--data", "data_size", type=int, default=None,
               help="Fit on a training sample of this many inputs drawn from the task (empirical error); "
               "each step also gets its test error.")
@@ -103,7 +107,7 @@ def _progress() -> Iterator:
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the steps as CSV.")
 def compute(spec, programs_name, method, eps, max_complexity, time_limit, workers, seed, sampler, steps, chains,
-            betas, lambdas, data_size, data_seed, replace, test_size, out, plot_path, csv_path) -> int:
+            windows, betas, lambdas, data_size, data_seed, replace, test_size, out, plot_path, csv_path) -> int:
     """Compute the phase diagram of the task SPEC (e.g. prefix-sorting:n=5,length=4)."""
     the_task = load_task(spec)
     programs = load_programs(programs_name or the_task.natural_programs)
@@ -115,7 +119,7 @@ def compute(spec, programs_name, method, eps, max_complexity, time_limit, worker
     method = resolve_method(the_task, programs, method)
     options = {"eps": eps, "max_complexity": max_complexity}
     given = {"time_limit": time_limit, "workers": workers, "seed": seed, "sampler": sampler, "steps": steps,
-             "chains": chains, "betas": betas, "lambdas": lambdas}
+             "chains": chains, "windows": windows, "betas": betas, "lambdas": lambdas}
     allowed = METHOD_OPTIONS.get(method, ())
     stray = [k for k, v in given.items() if v is not None and k not in allowed]
     if stray:
@@ -188,6 +192,8 @@ def _summarise(diagram: PhaseDiagram, task: Task, programs) -> None:
     if found:
         console.print("transitions (efficiency drop ≥ 1.5×): " +
                       ", ".join(f"c={t.complexity} (÷{t.ratio:.3g})" for t in found))
+    for warning in diagram.diagnostics.get("warnings", ()):
+        console.print(f"[yellow]{warning}[/]")
     unreached = diagram.diagnostics.get("unreached_eps")
     if unreached:
         console.print(f"[yellow]eps not reached within the complexity cap: {unreached}[/]")

@@ -28,7 +28,7 @@ METHODS = {
 #: exact and not anytime, take none).
 METHOD_OPTIONS = {
     "cpsat": ("time_limit", "workers", "seed"),
-    "tempered": ("time_limit", "seed", "sampler", "steps", "chains", "betas", "lambdas"),
+    "tempered": ("time_limit", "seed", "sampler", "steps", "chains", "windows", "betas", "lambdas"),
 }
 
 

@@ -8,19 +8,26 @@ acceptance rules, the replica bookkeeping and the record of the best program per
 runs are independent calls (compiled without the GIL, so a thread pool runs them in parallel),
 each with its own random streams, so results do not depend on the number of threads. Wrong weights are in the task's weight units; λ enters as λ/total.
 
-Best program per error level: ``front_c[run, level]`` is the least complexity seen at that level
-(ties: the least wrong weight), ``front_w`` its wrong weight, ``front_t`` the run's proposal count
-when it was found; the program itself goes to witness slot ``run·levels + level``.
+Records of the best programs, columns of ``front = (front_c, front_w, front_t)``: the first
+``grid[2]`` columns are error levels, column ``level`` holding the least complexity seen at that
+level (ties: the least wrong weight); column ``grid[2] + l`` holds the least energy c + λ_l·ε seen
+at λ_l of the ladder, the ground state there, exact in complexity however coarse the levels.
+``front_w`` is the wrong weight, ``front_t`` the run's proposal count when it was found; the
+program itself goes to witness slot ``run·columns + column``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import inspect
 import math
 import types
 
 import numpy as np
 from numba import njit
 
+from .. import seeding
+from . import _random
 from ._random import compiled, uniform
 
 __all__ = ["bind", "level_of"]
@@ -35,12 +42,24 @@ def level_of(w, scale, offset, levels):
     return min(max(int(w * scale + offset), 0), levels - 1)
 
 
-def _record(st, front, grid, run, r, c, w, t):
+def _keep(st, front, run, r, col, c, w, t):
     front_c, front_w, front_t = front
-    lv = level_of(w, grid[0], grid[1], front_c.shape[1])
+    front_c[run, col], front_w[run, col], front_t[run, col] = c, w, t
+    snapshot(st, r, run * front_c.shape[1] + col)
+
+
+def _record(st, front, grid, run, r, c, w, t):
+    front_c, front_w, _ = front
+    lv = level_of(w, grid[0], grid[1], int(grid[2]))
     if c < front_c[run, lv] or (c == front_c[run, lv] and w < front_w[run, lv]):
-        front_c[run, lv], front_w[run, lv], front_t[run, lv] = c, w, t
-        snapshot(st, r, run * front_c.shape[1] + lv)
+        _keep(st, front, run, r, lv, c, w, t)
+
+
+def _record_ground(st, front, grid, run, r, l, lamw, c, w, t):
+    front_c, front_w, _ = front
+    col = int(grid[2]) + l
+    if c + lamw * w < front_c[run, col] + lamw * front_w[run, col]:
+        _keep(st, front, run, r, col, c, w, t)
 
 
 def record_states(st, front, grid, owner, cur_c, cur_w, proposals):
@@ -49,11 +68,12 @@ def record_states(st, front, grid, owner, cur_c, cur_w, proposals):
         _record(st, front, grid, owner[r], r, cur_c[r], cur_w[r], proposals[owner[r]])
 
 
-def tempering(st, rng, run, where, betas, lamws, cur_c, cur_w, cmax,
+def tempering(st, rng, run, where, betas, lamws, lam0, cur_c, cur_w, cmax,
               sweeps, moves, sweep0, measure_from, block_len, front, grid, proposals, counts, energy):
     """Parallel tempering for one run: ``sweeps`` sweeps of every replica ``where[run, l, t]`` at (β_t, λ_l),
     ``moves`` proposals each, target ∝ exp(−β(c + λ·wrong/total)); then even/odd exchanges
-    between neighbouring β at each λ (pairs (t, t+1) with t ≡ sweep mod 2).
+    between neighbouring β at each λ (pairs (t, t+1) with t ≡ sweep mod 2). λ_l is λ number
+    lam0 + l of the ladder (its ground-state record).
 
     counts = (accepted, tried, swaps accepted, swaps tried, ends, round trips);
     energy = (Σ H, Σ H², samples, block sums of H) over sweeps ≥ measure_from.
@@ -78,6 +98,7 @@ def tempering(st, rng, run, where, betas, lamws, cur_c, cur_w, cmax,
                         cur_w[r] += dw
                         accepted[run, l, t] += 1
                         _record(st, front, grid, run, r, cur_c[r], cur_w[r], proposals[run])
+                        _record_ground(st, front, grid, run, r, lam0 + l, lamw, cur_c[r], cur_w[r], proposals[run])
                     elif status != 0:
                         reject(st, rng, r)
         for l in range(n_l):
@@ -120,61 +141,118 @@ def _flat(hist, ln_g, flatness):
     return count > 0 and low >= flatness * total / count
 
 
-def wang_landau(st, rng, run, r, cur_c, cur_w, cmax, steps, cells,
-                ln_g, hist, schedule, flatness, check_every, front, grid, proposals):
-    """Wang–Landau over (complexity, error bin) cells with the 1/t schedule: walker r of run ``run``.
+@compiled
+def _outside(b, lo, hi):
+    """How many error bins b lies outside the window [lo, hi] (0: inside)."""
+    return lo - b if b < lo else (b - hi if b > hi else 0)
 
-    Accept a move from cell a to b with min(1, g(a)/g(b) · Hastings); every step adds ln f to
-    the current cell. ln f halves whenever the histogram over the cells visited so far is flat
-    (min ≥ ``flatness`` · mean), until it falls below 1/t (t = steps / visited cells), after which
-    ln f = 1/t. ``schedule[run]`` = (ln f, phase (0 halving, 1: 1/t), steps, visited cells,
-    halvings); a run stops early once ln f < ``schedule[run, 5]`` (the final ln f).
+
+def wang_landau(st, rng, run, slots, cur_c, cur_w, cmax, steps, cells, windows,
+                ln_g, hist, schedule, flatness, check_every, exchange_every, swaps, front, grid, proposals):
+    """Replica-exchange Wang–Landau over (complexity, error bin) cells with the 1/t schedule, for
+    one run: the walker ``slots[run, w]`` of each error window w = [lo, hi] (``windows[w]``, bins;
+    one window of all bins is plain Wang–Landau) makes ``steps`` proposals with its own ln g.
+
+    Until a walker first enters its window it accepts any move that does not take it further
+    away. Inside, it accepts a move from cell a to b in the window with min(1, g(a)/g(b) ·
+    Hastings) and refuses moves out of the window; every step adds ln f to the current cell.
+    ln f halves whenever the histogram over the window's visited cells is flat (min ≥
+    ``flatness`` · mean), until it falls below 1/t (t = steps / visited cells), after which ln f
+    = 1/t. ``schedule[run, w]`` = (ln f, phase (0 halving, 1: 1/t), steps, visited cells,
+    halvings, final ln f); a window stops once ln f < its final ln f. Every ``exchange_every``
+    steps, neighbouring windows (w, w+1), alternately even and odd w, swap walkers that both sit
+    in their overlap with probability min(1, g_w(x)·g_w+1(y) / (g_w(y)·g_w+1(x))); ``swaps[run,
+    w]`` = (tried, accepted).
     """
-    scale, offset, bins = cells[0], cells[1], ln_g.shape[2]
-    sched = schedule[run]
-    for _ in range(steps):
-        if sched[0] < sched[5]:
-            break
-        c0, b0 = cur_c[r], level_of(cur_w[r], scale, offset, bins)
-        status, dc, dw, logq = propose(st, rng, r, 0.0, 0.0, 0.0, cmax)
-        proposals[run] += 1
-        if status == 1:
-            b1 = level_of(cur_w[r] + dw, scale, offset, bins)
-            if math.log(uniform(rng, r)) < ln_g[run, c0, b0] - ln_g[run, c0 + dc, b1] + logq:
-                commit(st, rng, r)
-                cur_c[r] += dc
-                cur_w[r] += dw
-                c0, b0 = cur_c[r], b1
-                _record(st, front, grid, run, r, cur_c[r], cur_w[r], proposals[run])
-            else:
+    scale, offset, bins = cells[0], cells[1], ln_g.shape[3]
+    n_w = windows.shape[0]
+    for step in range(steps):
+        running = False
+        for w in range(n_w):
+            sched = schedule[run, w]
+            if sched[0] < sched[5]:
+                continue
+            running = True
+            r, lo, hi = slots[run, w], windows[w, 0], windows[w, 1]
+            c0, b0 = cur_c[r], level_of(cur_w[r], scale, offset, bins)
+            away = _outside(b0, lo, hi)
+            status, dc, dw, logq = propose(st, rng, r, 0.0, 0.0, 0.0, cmax)
+            proposals[run] += 1
+            if status == 1:
+                b1 = level_of(cur_w[r] + dw, scale, offset, bins)
+                if away > 0:
+                    ok = _outside(b1, lo, hi) <= away
+                else:
+                    ok = _outside(b1, lo, hi) == 0 and \
+                        math.log(uniform(rng, r)) < ln_g[run, w, c0, b0] - ln_g[run, w, c0 + dc, b1] + logq
+                if ok:
+                    commit(st, rng, r)
+                    cur_c[r] += dc
+                    cur_w[r] += dw
+                    c0, b0 = cur_c[r], b1
+                    _record(st, front, grid, run, r, cur_c[r], cur_w[r], proposals[run])
+                else:
+                    reject(st, rng, r)
+            elif status != 0:
                 reject(st, rng, r)
-        elif status != 0:
-            reject(st, rng, r)
-        if hist[run, c0, b0] == 0 and ln_g[run, c0, b0] == 0.0:
-            sched[3] += 1
-        ln_g[run, c0, b0] += sched[0]
-        hist[run, c0, b0] += 1
-        sched[2] += 1
-        if sched[1] == 1:
-            sched[0] = sched[3] / sched[2]
-        elif sched[2] % check_every == 0:
-            if _flat(hist[run], ln_g[run], flatness):
-                sched[0] /= 2.0
-                sched[4] += 1
-                hist[run] = 0
-                if sched[0] < sched[3] / sched[2]:
-                    sched[1] = 1
-                    sched[0] = sched[3] / sched[2]
+            if _outside(b0, lo, hi) > 0:
+                continue
+            if hist[run, w, c0, b0] == 0 and ln_g[run, w, c0, b0] == 0.0:
+                sched[3] += 1
+            ln_g[run, w, c0, b0] += sched[0]
+            hist[run, w, c0, b0] += 1
+            sched[2] += 1
+            if sched[1] == 1:
+                sched[0] = sched[3] / sched[2]
+            elif sched[2] % check_every == 0:
+                if _flat(hist[run, w], ln_g[run, w], flatness):
+                    sched[0] /= 2.0
+                    sched[4] += 1
+                    hist[run, w] = 0
+                    if sched[0] < sched[3] / sched[2]:
+                        sched[1] = 1
+                        sched[0] = sched[3] / sched[2]
+        if not running:
+            break
+        if (step + 1) % exchange_every == 0:
+            for w in range((step // exchange_every) % 2, n_w - 1, 2):
+                r1, r2 = slots[run, w], slots[run, w + 1]
+                x_c, x_b = cur_c[r1], level_of(cur_w[r1], scale, offset, bins)
+                y_c, y_b = cur_c[r2], level_of(cur_w[r2], scale, offset, bins)
+                if _outside(x_b, windows[w + 1, 0], windows[w, 1]) > 0 or \
+                        _outside(y_b, windows[w + 1, 0], windows[w, 1]) > 0:
+                    continue
+                swaps[run, w, 0] += 1
+                if math.log(uniform(rng, r1)) < (ln_g[run, w, x_c, x_b] - ln_g[run, w, y_c, y_b]
+                                                 + ln_g[run, w + 1, y_c, y_b] - ln_g[run, w + 1, x_c, x_b]):
+                    slots[run, w], slots[run, w + 1] = r2, r1
+                    swaps[run, w, 1] += 1
+
+
+def _fingerprint(*functions) -> str:
+    """A hash of the source files the bound loops are compiled from: this module, the moves'
+    module and the helper modules both use. Numba keys a cached function on its own file only,
+    so without it an edit to the moves would leave stale compiled loops in the cache."""
+    files = {inspect.getsourcefile(f.py_func) for f in functions}
+    files |= {__file__, inspect.getsourcefile(_random), inspect.getsourcefile(seeding)}
+    digest = hashlib.sha1()
+    for name in sorted(files):
+        with open(name, "rb") as f:
+            digest.update(f.read())
+    return digest.hexdigest()[:12]
 
 
 def bind(propose, commit, reject, snapshot) -> tuple:
     """(tempering, wang_landau, record_states) compiled on one class's moves."""
     scope = dict(globals(), propose=propose, commit=commit, reject=reject, snapshot=snapshot)
+    tag = _fingerprint(propose, commit, reject, snapshot)
 
     def compile_(function, **options):
         clone = types.FunctionType(function.__code__, scope, function.__name__)
-        clone.__module__, clone.__qualname__ = __name__, function.__qualname__
+        clone.__module__, clone.__qualname__ = __name__, f"{function.__qualname__}_{tag}"
         return njit(cache=True, error_model="numpy", **options)(clone)
 
+    scope["_keep"] = compile_(_keep)
     scope["_record"] = compile_(_record)
+    scope["_record_ground"] = compile_(_record_ground)
     return compile_(tempering, nogil=True), compile_(wang_landau, nogil=True), compile_(record_states)

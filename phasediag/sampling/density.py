@@ -20,7 +20,8 @@ import numpy as np
 
 from ..errors import ParameterError, TooLargeError
 
-__all__ = ["DensityOfStates", "TemperedCurves", "tempered_curves", "combine_runs", "split_rhat", "exact_density"]
+__all__ = ["DensityOfStates", "TemperedCurves", "tempered_curves", "combine_runs", "stitch_windows", "split_rhat",
+           "exact_density"]
 
 #: Largest ln of a count exact_density holds (float64), and most (complexity, wrong) cells.
 _LOG_MAX, _CELLS_MAX = 700.0, 1 << 24
@@ -102,6 +103,27 @@ def combine_runs(ln_g: np.ndarray, errors: np.ndarray, log_total: float) -> Dens
         finite = mean[np.isfinite(mean)]
         mean += log_total - (finite.max() + np.log(np.exp(finite - finite.max()).sum()))
     return DensityOfStates(mean, np.asarray(errors, dtype=float), spread)
+
+
+def stitch_windows(ln_g: np.ndarray) -> tuple[np.ndarray, int]:
+    """One ln g from the estimates of overlapping windows, ``ln_g[w, c, b]`` (0 where window w
+    never went), in the order of the windows: each window is shifted by the mean difference to
+    the windows before it on the cells both visited, and the overlap is averaged. A window that
+    shares no visited cell with those before it cannot be aligned and is left out. Returns
+    (ln g with 0 for unvisited cells, number of windows joined)."""
+    seen = ln_g != 0.0
+    total, count = np.where(seen[0], ln_g[0], 0.0), seen[0].astype(int)
+    joined = 1
+    for w in range(1, ln_g.shape[0]):
+        common = seen[w] & (count > 0)
+        if not common.any():
+            continue
+        shift = np.mean(total[common] / count[common] - ln_g[w][common])
+        total += np.where(seen[w], ln_g[w] + shift, 0.0)
+        count += seen[w]
+        joined += 1
+    with np.errstate(invalid="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), 0.0), joined
 
 
 def split_rhat(blocks: np.ndarray) -> float:

@@ -11,12 +11,15 @@ Moves (probabilities ``P_*``): add a rule on a prefix drawn by :func:`_draw_affi
 label of an input under it or uniformly (half each); delete a rule; relabel a rule or the default;
 lengthen a rule to a child prefix; shorten it to its parent. Each carries its Hastings ratio.
 
-The add move draws its prefix half the time as an input x ~ μ cut at a uniform depth, half the
-time by a *gain descent*: a uniform depth D, then D steps from the root, each to a uniform child
-or (half the time) to a child drawn ∝ its gain, max_y M(v)_y − M(v)_{ŷ(u)} with ŷ(u) the majority
-label of the parent u (the weight a rule on v would fix if u's best label held there). Exceptions
-of prefix-sorting are the children with gain, so a level-k exception costs (2n)^-(k-1) instead of
-n^-k, which is what makes deep levels reachable at n = 100.
+The add move draws its prefix (:func:`_draw_affix`) from a mixture of three: with probability
+Q_CUT an input x ~ μ cut at a uniform depth; otherwise a *descent* of a uniform depth D from the
+root, each step to a child of the current prefix u, where a child v's *gain* is
+max_y M(v)_y − M(v)_{ŷ(u)}, ŷ(u) the majority label of u (the weight a rule on v would fix if
+u's best label held there). The *mixed* descent (Q_MIXED) takes each step to a uniform child or,
+half the time, to a child drawn ∝ its gain; the *last-gain* descent (Q_LAST) takes D − 1 uniform
+steps and the last one ∝ gain. Exceptions of prefix-sorting are the children with gain, so a
+given level-k exception is drawn with probability about Q_LAST/(L·n^(k-1)) instead of n^-k: at
+n = 100 the 10^4 level-3 exceptions become collectable.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ __all__ = ["RuleKernel"]
 DEFAULT_CAPACITY = 12_000
 P_ADD, P_DEL, P_REL, P_LEN = 0.3, 0.3, 0.2, 0.1  # shorten: the remaining 0.1
 P_SHO = 1.0 - P_ADD - P_DEL - P_REL - P_LEN
+Q_CUT, Q_MIXED, Q_LAST = 0.25, 0.25, 0.5  # the add move's prefix draws (module docstring)
 ADD, DEL, REL, LEN, SHO = 0, 1, 2, 3, 4
 
 # state tuple layout
@@ -142,19 +146,21 @@ def _step_q(nc, gain, gsum):
 
 @compiled
 def _qaff(orc, u, d):
-    """Probability that the add move draws prefix u[:d] (:func:`_draw_affix`): half the cut of an
-    input x ~ μ, Σ_{x under u, |x| ≥ d} μ(x)/|x|, half the gain descent."""
+    """Probability that the add move draws prefix u[:d] (:func:`_draw_affix`): Q_CUT times the cut
+    of an input x ~ μ, Σ_{x under u, |x| ≥ d} μ(x)/|x|, plus the two descents."""
     if not orc[O_CLOSED]:
         return orc[O_QAFF][_node(orc, u, d)]
     n, level = orc[O_N], orc[O_LEVEL]
-    h, q = orc[O_H0], 1.0
+    h, mixed, last = orc[O_H0], 1.0, 1.0
     for j in range(d):
         a = u[j]
         exc = h % np.uint64(n)
         g_exc, g_other = _closed_gain(level, j, True), _closed_gain(level, j, False)
-        q *= _step_q(n, g_exc if exc == np.uint64(a) else g_other, g_exc + (n - 1) * g_other)
+        g, gsum = g_exc if exc == np.uint64(a) else g_other, g_exc + (n - 1) * g_other
+        mixed *= _step_q(n, g, gsum)
+        last *= (g / gsum if gsum > 0 else 1.0 / n) if j == d - 1 else 1.0 / n
         h = mix(h ^ (np.uint64(a + 1) * PHI))
-    return 0.5 * ((1.0 / n) ** d + q) / orc[O_L]
+    return (Q_CUT * (1.0 / n) ** d + Q_MIXED * mixed + Q_LAST * last) / orc[O_L]
 
 
 @compiled
@@ -177,7 +183,8 @@ def _draw_affix(orc, rng, r, out):
     """Draw the add move's prefix into ``out`` (see the module docstring); returns its depth."""
     out[:] = -1
     closed, n = orc[O_CLOSED], orc[O_N]
-    if uniform(rng, r) < 0.5:  # an input x ~ μ cut at a uniform depth
+    draw = uniform(rng, r)
+    if draw < Q_CUT:  # an input x ~ μ cut at a uniform depth
         if closed:
             d = 1 + randint(rng, r, orc[O_L])
             for j in range(d):
@@ -189,7 +196,8 @@ def _draw_affix(orc, rng, r, out):
         d = 1 + randint(rng, r, orc[O_LENS][x])
         copy(out[:d], orc[O_CODES][x])
         return d
-    depth = 1 + randint(rng, r, orc[O_L])  # the gain descent
+    mixed = draw < Q_CUT + Q_MIXED
+    depth = 1 + randint(rng, r, orc[O_L])
     if closed:
         level, h = orc[O_LEVEL], orc[O_H0]
         for j in range(depth):
@@ -197,7 +205,7 @@ def _draw_affix(orc, rng, r, out):
             g_exc, g_other = _closed_gain(level, j, True), _closed_gain(level, j, False)
             gsum = g_exc + (n - 1) * g_other
             a = randint(rng, r, n)
-            if gsum > 0 and uniform(rng, r) < 0.5:
+            if gsum > 0 and (uniform(rng, r) < 0.5 if mixed else j == depth - 1):
                 t = uniform(rng, r) * gsum
                 if t < g_exc:
                     a = exc
@@ -212,7 +220,7 @@ def _draw_affix(orc, rng, r, out):
     while d < depth and child[v + 1] > child[v]:
         lo, hi = child[v], child[v + 1]
         w = lo + randint(rng, r, hi - lo)
-        if gsum[v] > 0 and uniform(rng, r) < 0.5:
+        if gsum[v] > 0 and (uniform(rng, r) < 0.5 if mixed else d == depth - 1):
             t = uniform(rng, r) * gsum[v]
             w = lo
             while w < hi - 1 and t >= gain[w]:
@@ -474,8 +482,9 @@ class RuleKernel:
         ways to add it), so that cold replicas are not swamped by rule lists of neutral rules.
         λ: listed tasks, 4·capacity/(least input weight fraction), so every front point is some
         λ's ground state (each rule fixes at least one input); closed forms, 4/(mass fraction of
-        a prefix at depth d*), d* the shallowest depth with ≥ capacity prefixes up to it: the finest
-        level the capacity can cover pays 4× for its rules.
+        a prefix at depth d* + 1), d* the shallowest depth with ≥ capacity prefixes up to it: rules
+        one depth below the finest level the capacity can cover pay 4×, so the front runs past
+        that level to the capacity and the transition at its end shows.
         """
         beta = max(10.0, 1.5 * math.log(self.n_affixes * self.labels))
         if not closed:
@@ -484,7 +493,7 @@ class RuleKernel:
         while count < self.capacity and depth < self.length:
             depth += 1
             count += n ** depth
-        return beta, 4.0 * float(n) ** depth
+        return beta, 4.0 * float(n) ** min(depth + 1, self.length)
 
     def slot_bytes(self) -> int:
         return self.capacity * (2 * self.length + 2) + 16
@@ -540,7 +549,7 @@ def _oracle(task, closed: bool) -> tuple:
             np.add.at(cut, trie.parent[at], cut[at])
         gain, gsum, descent = _trie_descent(trie, table.codes.shape[1])
         return (False, len(task.alphabet), table.codes.shape[1], k, np.uint64(0), dummy_f,
-                trie.child_start, trie.letter, trie.mass.astype(np.float64), 0.5 * (cut + descent),
+                trie.child_start, trie.letter, trie.mass.astype(np.float64), Q_CUT * cut + descent,
                 np.cumsum(table.weights).astype(np.float64), table.codes.astype(np.int16), lengths, gain, gsum)
     law = task.prefix_law()
     return (True, law.n, law.length, k, np.uint64(law.root_hash), np.asarray(law.level_mass, np.float64),
@@ -550,8 +559,8 @@ def _oracle(task, closed: bool) -> tuple:
 
 def _trie_descent(trie, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per trie node: its gain (max_y M(v)_y − M(v)_{ŷ(parent)}), the sum of its children's gains,
-    and the probability that the gain descent of :func:`_draw_affix` ends on it (depth D uniform
-    in 1..length; a walk that meets a leaf before D steps ends there)."""
+    and the probability that the descents of :func:`_draw_affix` end on it, weighted Q_MIXED and
+    Q_LAST (depth D uniform in 1..length; a walk that meets a leaf before D steps ends there)."""
     mass = trie.mass.astype(np.float64)
     parent = trie.parent[1:]
     gain = np.zeros(trie.n_nodes)
@@ -559,14 +568,19 @@ def _trie_descent(trie, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray
     gsum = np.zeros(trie.n_nodes)
     np.add.at(gsum, parent, gain[1:])
     n_children = np.diff(trie.child_start)
-    reach = np.ones(trie.n_nodes)
+    mixed, uniform, last = np.ones(trie.n_nodes), np.ones(trie.n_nodes), np.zeros(trie.n_nodes)
     for d in range(1, int(trie.depth.max()) + 1):
         at = np.flatnonzero(trie.depth == d)
         u = trie.parent[at]
         greedy = np.where(gsum[u] > 0, gain[at] / np.where(gsum[u] > 0, gsum[u], 1.0), 1.0 / n_children[u])
-        reach[at] = reach[u] * (0.5 / n_children[u] + 0.5 * greedy)
-    stop = np.where(n_children > 0, 1.0, length - trie.depth + 1.0) / length
-    return gain, gsum, reach * stop
+        mixed[at] = mixed[u] * (0.5 / n_children[u] + 0.5 * greedy)
+        uniform[at] = uniform[u] / n_children[u]
+        last[at] = uniform[u] * greedy  # D = depth: the last step by gain
+    leaf = n_children == 0
+    beyond = (length - trie.depth) / length  # P(D > depth): a walk ending early on a leaf
+    mixed_end = mixed * np.where(leaf, 1.0 / length + beyond, 1.0 / length)
+    last_end = last / length + np.where(leaf, beyond * uniform, 0.0)
+    return gain, gsum, Q_MIXED * mixed_end + Q_LAST * last_end
 
 
 def _affix_count(task, oracle) -> int:
