@@ -39,7 +39,7 @@ from numba import njit
 
 from ..diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
 from ..errors import ParameterError
-from ..programs.circuits import BASES, Basis, Circuit, Circuits, negate_operands, ordered_gate
+from ..programs.circuits import BASES, Basis, Circuit, Circuits, gate_word, negate_operands, ordered_gate
 from ._common import Progress, answering, eps_budgets, require_class
 
 __all__ = ["CostTable", "cost_table", "costs_within", "census", "enumeration_diagram", "MAX_INPUTS", "LEAF_BUDGET"]
@@ -53,23 +53,9 @@ _UNKNOWN = 127
 
 # --- kernels --------------------------------------------------------------------------------
 @njit(cache=True, inline="always")
-def _apply(op, x, y, mask):
-    f = 0
-    if op & 1:
-        f |= ~x & ~y
-    if op & 2:
-        f |= ~x & y
-    if op & 4:
-        f |= x & ~y
-    if op & 8:
-        f |= x & y
-    return f & mask
-
-
-@njit(cache=True, inline="always")
 def _gate(op, x, y, mask, free_complement):
     """(f, op): the gate's truth table and op, both complemented if needed to make f normal."""
-    f = _apply(op, x, y, mask)
+    f = gate_word(op, x, y) & mask
     if free_complement and (f & 1):
         return f ^ mask, op ^ 15
     return f, op
@@ -274,7 +260,7 @@ def _compose(upper, level, ops, unary, free_complement, mask, recipe):
                 for o in range(len(ops)):
                     if unary[o]:
                         continue
-                    f = _apply(ops[o], g, h, mask)
+                    f = gate_word(ops[o], g, h) & mask
                     if free_complement and (f & 1):
                         f ^= mask
                     if upper[f] > level:
@@ -376,7 +362,7 @@ class CostTable:
                 gate, flip = (3, node_g, node_g), flip_g
             else:
                 gate = ordered_gate(negate_operands(op, flip_g, flip_h), node_g, node_h)
-                flip = _apply(op, g, h, mask) != f
+                flip = (gate_word(op, g, h) & mask) != f
             return gates + [gate], m + len(gates), flip
         if self._via[f] < 0:
             chain = [tuple(int(v) for v in self._chains[f, i]) for i in range(int(self.lower[f]))]
@@ -455,7 +441,7 @@ def cost_table(inputs: int, basis: str = "b2", max_depth: int | None = None) -> 
             for b in range(a, m):
                 if unary[o] != (a == b):
                     continue
-                f = _apply(op, _input_table(m, a), _input_table(m, b), mask)
+                f = gate_word(op, _input_table(m, a), _input_table(m, b)) & mask
                 orbit = {_transform(f, maps[k]) for k in range(len(group))}
                 if spec.free_complement:
                     orbit = {g ^ mask if g & 1 else g for g in orbit}

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
+from numba import njit
 
 from ..errors import FileFormatError
 from ..params import Param, format_spec, validate_params
@@ -89,6 +90,22 @@ def negate_operands(op: int, first: bool, second: bool) -> int:
     """The op that reads its first and/or second operand complemented:
     op'(u, v) = op(u ^ first, v ^ second)."""
     return sum(((op >> (2 * (u ^ first) + (v ^ second))) & 1) << (2 * u + v) for u in (0, 1) for v in (0, 1))
+
+
+@njit(cache=True, inline="always")
+def gate_word(op, x, y):
+    """Gate ``op`` (bit 2u+v of op = op(u, v)) bitwise on words x, y of truth-table bits, in their
+    integer type: the kernel the enumerator and the circuit sampler share."""
+    out = x ^ x
+    if op & 1:
+        out |= ~x & ~y
+    if op & 2:
+        out |= ~x & y
+    if op & 4:
+        out |= x & ~y
+    if op & 8:
+        out |= x & y
+    return out
 
 
 def apply_op(op: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:

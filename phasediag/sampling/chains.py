@@ -21,13 +21,12 @@ from __future__ import annotations
 import hashlib
 import inspect
 import math
+import sys
 import types
 
 import numpy as np
 from numba import njit
 
-from .. import seeding
-from . import _random
 from ._random import compiled, uniform
 
 __all__ = ["bind", "level_of"]
@@ -231,10 +230,12 @@ def wang_landau(st, rng, run, slots, cur_c, cur_w, cmax, steps, cells, windows,
 
 def _fingerprint(*functions) -> str:
     """A hash of the source files the bound loops are compiled from: this module, the moves'
-    module and the helper modules both use. Numba keys a cached function on its own file only,
-    so without it an edit to the moves would leave stale compiled loops in the cache."""
-    files = {inspect.getsourcefile(f.py_func) for f in functions}
-    files |= {__file__, inspect.getsourcefile(_random), inspect.getsourcefile(seeding)}
+    module, and every file a compiled function either of them names comes from. Numba keys a
+    cached function on its own file only, so without it an edit to the moves would leave stale
+    compiled loops in the cache."""
+    modules = {sys.modules[__name__]} | {sys.modules[f.py_func.__module__] for f in functions}
+    files = {inspect.getsourcefile(m) for m in modules}
+    files |= {inspect.getsourcefile(v.py_func) for m in modules for v in vars(m).values() if hasattr(v, "py_func")}
     digest = hashlib.sha1()
     for name in sorted(files):
         with open(name, "rb") as f:

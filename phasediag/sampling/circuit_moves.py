@@ -20,6 +20,7 @@ import math
 
 import numpy as np
 
+from ..programs.circuits import gate_word
 from .chains import bind
 from ._random import compiled, copy, randint
 
@@ -38,21 +39,6 @@ def _popcount(x):
     x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
     x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
     return (x * np.uint64(0x0101010101010101)) >> np.uint64(56)
-
-
-@compiled
-def _apply(op, x, y):
-    """Gate ``op`` (bit 2u+v = op(u, v)) on words x, y."""
-    out = np.uint64(0)
-    if op & 1:
-        out |= ~x & ~y
-    if op & 2:
-        out |= ~x & y
-    if op & 4:
-        out |= x & ~y
-    if op & 8:
-        out |= x & y
-    return out
 
 
 @compiled
@@ -96,7 +82,7 @@ def _score(st, r, limit):
     for w in range(words):
         for g in range(g_count):
             if redo[g]:
-                scr[m + g, w] = _apply(funcs[gf[g]], _source(st, r, ga[g], w), _source(st, r, gb[g], w))
+                scr[m + g, w] = gate_word(funcs[gf[g]], _source(st, r, ga[g], w), _source(st, r, gb[g], w))
         mismatch = np.uint64(0)
         for j in range(o_count):
             v = np.uint64(0) if out[j] < 0 else _source(st, r, out[j], w)
