@@ -233,7 +233,7 @@ def _fingerprint(*functions) -> str:
     module, and every file a compiled function either of them names comes from. Numba keys a
     cached function on its own file only, so without it an edit to the moves would leave stale
     compiled loops in the cache."""
-    modules = {sys.modules[__name__]} | {sys.modules[f.py_func.__module__] for f in functions}
+    modules = {sys.modules[__name__]} | {sys.modules[getattr(f, "py_func", f).__module__] for f in functions}
     files = {inspect.getsourcefile(m) for m in modules}
     files |= {inspect.getsourcefile(v.py_func) for m in modules for v in vars(m).values() if hasattr(v, "py_func")}
     digest = hashlib.sha1()
