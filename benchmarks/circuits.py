@@ -20,9 +20,9 @@ from time import perf_counter
 import numpy as np
 
 from phasediag.methods import synthesis_diagram
-from phasediag.methods import enumeration as en
+from phasediag.programs.circuits import enumeration as en
 from phasediag.programs import load_programs
-from tasks.boolean import BooleanFunction, format_table
+from phasediag.tasks.boolean import BooleanFunction, format_table
 
 CIRBO = """
 import sys

@@ -15,7 +15,7 @@ from time import perf_counter
 from ortools.sat.python import cp_model
 
 from phasediag import load_task
-from phasediag.methods.cpsat import PORTFOLIO, RuleModel
+from phasediag.programs.rules.cpsat import PORTFOLIO, RuleModel
 
 CAP = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
 SUITE = ["prefix-sorting:n=3,length=3", "prefix-sorting:n=4,length=3,structure=bernoulli,rate=0.4",

@@ -14,8 +14,9 @@ from __future__ import annotations
 from fractions import Fraction
 from time import perf_counter
 
+from phasediag import views
 from phasediag import cpsat_diagram, dp_diagram, load_programs, load_task, transitions
-from phasediag.methods.dp import dag_front, solve_dag
+from phasediag.programs.rules.dp import dag_front, solve_dag
 from phasediag.ruledag import rule_dag_from_trie
 
 rules = load_programs("prefix-rules")
@@ -37,7 +38,7 @@ print(f"full diagram (DP + every witness rebuilt and re-scored): {t_full:6.2f} s
 
 def front_only(listed: bool):
     task = load_task("prefix-sorting:n=6,length=6")  # fresh: nothing cached
-    dag = rule_dag_from_trie(task.trie) if listed else task.rule_dag()
+    dag = rule_dag_from_trie(views.trie(task)) if listed else views.rule_dag(task)
     return dag_front(solve_dag(dag, dag.n_prefixes)), dag
 
 

@@ -16,7 +16,7 @@ from time import perf_counter
 
 from phasediag.io import read_diagram
 from phasediag.sweep import grid_from_toml, run_sweep
-from tasks.verb_conjugation import LANGUAGES
+from phasediag.tasks.verb_conjugation import LANGUAGES
 
 def main() -> None:
     grid = grid_from_toml({"task": {"family": "verb-conjugation", "source": list(LANGUAGES),

@@ -23,10 +23,11 @@ import sys
 
 from time import perf_counter
 
+from phasediag import views
 from phasediag.analysis import transitions
 from phasediag.methods.tempered import sample_diagram
 from phasediag.programs import load_programs
-from tasks import load_task
+from phasediag.tasks import load_task
 
 CASES = [  # (label, task, program class, complexity cap)
     ("rules: prefix-sorting n=5, L=5", "prefix-sorting:n=5,length=5", "prefix-rules", 200),
@@ -40,7 +41,7 @@ import json, sys
 from time import perf_counter
 from phasediag.methods.tempered import sample_diagram
 from phasediag.programs import load_programs
-from tasks import load_task
+from phasediag.tasks import load_task
 spec, programs, cap, steps = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 task, klass = load_task(spec), load_programs(programs)
 def run(steps):
@@ -166,7 +167,7 @@ def main() -> None:
     for name, spec in (("majority of 4", "boolean:family=majority,inputs=4"),
                        ("random 0x90be", "boolean:inputs=4,table=0x90be"),
                        ("random 0xc777", "boolean:inputs=4,table=0xc777")):
-        bits = "".join(str(int(b)) for b in load_task(spec).boolean.target)  # row 0 first (Knuth's order)
+        bits = "".join(str(int(b)) for b in views.boolean_encoding(load_task(spec)).target)  # row 0 first (Knuth's order)
         table = hex(int(bits, 2))
         ours = [ours_best(spec, 20, args.seconds, seed) for seed in range(3)]
         hal = [hal_best(args.hal_python, table, 4, 20, args.seconds, seed) for seed in range(3)]

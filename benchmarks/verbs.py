@@ -13,7 +13,7 @@ from __future__ import annotations
 from time import perf_counter
 
 from phasediag import cpsat_diagram, dp_diagram, load_programs, load_task
-from tasks.verb_conjugation import LANGUAGES
+from phasediag.tasks.verb_conjugation import LANGUAGES
 
 suffix = load_programs("suffix-rules")
 dp_diagram(load_task("verb-conjugation:source=synthetic,verbs=50"), suffix)  # compile the kernel outside the timings

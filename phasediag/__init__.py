@@ -9,13 +9,7 @@ For a task and a class of programs, C(ε) is the least complexity of a program w
 [(0, 4), (1, 3), (2, 2), (3, 1), (4, 0)]
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("phasediag")
-except PackageNotFoundError:  # running from a source tree
-    __version__ = "0+unknown"
-
+from .version import __version__  # noqa: E402
 from .analysis import spectrum, transitions  # noqa: E402
 from .diagram import PhaseDiagram, Step  # noqa: E402
 from .errors import FileFormatError, ParameterError, PhasediagError, TooLargeError  # noqa: E402
@@ -26,14 +20,15 @@ from .methods import (  # noqa: E402
     census, cpsat_diagram, dp_diagram, enumeration_diagram, exact_diagram, sample_diagram, synthesis_diagram,
 )
 from .programs import load_programs  # noqa: E402
+from .tasks import FAMILIES, load_task  # noqa: E402
 
 __all__ = [
     "__version__", "FAMILIES", "load_task", "load_programs", "exact_diagram", "dp_diagram",
     "cpsat_diagram", "enumeration_diagram", "synthesis_diagram", "sample_diagram", "compare", "census",
     "fit_on_data", "draw_sample", "collapse_point",
     "PhaseDiagram", "Step",
-    "spectrum", "transitions", "read_diagram", "write_diagram", "write_steps_csv", "plot_diagrams", "PhasediagError", "ParameterError",
-    "TooLargeError", "FileFormatError",
+    "spectrum", "transitions", "read_diagram", "write_diagram", "write_steps_csv", "plot_diagrams", "exact_density",
+    "PhasediagError", "ParameterError", "TooLargeError", "FileFormatError",
 ]
 
 
@@ -44,10 +39,7 @@ def plot_diagrams(*args, **kwargs):
     return plot(*args, **kwargs)
 
 
-def __getattr__(name: str):
-    # The task registry lives in the top-level ``tasks`` package, which imports phasediag itself.
-    if name in ("FAMILIES", "load_task"):
-        import tasks
-
-        return getattr(tasks, name)
-    raise AttributeError(f"module 'phasediag' has no attribute {name!r}")
+def exact_density(task, programs):
+    """The exact density of states ln g(c, ε) of ``programs`` on a listed ``task``, for classes
+    that can count it (``programs.has("exact_density")``: rule lists)."""
+    return programs.exact_density(task)

@@ -13,7 +13,6 @@ the population front is known exactly, the predicted collapse point: memorising 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from types import MappingProxyType
 
 import numpy as np
@@ -22,7 +21,8 @@ from .analysis import spectrum
 from .diagram import PhaseDiagram, Step, TaskInfo
 from .errors import ParameterError, TooLargeError
 from .seeding import DATA_STREAM, TEST_STREAM, rng
-from .task import LIST_LIMIT, BooleanTable, Task, TaskTable
+from .tables import LIST_LIMIT, TaskTable
+from .task import Task
 
 __all__ = ["Sample", "draw_sample", "fit_on_data", "Collapse", "collapse_point", "population_front",
            "DEFAULT_TEST_SIZE"]
@@ -42,13 +42,11 @@ class Sample(Task):
     description = "a training sample drawn from a task"
     parameters = ()
 
-    def __init__(self, base: Task, size: int, seed: int, replace: bool, table: TaskTable,
-                 rows: np.ndarray | None = None):
+    def __init__(self, base: Task, size: int, seed: int, replace: bool, table: TaskTable):
         self.base, self.size, self.seed, self.replace = base, size, seed, replace
         self.params = base.params
         self.natural_programs = base.natural_programs
         self._table = table
-        self._rows = rows  # each input's row in base.table (when the base lists its inputs)
 
     @property
     def spec(self) -> str:
@@ -73,16 +71,6 @@ class Sample(Task):
     def _list_inputs(self) -> TaskTable:
         return self._table
 
-    @cached_property
-    def boolean(self) -> BooleanTable:
-        """The base task's Boolean encoding with the draw counts as weights (rows never drawn
-        are don't-cares)."""
-        base = self.base.boolean
-        rows = base.input_rows[self._rows]
-        weights = np.zeros_like(base.weights)
-        np.add.at(weights, rows, self._table.weights)
-        return BooleanTable(base.inputs, base.outputs, base.target, weights, rows)
-
     @property
     def info(self) -> dict:
         """What a diagram file records of the sample (part of its ``data`` object)."""
@@ -105,7 +93,7 @@ def _draw(task: Task, size: int, generator: np.random.Generator, seed: int, repl
         p = table.weights / table.weights.sum()
         picked = generator.choice(len(table), size=size, replace=replace, p=p)
         index, counts = np.unique(picked, return_counts=True)
-        return Sample(task, size, seed, replace, TaskTable(table.codes[index], table.labels[index], counts), index)
+        return Sample(task, size, seed, replace, TaskTable(table.codes[index], table.labels[index], counts))
     else:
         if size > LIST_LIMIT:
             raise ParameterError(f"A training sample holds at most {LIST_LIMIT:,} inputs. Got --data {size:,}.")

@@ -9,39 +9,18 @@ from __future__ import annotations
 import csv
 import json
 import os
-import tempfile
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Iterator
 
-from . import __version__
 from .analysis import spectrum, transitions
 from .diagram import STATUSES, MethodInfo, PhaseDiagram, Step, TaskInfo
 from .errors import FileFormatError, PhasediagError
+from .files import atomic_path, read_text
+from .version import __version__
 from .programs import PROGRAM_CLASSES, load_programs
 
 __all__ = ["SCHEMA", "write_diagram", "read_diagram", "diagram_to_json", "diagram_from_json",
-           "write_steps_csv", "write_table_csv", "atomic_path", "read_text"]
+           "write_steps_csv", "write_table_csv"]
 
 SCHEMA = "phasediag.diagram/1"
-
-
-@contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``path`` (same suffix); on success it replaces ``path``,
-    on any failure it is removed."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent or ".")
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def diagram_to_json(diagram: PhaseDiagram) -> dict:
@@ -60,7 +39,7 @@ def diagram_to_json(diagram: PhaseDiagram) -> dict:
         "version": __version__,
         "task": {"spec": diagram.task.spec, "family": diagram.task.family,
                  "parameters": dict(diagram.task.parameters), "inputs": diagram.task.inputs},
-        "programs": {"class": programs.name, "basis": programs.params.get("basis")},
+        "programs": {"class": programs.name, "spec": programs.spec, "parameters": dict(programs.params)},
         "method": {"name": diagram.method.name, "settings": dict(diagram.method.settings),
                    "seed": diagram.method.seed, "time_limit": diagram.method.time_limit},
         "data": dict(diagram.data) if diagram.data is not None else None,
@@ -87,9 +66,14 @@ def diagram_from_json(obj: object, source: str = "<json>") -> PhaseDiagram:
         task, method, name = obj["task"], obj["method"], obj["programs"]["class"]
         if name not in PROGRAM_CLASSES:
             raise FileFormatError(f"{source} uses unknown program class {name!r}.")
-        basis = obj["programs"].get("basis")
+        spec = obj["programs"].get("spec")
+        if spec is None:  # files written before programs kept their whole spec named only a basis
+            basis = obj["programs"].get("basis")
+            spec = name if basis is None else f"{name}:basis={basis}"
         try:
-            programs = load_programs(name if basis is None else f"{name}:basis={basis}")
+            programs = load_programs(spec)
+            if programs.name != name:
+                raise FileFormatError(f"{source}: program spec {spec!r} is not of class {name!r}.")
         except PhasediagError as e:
             raise FileFormatError(f"{source}: {e}") from None
         steps, previous = [], None
@@ -123,14 +107,6 @@ def write_diagram(diagram: PhaseDiagram, path: str | os.PathLike) -> None:
     obj = diagram_to_json(diagram)
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(obj, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def read_text(path: str | os.PathLike, error: type[PhasediagError] = FileFormatError, what: str = "") -> str:
-    """The UTF-8 text of ``path``; a file that cannot be read raises ``error`` naming it."""
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise error(f"Cannot read {what}{path}: {getattr(e, 'strerror', None) or e}.") from None
 
 
 def read_diagram(path: str | os.PathLike) -> PhaseDiagram:

@@ -15,27 +15,10 @@ import numpy as np
 
 from .analysis import spectrum, transitions
 from .diagram import PhaseDiagram
-from .io import atomic_path
+from .figures import pyplot as _pyplot, save as _save
+from .programs import load_programs
 
-__all__ = ["plot_diagrams", "plot_varied", "plot_spectrum", "diagram_label", "draw_circuit", "draw_data", "draw_entropy", "draw_heat_capacity"]
-
-
-def _pyplot(path):
-    """matplotlib.pyplot, on the file-only Agg backend when the figure goes to ``path``."""
-    import matplotlib
-
-    if path is not None:
-        matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _save(fig, path) -> None:
-    """Save ``fig`` to ``path`` (atomically; format from the suffix), if a path is given."""
-    if path is not None:
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, dpi=150, format=os.fspath(path).rsplit(".", 1)[-1].lower())
+__all__ = ["plot_diagrams", "plot_varied", "plot_spectrum", "diagram_label", "draw_data", "draw_entropy", "draw_heat_capacity"]
 
 
 def diagram_label(diagram: PhaseDiagram) -> str:
@@ -68,7 +51,7 @@ def plot_diagrams(diagrams: Sequence[PhaseDiagram], path: str | os.PathLike | No
     for a, name in zip(axes, classes):
         mine = [i for i, d in enumerate(diagrams) if _class_of(d) == name]
         _draw(a, [diagrams[i] for i in mine], [labels[i] for i in mine], first_color=mine[0])
-        a.set_xlabel(f"complexity: {_UNITS.get(name, 'size')} (symlog scale)")
+        a.set_xlabel(f"complexity: {load_programs(diagrams[mine[0]].programs).unit} (symlog scale)")
         if len(mine) == 1 and len(diagrams) == 1:
             a.set_title(labels[0], fontsize=9)
         else:
@@ -87,7 +70,7 @@ def plot_varied(diagrams: Sequence[PhaseDiagram], labels: Sequence[str], path: s
     fig, axes = plt.subplots(1, 2 if memorised is not None else 1, figsize=(15 if memorised is not None else 9, 5.5),
                              layout="constrained", squeeze=False)
     _draw(axes[0][0], diagrams, labels, first_color=0)
-    axes[0][0].set_xlabel(f"complexity: {_UNITS.get(_class_of(diagrams[0]), 'size')} (symlog scale)")
+    axes[0][0].set_xlabel(f"complexity: {_unit(diagrams[0])} (symlog scale)")
     axes[0][0].set_title(title, fontsize=9)
     if memorised is not None:
         ax = axes[0][1]
@@ -133,7 +116,7 @@ def plot_spectrum(diagram: PhaseDiagram, path: str | os.PathLike | None = None, 
         ax.legend(fontsize=7)
     ax.set_xscale("symlog", linthresh=1, linscale=0.4)
     ax.set_xlim(left=0)
-    ax.set_xlabel(f"complexity: {_UNITS.get(_class_of(diagram), 'size')} (symlog scale)")
+    ax.set_xlabel(f"complexity: {_unit(diagram)} (symlog scale)")
     ax.set_ylabel("efficiency −Δε/Δc (error per unit of complexity)")
     ax.set_title(f"efficiency spectrum · {diagram_label(diagram)}", fontsize=9)
     ax.grid(True, which="major", alpha=0.3)
@@ -141,7 +124,9 @@ def plot_spectrum(diagram: PhaseDiagram, path: str | os.PathLike | None = None, 
     return fig
 
 
-_UNITS = {"prefix-rules": "rules", "suffix-rules": "rules", "circuits": "gates"}
+def _unit(diagram: PhaseDiagram) -> str:
+    """What the complexity of the diagram's programs counts ("rules", "gates")."""
+    return load_programs(diagram.programs).unit
 
 
 def _class_of(diagram: PhaseDiagram) -> str:
@@ -260,48 +245,3 @@ def draw_heat_capacity(diagram: PhaseDiagram, ax, *, curves: int = 4) -> None:
     ax.set_title("heat capacity: peaks mark transitions", fontsize=9)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=6)
-
-
-def draw_circuit(circuit, path: str | os.PathLike | None = None, *, title: str | None = None, ax=None):
-    """Draw a circuit as a layered graph (networkx): inputs left, each gate one layer right of
-    its deepest operand, outputs last. Save to ``path`` (atomically) if given; returns the figure."""
-    plt = _pyplot(path)
-    import networkx as nx
-
-    from .programs.circuits import OP_NAMES
-
-    graph = nx.DiGraph()
-    layer = {}
-    for j in range(circuit.inputs):
-        layer[j] = 0
-        graph.add_node(circuit.node_name(j), layer=0, kind="input")
-    for i, (op, a, b) in enumerate(circuit.gates):
-        node = circuit.inputs + i
-        layer[node] = 1 + max(layer[a], layer[b])
-        name = circuit.node_name(node)
-        graph.add_node(name, layer=layer[node], kind="gate", label=f"{name}\n{OP_NAMES[op]}")
-        for operand in dict.fromkeys((a, b)):
-            graph.add_edge(circuit.node_name(operand), name)
-    last = 1 + max(layer.values(), default=0)
-    many = len(circuit.outputs) > 1
-    for j, (node, neg) in enumerate(zip(circuit.outputs, circuit.negated)):
-        out = f"y{j + 1}" if many else "y"
-        graph.add_node(out, layer=last, kind="output", label=f"{out} = {'~' if neg else ''}{circuit.node_name(node)}")
-        if node >= 0:
-            graph.add_edge(circuit.node_name(node), out)
-        else:
-            graph.add_node("0", layer=0, kind="input")
-            graph.add_edge("0", out)
-    pos = nx.multipartite_layout(graph, subset_key="layer")
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(2 + 1.6 * last, 1 + 0.8 * max(circuit.inputs, 3)), layout="constrained")
-    else:
-        fig = ax.figure
-    colors = {"input": "#cfe3f7", "gate": "#f7e3c4", "output": "#d5f0d0"}
-    nx.draw_networkx(graph, pos, ax=ax, node_size=1500, font_size=8, arrowsize=12,
-                     node_color=[colors[graph.nodes[v]["kind"]] for v in graph],
-                     labels={v: graph.nodes[v].get("label", v) for v in graph})
-    ax.set_title(title or f"{len(circuit)} gates", fontsize=9)
-    ax.axis("off")
-    _save(fig, path)
-    return fig

@@ -25,16 +25,17 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from tasks import FAMILIES, load_task
+from .tasks import FAMILIES, load_task
 
-from . import __version__
+from .version import __version__
 from .analysis import transitions
 from .data import fit_on_data
 from .diagram import STATUSES, PhaseDiagram
 from .errors import FileFormatError, ParameterError, PhasediagError
-from .io import (atomic_path, diagram_from_json, diagram_to_json, read_diagram, read_text, write_diagram,
+from .files import atomic_path, read_text
+from .io import (diagram_from_json, diagram_to_json, read_diagram, write_diagram,
                  write_table_csv)
-from .methods import METHOD_OPTIONS, diagram_fit, resolve_method
+from .methods import CHOICES, METHODS, diagram_fit, resolve_method
 from .params import format_spec, parse_spec
 from .programs import load_programs
 
@@ -44,15 +45,13 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 __all__ = ["Grid", "Point", "SweepReport", "SchedulerError", "read_grid", "grid_from_toml", "run_sweep",
-           "compute_point", "MANIFEST", "INDEX", "METHOD_NAMES"]
+           "compute_point", "MANIFEST", "INDEX"]
 
 SCHEMA = "phasediag.sweep/1"
 #: The folder's record of the phasediag version that wrote it.
 MANIFEST = "sweep.json"
 #: One row per point of the last grid run in the folder.
 INDEX = "index.csv"
-#: Methods a grid may name (``exact``: the fastest exact method of the class).
-METHOD_NAMES = ("exact", "dp", "cpsat", "enumerate", "tempered")
 #: [run] budgets that only some methods take (max_complexity applies to every method).
 _METHOD_BUDGETS = ("time_limit", "steps", "chains")
 #: Seconds to reach a scheduler, and to wait for its first worker.
@@ -99,7 +98,7 @@ class Point:
         """The point's diagram: the method on the task, or on D draws from it."""
         task, programs = load_task(self.task), load_programs(self.programs)
         options = {"max_complexity": self.max_complexity, **self.budgets}
-        if "seed" in METHOD_OPTIONS.get(self.method, ()):
+        if "seed" in METHODS[self.method].options:
             options["seed"] = self.seed
         fit = diagram_fit(programs, self.method, **options)
         if self.data is None:
@@ -115,7 +114,7 @@ def compute_point(point: Point) -> dict:
 #: [run] keys: (check, what is allowed, default).
 _RUN_KEYS: dict[str, tuple[Callable[[Any], bool], str, Any]] = {
     "programs": (lambda v: isinstance(v, str), "a program class such as prefix-rules or circuits:basis=aig", None),
-    "method": (lambda v: v in METHOD_NAMES, "one of " + ", ".join(METHOD_NAMES), "exact"),
+    "method": (lambda v: v in CHOICES, "one of " + ", ".join(CHOICES), "exact"),
     "seed": (lambda v: _is_int(v) and v >= 0, "an integer ≥ 0", 0),
     "data": (lambda v: _is_int(v) and v >= 1, "an integer ≥ 1 (training draws)", None),
     "max_complexity": (lambda v: _is_int(v) and v >= 0, "an integer ≥ 0", None),
@@ -157,7 +156,7 @@ class Grid:
                 settings = {k: d for k, (_, _, d) in _RUN_KEYS.items()} | dict(zip(names, run_values))
                 programs = load_programs(settings.pop("programs") or task.natural_programs)
                 method = resolve_method(task, programs, settings.pop("method"))
-                takes = METHOD_OPTIONS.get(method, ())
+                takes = METHODS[method].options
                 kept = {k: v for k, v in settings.items() if k not in _METHOD_BUDGETS or k in takes}
                 used |= {k for k, v in kept.items() if v is not None}
                 points[Point(task.spec, programs.spec, method, **kept)] = None
@@ -169,7 +168,7 @@ class Grid:
 
 
 def _takers(option: str) -> str:
-    return " and ".join(m for m, options in METHOD_OPTIONS.items() if option in options)
+    return " and ".join(m.name for m in METHODS.values() if option in m.options)
 
 
 def read_grid(path: str | os.PathLike) -> Grid:

@@ -3,83 +3,31 @@
 A :class:`Task` is immutable and named by its canonical spec string. Inputs are strings over the
 task's alphabet (each letter one fixed-width token); the distribution is given by integer weights
 (μ(x) = weight(x) / total_weight) so that every error in phasediag is an exact integer count of
-wrong weight. A task that can list its inputs gives a :class:`TaskTable`; a task too large to list
-may still give the exact label mass under any prefix (:meth:`Task.prefix_mass`), which is all the
-affix-rule methods need.
+wrong weight. A task that can list its inputs gives a :class:`~phasediag.tables.TaskTable`; a
+task too large to list may still give the exact label mass under any prefix in closed form
+(:meth:`Task.closed_form`), which is all the affix-rule methods need. What program classes read
+off a task (its trie, the task read backwards, its Boolean encoding, its rule DAG) are views
+outside it, in :mod:`phasediag.views`.
 """
 
 from __future__ import annotations
 
-import string
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
 
 from .errors import ParameterError, TooLargeError
 from .params import Param, format_spec, validate_params
+from .tables import LIST_LIMIT, TaskTable
 
 if TYPE_CHECKING:
     from .ruledag import RuleDag
-    from .trie import Trie
 
-__all__ = ["Task", "TaskTable", "BooleanTable", "PrefixLaw", "Reversed", "alphabet", "LIST_LIMIT", "ANCHOR"]
-
-#: Most inputs a task will list (table, trie, CSV export): 2^22.
-LIST_LIMIT = 1 << 22
-
-#: The anchor of suffix rules: the affix ``^word`` matches the whole input ``word`` only.
-ANCHOR = "^"
-
-_LETTERS = string.ascii_lowercase + string.ascii_uppercase + string.digits
-
-
-@cache
-def alphabet(n: int) -> tuple[str, ...]:
-    """The first ``n`` letters: a–z, A–Z, 0–9 (one character each) for n ≤ 62, else two-character
-    tokens ``aa, ab, ...`` (n ≤ 3844), so that every letter of an alphabet has the same width."""
-    if n <= len(_LETTERS):
-        return tuple(_LETTERS[:n])
-    if n > len(_LETTERS) ** 2:
-        raise ParameterError(f"An alphabet has at most {len(_LETTERS) ** 2} letters. Got {n}.")
-    return tuple(a + b for a in _LETTERS for b in _LETTERS)[:n]
-
-
-@dataclass(frozen=True, eq=False)
-class TaskTable:
-    """Every input of a task with its label and weight.
-
-    ``codes`` is an (N, L) int16 array of letter indices, ``-1`` padding inputs shorter than L;
-    ``labels`` (N,) label indices; ``weights`` (N,) positive integer weights.
-    """
-
-    codes: np.ndarray
-    labels: np.ndarray
-    weights: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.labels)
-
-
-@dataclass(frozen=True, eq=False)
-class BooleanTable:
-    """A task as a Boolean function of ``inputs`` bits with ``outputs`` bits out (a label index
-    written in binary). Row r, with x1 the most significant bit of r, holds the label
-    ``target[r]`` and the weight ``weights[r]`` of the input encoded as r; rows that encode no
-    input weigh 0 (don't-cares). ``input_rows[i]`` is the row of input i of the task's table."""
-
-    inputs: int
-    outputs: int
-    target: np.ndarray
-    weights: np.ndarray
-    input_rows: np.ndarray
-
-    @property
-    def rows(self) -> int:
-        return 1 << self.inputs
+__all__ = ["Task", "ClosedForm", "PrefixLaw"]
 
 
 @dataclass(frozen=True)
@@ -95,6 +43,18 @@ class PrefixLaw:
     root_hash: int
     level_mass: tuple[tuple[float, float], ...]
 
+
+class ClosedForm(Protocol):
+    """The exact label masses of a task under every prefix, without listing its inputs."""
+
+    def mass(self, affix: tuple[int, ...]) -> tuple[int, ...]:
+        """Weight of the inputs that start with ``affix`` (letter indices), per label."""
+
+    def rule_dag(self) -> RuleDag:
+        """The structure the exact affix-rule DP runs on."""
+
+    def law(self) -> PrefixLaw:
+        """The numbers the rule sampler scores rule lists with."""
 
 class Task(ABC):
     """A task family instance. Subclasses declare ``family``, ``description``, ``parameters``
@@ -160,70 +120,23 @@ class Task(ABC):
         if self.n_inputs > LIST_LIMIT:
             raise TooLargeError(
                 f"{self.spec} has {self.n_inputs:.3g} inputs; listing them is limited to "
-                f"{LIST_LIMIT:,}. {self._too_large_hint()}"
+                f"{LIST_LIMIT:,}. {self.too_large_hint()}"
             )
         return self._list_inputs()
 
-    def _too_large_hint(self) -> str:
+    def too_large_hint(self) -> str:
         return "Choose smaller parameters."
 
-    @cached_property
-    def trie(self) -> Trie:
-        """The prefix trie of all inputs (see :class:`phasediag.trie.Trie`)."""
-        from .trie import Trie
-
-        return Trie.from_table(self.table, len(self.labels))
-
-    @cached_property
-    def reversed(self) -> Reversed:
-        """The task read right to left, as suffix rules read it (see :class:`Reversed`)."""
-        return Reversed(self)
-
-    def prefix_mass(self, affix: tuple[int, ...]) -> tuple[int, ...]:
-        """Weight of the inputs that start with ``affix`` (letter indices), per label."""
-        node = self.trie.find(affix)
-        if node < 0:
-            return (0,) * len(self.labels)
-        return tuple(int(w) for w in self.trie.mass[node])
+    def closed_form(self) -> ClosedForm | None:
+        """The label masses under every prefix in closed form, where the family gives them
+        (prefix-sorting's one-per-parent structure); None for tasks that only list their inputs."""
+        return None
 
     def draw(self, generator: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
         """``size`` inputs drawn from μ with replacement, as (codes, label indices), for tasks too
         large to list (smaller ones are drawn from :attr:`table`). Tasks that cannot refuse."""
         raise TooLargeError(f"{self.spec} has {self.n_inputs:.3g} inputs and cannot draw a sample without "
-                            f"listing them. {self._too_large_hint()}")
-
-    def prefix_law(self) -> PrefixLaw:
-        """The closed form of the label masses under every prefix, for tasks too large to list
-        (the sampler scores rule lists with it). Tasks without one refuse."""
-        raise TooLargeError(f"{self.spec} has {self.n_inputs:.3g} inputs and no closed form for its "
-                            f"label masses, so rule lists cannot be scored on it. {self._too_large_hint()}")
-
-    def rule_dag(self) -> RuleDag:
-        """The structure the exact affix-rule DP runs on; by default built from the trie."""
-        from .ruledag import rule_dag_from_trie
-
-        return rule_dag_from_trie(self.trie)
-
-    @cached_property
-    def boolean(self) -> BooleanTable:
-        """The Boolean encoding circuits run on: each letter as ceil(log2 n) bits (first letter
-        first), each label index as ceil(log2 K) bits. Needs inputs of one length."""
-        table = self.table
-        if (table.codes < 0).any():
-            raise ParameterError(f"{self.spec} has no Boolean encoding: its inputs differ in length.")
-        bits = max(1, (len(self.alphabet) - 1).bit_length())
-        m = bits * table.codes.shape[1]
-        if (1 << m) > LIST_LIMIT:
-            raise TooLargeError(f"{self.spec} needs {m} input bits as a Boolean function; circuits "
-                                f"take at most {LIST_LIMIT.bit_length() - 1}.")
-        rows = np.zeros(len(table), dtype=np.int64)
-        for column in table.codes.T:
-            rows = (rows << bits) | column
-        target = np.zeros(1 << m, dtype=np.int64)
-        weights = np.zeros(1 << m, dtype=np.int64)
-        target[rows], weights[rows] = table.labels, table.weights
-        outputs = max(1, (len(self.labels) - 1).bit_length())
-        return BooleanTable(m, outputs, target, weights, rows)
+                            f"listing them. {self.too_large_hint()}")
 
     # --- strings ----------------------------------------------------------------------------
     def render(self, codes: tuple[int, ...] | np.ndarray) -> str:
@@ -247,78 +160,3 @@ class Task(ABC):
                     f"(letters {letters[0]}..{letters[-1]}); '{t}' is not a letter."
                 )
         return tuple(index[t] for t in tokens)
-
-
-class Reversed(Task):
-    """A listed task read right to left: each input reversed and closed by the :data:`ANCHOR`
-    letter. The suffixes of the base task's inputs are then the prefixes of this one's, and the
-    anchored whole input (``^word``, stored as ``drow^``) is a prefix that no other input shares,
-    so every prefix-rule method computes suffix rules on it. Labels, weights and the order of
-    inputs are the base task's; affixes render and parse as suffixes (``"ir"``, ``"^être"``)."""
-
-    description = "a task read right to left"
-    parameters = ()
-
-    def __init__(self, base: Task):
-        self.base = base
-        self.family = base.family
-        self.params = base.params
-        self.natural_programs = base.natural_programs
-        width = len(base.alphabet[0])
-        self._anchor = ANCHOR * width
-        if self._anchor in base.alphabet:
-            raise ParameterError(f"{base.spec} uses '{self._anchor}' as a letter; it is the anchor of "
-                                 f"suffix rules, so suffix rules cannot read this task.")
-
-    @property
-    def spec(self) -> str:
-        return f"{self.base.spec}@reversed"
-
-    @property
-    def labels(self) -> tuple[str, ...]:
-        return self.base.labels
-
-    @property
-    def alphabet(self) -> tuple[str, ...]:
-        return self.base.alphabet + (self._anchor,)
-
-    @property
-    def n_inputs(self) -> int:
-        return self.base.n_inputs
-
-    @property
-    def total_weight(self) -> int:
-        return self.base.total_weight
-
-    @property
-    def uniform(self) -> bool:
-        return self.base.uniform
-
-    def _too_large_hint(self) -> str:
-        return "Suffix rules read a task right to left, which needs its inputs listed: use prefix-rules or smaller parameters."
-
-    def _list_inputs(self) -> TaskTable:
-        table = self.base.table
-        codes = table.codes
-        n_rows, width = codes.shape
-        lengths = (codes >= 0).sum(axis=1)
-        out = np.full((n_rows, width + 1), -1, dtype=np.int16)
-        rows = np.arange(n_rows)
-        for j in range(width):
-            inside = j < lengths
-            out[inside, j] = codes[rows[inside], lengths[inside] - 1 - j]
-        out[rows, lengths] = len(self.base.alphabet)
-        return TaskTable(out, table.labels, table.weights)
-
-    def render(self, codes: tuple[int, ...] | np.ndarray) -> str:
-        """Reversed letter indices → the suffix they stand for, ``^`` first when anchored."""
-        letters = [int(c) for c in codes if c >= 0]
-        anchored = bool(letters) and letters[-1] == len(self.base.alphabet)
-        text = self.base.render((letters[:-1] if anchored else letters)[::-1])
-        return self._anchor + text if anchored else text
-
-    def parse_affix(self, text: str) -> tuple[int, ...]:
-        """A suffix (``"ir"``, or ``"^être"`` for the whole word) → reversed letter indices."""
-        anchored = text.startswith(self._anchor)
-        body = self.base.parse_affix(text[len(self._anchor):] if anchored else text)
-        return tuple(reversed(body)) + ((len(self.base.alphabet),) if anchored else ())

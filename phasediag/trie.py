@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .task import TaskTable
+from .tables import TaskTable
 
 __all__ = ["Trie"]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from phasediag.errors import ParameterError
-from phasediag.params import parse_spec
-from phasediag.task import Task
+from ..errors import ParameterError
+from ..params import parse_spec
+from ..task import Task
 
 from .boolean import BooleanFunction
 from .prefix_sorting import PrefixSorting

@@ -15,10 +15,11 @@ from types import MappingProxyType
 
 import numpy as np
 
-from phasediag.errors import ParameterError
-from phasediag.params import Param
-from phasediag.seeding import rng
-from phasediag.task import Task, TaskTable
+from ..errors import ParameterError
+from ..params import Param
+from ..seeding import rng
+from ..tables import TaskTable
+from ..task import Task
 
 __all__ = ["BooleanFunction", "parse_table", "format_table"]
 

@@ -24,10 +24,11 @@ from functools import cached_property
 
 import numpy as np
 
-from phasediag.params import Param
-from phasediag.ruledag import DagBuilder, RuleDag
-from phasediag.seeding import hash_extend, hash_root, hash_uniform
-from phasediag.task import PrefixLaw, Task, TaskTable, alphabet
+from ..params import Param
+from ..ruledag import DagBuilder, RuleDag
+from ..seeding import hash_extend, hash_root, hash_uniform
+from ..tables import TaskTable, alphabet
+from ..task import PrefixLaw, Task
 
 __all__ = ["PrefixSorting"]
 
@@ -76,7 +77,7 @@ class PrefixSorting(Task):
         return self.n_inputs
 
     @property
-    def closed_form(self) -> bool:
+    def closed_form_known(self) -> bool:
         """True when label masses follow a closed form (structure one-per-parent)."""
         return self.params["structure"] == "one-per-parent"
 
@@ -112,8 +113,8 @@ class PrefixSorting(Task):
             h = hash_extend(h, codes[:, d])
         return label
 
-    def _too_large_hint(self) -> str:
-        if self.closed_form:
+    def too_large_hint(self) -> str:
+        if self.closed_form_known:
             return ("Its exact diagram needs no listing (label masses are in closed form): "
                     "use compute --method dp with --max-complexity or --eps.")
         return ("Exact methods at this size need structure=one-per-parent, whose label masses "
@@ -148,36 +149,46 @@ class PrefixSorting(Task):
         even = (self.n**m + (self.n - 2) ** m) // 2
         return even, self.n**m - even
 
-    def prefix_mass(self, affix: tuple[int, ...]) -> tuple[int, ...]:
-        if not self.closed_form:
-            return super().prefix_mass(affix)
-        if len(affix) > self.length or any(not 0 <= a < self.n for a in affix):
-            return (0, 0)
-        agree, disagree = self._level_masses(len(affix))
-        return (agree, disagree) if self.prefix_state(affix)[1] == 0 else (disagree, agree)
+    def closed_form(self) -> _OnePerParent | None:
+        """One-per-parent: the label masses of every prefix in closed form (else None)."""
+        return _OnePerParent(self) if self.closed_form_known else None
 
-    def prefix_law(self) -> PrefixLaw:
-        if not self.closed_form:
-            return super().prefix_law()
-        return PrefixLaw(self.n, self.length, int(hash_root(self.params["seed"])[0]),
-                         tuple(tuple(float(m) for m in self._level_masses(d)) for d in range(self.length + 1)))
+
+class _OnePerParent:
+    """The closed form of one-per-parent prefix-sorting (see :class:`~phasediag.task.ClosedForm`):
+    under a prefix of length d, the inputs agreeing with its natural label weigh
+    ``_level_masses(d)[0]``, the others ``[1]``."""
+
+    def __init__(self, task: PrefixSorting):
+        self._task = task
+
+    def mass(self, affix: tuple[int, ...]) -> tuple[int, ...]:
+        task = self._task
+        if len(affix) > task.length or any(not 0 <= a < task.n for a in affix):
+            return (0, 0)
+        agree, disagree = task._level_masses(len(affix))
+        return (agree, disagree) if task.prefix_state(affix)[1] == 0 else (disagree, agree)
+
+    def law(self) -> PrefixLaw:
+        task = self._task
+        return PrefixLaw(task.n, task.length, int(hash_root(task.params["seed"])[0]),
+                         tuple(tuple(float(m) for m in task._level_masses(d)) for d in range(task.length + 1)))
 
     def rule_dag(self) -> RuleDag:
-        """One-per-parent: L + 1 shared levels. A level-d node has states 0 (inherited label equals
-        its natural label) and 1 (differs); its exceptional child sees the state flipped, its
-        n - 1 other children (a sum chain) see it unchanged."""
-        if not self.closed_form:
-            return super().rule_dag()
+        """L + 1 shared levels. A level-d node has states 0 (inherited label equals its natural
+        label) and 1 (differs); its exceptional child sees the state flipped, its n - 1 other
+        children (a sum chain) see it unchanged."""
+        task = self._task
         builder, below = DagBuilder(), -1
-        for depth in range(self.length, -1, -1):
+        for depth in range(task.length, -1, -1):
             edges = ()
-            if depth < self.length:
-                edges = ((below, 0, (1, 0)), (builder.repeat(below, self.n - 1), 1, (0, 1)))
-            agree, disagree = self._level_masses(depth)
+            if depth < task.length:
+                edges = ((below, 0, (1, 0)), (builder.repeat(below, task.n - 1), 1, (0, 1)))
+            agree, disagree = task._level_masses(depth)
             below = builder.add(ruleable=depth > 0, wrong=(disagree, agree),
                                 rule_states=(0, 1), edges=edges)
-        n_prefixes = (self.n ** (self.length + 1) - 1) // (self.n - 1) - 1
-        return builder.build(below, _OnePerParentLocator(self), n_prefixes)
+        n_prefixes = (task.n ** (task.length + 1) - 1) // (task.n - 1) - 1
+        return builder.build(below, _OnePerParentLocator(task), n_prefixes)
 
 
 class _OnePerParentLocator:

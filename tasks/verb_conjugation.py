@@ -35,10 +35,11 @@ from pathlib import Path
 
 import numpy as np
 
-from phasediag.errors import FileFormatError, ParameterError
-from phasediag.params import Param
-from phasediag.seeding import rng
-from phasediag.task import Task, TaskTable
+from ..errors import FileFormatError, ParameterError
+from ..params import Param
+from ..seeding import rng
+from ..tables import TaskTable
+from ..task import Task
 
 __all__ = ["VerbConjugation", "Lexicon", "LANGUAGES", "verbecc_file", "read_verbecc", "read_csv_lexicon",
            "frequency_weights", "synthetic_lexicon", "FREQUENCY_UNIT"]

@@ -3,6 +3,7 @@ import itertools
 import numpy as np
 import pytest
 
+from phasediag import views
 from phasediag.programs import load_programs
 
 
@@ -30,7 +31,7 @@ def brute_force_front(task) -> list[tuple[int, int]]:
     """Every rule list over the trie's prefixes (each node: no rule, or a rule with any label;
     any default), evaluated input by input by longest match: the least wrong count per
     complexity, reduced to the Pareto steps."""
-    table, trie = task.table, task.trie
+    table, trie = task.table, views.trie(task)
     n_labels = len(task.labels)
     paths = []
     for end in trie.end.tolist():

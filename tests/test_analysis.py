@@ -7,7 +7,7 @@ from phasediag.diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
 from phasediag.methods import dp_diagram
 from phasediag.programs import RuleList
 from phasediag.seeding import rng
-from tasks import load_task
+from phasediag.tasks import load_task
 
 
 def synthetic(points, total=1000):

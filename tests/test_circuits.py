@@ -6,14 +6,16 @@ import json
 import numpy as np
 import pytest
 
+from phasediag import views
 from phasediag.errors import FileFormatError, ParameterError
 from phasediag.io import diagram_from_json, diagram_to_json
 from phasediag.methods import census, cost_table, enumeration_diagram, exact_diagram, synthesis_diagram
-from phasediag.methods.enumeration import census_check
+from phasediag.programs.circuits import census_check
 from phasediag.programs import Circuit, load_programs
-from phasediag.task import Task, TaskTable
-from tasks import load_task
-from tasks.boolean import BooleanFunction, format_table, parse_table
+from phasediag.tables import TaskTable
+from phasediag.task import Task
+from phasediag.tasks import load_task
+from phasediag.tasks.boolean import BooleanFunction, format_table, parse_table
 
 #: Knuth, TAOCP 7.1.2: four-input functions by least b2 cost (cost 0: constants and literals).
 KNUTH_4 = [10, 60, 456, 2474, 10624, 24184, 25008, 2720]
@@ -135,7 +137,7 @@ def test_closed_form_fronts(circuits):
 
 def test_prefix_sorting_as_circuits_with_dont_care_rows(circuits):
     task = load_task("prefix-sorting:n=3,length=2")
-    table = task.boolean
+    table = views.boolean_encoding(task)
     assert (table.inputs, table.outputs) == (4, 1)
     assert int((table.weights > 0).sum()) == 9  # letters as 2 bits: codes 3 encode no input
     d = exact_diagram(task, circuits)
@@ -166,7 +168,7 @@ class _ThreeLabels(Task):
 
 def test_multi_output_synthesis(circuits):
     task = _ThreeLabels()
-    assert task.boolean.outputs == 2
+    assert views.boolean_encoding(task).outputs == 2
     d = exact_diagram(task, circuits)
     assert d.method.name == "cpsat" and d.all_optimal and d.steps[-1].wrong == 0
     for s in d.steps:
@@ -183,7 +185,7 @@ def test_witness_file_round_trip(circuits):
     task = load_task("boolean:family=majority,inputs=3")
     d = exact_diagram(task, load_programs("circuits:basis=aig"))
     obj = json.loads(json.dumps(diagram_to_json(d)))
-    assert obj["programs"] == {"class": "circuits", "basis": "aig"}
+    assert obj["programs"] == {"class": "circuits", "spec": "circuits:basis=aig", "parameters": {"basis": "aig"}}
     assert obj["steps"][-1]["witness"]["gates"][0][0] in {"AND", "ANDNOT", "NOTAND", "NOR", "OR", "NAND", "ORNOT", "NOTOR"}
     back = diagram_from_json(obj)
     assert back.programs == "circuits:basis=aig"

@@ -7,7 +7,7 @@ import pytest
 from phasediag.cli import main
 from phasediag.io import read_diagram
 from phasediag.methods import dp_diagram
-from tasks import load_task
+from phasediag.tasks import load_task
 
 
 def test_tasks_lists_every_parameter(capsys):

@@ -2,7 +2,7 @@ import pytest
 
 from phasediag.errors import ParameterError, TooLargeError
 from phasediag.methods import cpsat_diagram, dp_diagram
-from tasks import load_task
+from phasediag.tasks import load_task
 
 
 def front(diagram):

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from conftest import brute_force_front
+from phasediag import views
 from phasediag import exact_diagram, load_programs, load_task, sample_diagram
 from phasediag.cli import main
 from phasediag.data import collapse_point, draw_sample, fit_on_data
@@ -39,7 +40,7 @@ def test_drawing_beyond_listing_labels_by_the_task_law():
     sample = draw_sample(task, 300, seed=4)
     assert len(sample.table) == 300
     for codes, label in zip(sample.table.codes[:40].tolist(), sample.table.labels[:40]):
-        assert task.prefix_mass(tuple(codes))[label] == 1
+        assert views.prefix_mass(task, tuple(codes))[label] == 1
 
 
 def test_train_front_is_optimal_for_the_empirical_error(rules):
@@ -105,8 +106,8 @@ def test_circuits_fit_on_data():
     its test error the exact error over all 16 rows."""
     task, circuits = load_task("boolean:family=random,inputs=4,seed=3"), load_programs("circuits")
     d = fit_on_data(task, circuits, lambda t, p: exact_diagram(t, circuits, progress=p), size=8, seed=1)
-    drawn = draw_sample(task, 8, seed=1).boolean
-    target = task.boolean.target
+    drawn = views.boolean_encoding(draw_sample(task, 8, seed=1))
+    target = views.boolean_encoding(task).target
     assert d.data["population_front"] is not None and d.steps[-1].wrong == 0
     for s in d.steps:
         codes = s.witness.output_codes()

@@ -2,12 +2,13 @@ import numpy as np
 import pytest
 
 from conftest import brute_force_front, closed_form_front
+from phasediag import views
 from phasediag.errors import TooLargeError
 from phasediag.methods import dp_diagram, exact_diagram
-from phasediag.methods.dp import dag_front, maxplus, solve_dag
+from phasediag.programs.rules.dp import dag_front, maxplus, solve_dag
 from phasediag.ruledag import rule_dag_from_trie
 from phasediag.seeding import rng
-from tasks import load_task
+from phasediag.tasks import load_task
 
 
 def front(diagram):
@@ -76,8 +77,8 @@ def test_dp_equals_brute_force(spec, rules):
 def test_closed_form_dag_equals_enumerated_trie(n, length):
     """The one-per-parent structure built from its law and the trie built from all inputs."""
     task = load_task(f"prefix-sorting:n={n},length={length},seed=4")
-    a = dag_front(solve_dag(task.rule_dag(), 10**6))
-    trie_dag = rule_dag_from_trie(task.trie)
+    a = dag_front(solve_dag(views.rule_dag(task), 10**6))
+    trie_dag = rule_dag_from_trie(views.trie(task))
     b = dag_front(solve_dag(trie_dag, 10**6))
     assert [s[:2] for s in a] == [s[:2] for s in b]
 

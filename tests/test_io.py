@@ -6,7 +6,7 @@ import pytest
 from phasediag.errors import FileFormatError
 from phasediag.io import diagram_to_json, read_diagram, write_diagram, write_steps_csv
 from phasediag.methods import cpsat_diagram, dp_diagram
-from tasks import load_task
+from phasediag.tasks import load_task
 
 
 @pytest.mark.parametrize("spec, method", [("prefix-sorting:n=5,length=4", dp_diagram),

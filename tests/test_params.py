@@ -2,7 +2,7 @@ import pytest
 
 from phasediag.errors import ParameterError
 from phasediag.params import Param, format_spec, parse_spec, validate_params
-from tasks import load_task
+from phasediag.tasks import load_task
 
 PARAMS = (
     Param("n", int, 5, "letters", low=2, high=10),

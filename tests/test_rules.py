@@ -3,7 +3,7 @@ import pytest
 from phasediag.errors import FileFormatError
 from phasediag.programs.rules import RuleList, RuleScore
 from phasediag.seeding import rng
-from tasks import load_task
+from phasediag.tasks import load_task
 
 SPECS = ["prefix-sorting:n=3,length=4", "prefix-sorting:n=4,length=3,structure=bernoulli,rate=0.4,seed=5",
          "prefix-sorting:n=2,length=6,structure=zipf,seed=2"]

@@ -16,7 +16,7 @@ from phasediag.io import read_diagram
 from phasediag.methods import cpsat_diagram, diagram_fit
 from phasediag.programs import load_programs
 from phasediag.sweep import INDEX, MANIFEST, grid_from_toml, read_grid
-from tasks import load_task
+from phasediag.tasks import load_task
 
 from conftest import closed_form_front
 

@@ -12,6 +12,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from phasediag import views
 from phasediag import exact_diagram, load_programs, load_task
 from phasediag.compare import compare
 from phasediag.diagram import PhaseDiagram, Step
@@ -22,8 +23,8 @@ from phasediag.programs.circuits import Circuit, ordered_gate
 from phasediag.analysis import transitions
 from phasediag.sampling import DensityOfStates, split_rhat, stitch_windows, tempered_curves
 from phasediag.sampling._random import streams
-from phasediag.sampling import rule_moves
-from phasediag.sampling.rule_moves import RuleKernel
+from phasediag.programs.rules import moves as rule_moves
+from phasediag.programs.rules.moves import RuleKernel
 
 SMALL = dict(steps=3000, betas=[0.2, 0.6, 2.0, 6.0], lambdas=None, seed=1)
 
@@ -84,7 +85,7 @@ def test_sampled_circuits_reach_the_exact_front(spec, basis):
     sampled, below, matched = _agreement(task, circuits, 10, steps=20_000, betas=None)
     assert below == []
     assert matched >= 0.95
-    target, weights = task.boolean.target, task.boolean.weights
+    target, weights = views.boolean_encoding(task).target, views.boolean_encoding(task).weights
     for s in sampled.steps:
         circuits.check(s.witness)
         assert len(s.witness) == s.complexity
@@ -118,8 +119,8 @@ def _exact_rule_counts(task, programs=None) -> Counter:
 
 def _exact_genotype_counts(task, funcs: tuple[int, ...], gates: int) -> Counter:
     """(active gates, wrong rows) of every CGP genotype with ``gates`` gates over two inputs."""
-    m = task.boolean.inputs
-    target = task.boolean.target
+    m = views.boolean_encoding(task).inputs
+    target = views.boolean_encoding(task).target
     gene_choices = [[(f, a, b) for f in funcs for a in range(m + g) for b in range(m + g) if a != b]
                     for g in range(gates)]
     counts = Counter()
@@ -213,7 +214,7 @@ def test_rule_moves_sample_the_boltzmann_law(spec, closed):
         for prefix in rules:
             has_rule[prefix] += p
     kernel = RuleKernel(task, closed_form=closed)
-    init, propose, commit, reject, _ = kernel.functions
+    init, propose, commit, reject, _ = kernel.moves
     state, rng = kernel.allocate(1, 1), streams(7, 1)
     c, w = init(state, rng, 0)
     seen, steps = Counter(), 300_000
@@ -255,7 +256,7 @@ def test_closed_form_scoring_matches_the_listed_task(rules):
     kernel = RuleKernel(task, 30, closed_form=True)
     assert not kernel.exact
     state = kernel.allocate(1, 1)
-    init, propose, commit, reject, snapshot = kernel.functions
+    init, propose, commit, reject, snapshot = kernel.moves
     rng = streams(2, 1)
     c, w = init(state, rng, 0)
     for step in range(4000):
@@ -341,7 +342,7 @@ def _as_counts(density: DensityOfStates) -> dict:
 def test_exact_density_counts_every_rule_list(tmp_path):
     """The tree DP's counts equal brute force: prefix-sorting, and a weighted suffix-rule lexicon
     with three labels where 'b' is a prefix of 'bab' and a suffix of 'ab' (inputs end at inner affixes)."""
-    from phasediag.sampling import exact_density
+    from phasediag import exact_density
 
     rules = load_programs("prefix-rules")
     task = load_task("prefix-sorting:n=2,length=2")
@@ -355,7 +356,7 @@ def test_exact_density_counts_every_rule_list(tmp_path):
 
 def test_wang_landau_matches_the_exact_density_beyond_brute_force():
     """n=3, length=2: 2·3^12 rule lists, counted by the tree DP, estimated by Wang–Landau."""
-    from phasediag.sampling import exact_density
+    from phasediag import exact_density
 
     task, rules = load_task("prefix-sorting:n=3,length=2"), load_programs("prefix-rules")
     exact = exact_density(task, rules)
@@ -369,7 +370,7 @@ def test_wang_landau_matches_the_exact_density_beyond_brute_force():
 
 def test_exact_density_refuses_what_floats_cannot_hold():
     from phasediag.errors import TooLargeError
-    from phasediag.sampling import exact_density
+    from phasediag import exact_density
 
     with pytest.raises(TooLargeError, match="Use Wang–Landau"):
         exact_density(load_task("prefix-sorting:n=6,length=4"), load_programs("prefix-rules"))
@@ -401,7 +402,7 @@ def test_add_move_draws_prefixes_with_the_probability_its_hastings_ratio_uses(cl
 
 def test_windowed_wang_landau_matches_the_exact_density():
     """Replica exchange over four error windows: the stitched ln g equals the tree DP's count."""
-    from phasediag.sampling import exact_density
+    from phasediag import exact_density
 
     task, rules = load_task("prefix-sorting:n=3,length=2"), load_programs("prefix-rules")
     exact = exact_density(task, rules)

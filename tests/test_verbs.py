@@ -8,13 +8,14 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from phasediag import views
 from phasediag import exact_diagram, fit_on_data, load_programs, sample_diagram
 from phasediag.cli import main
 from phasediag.errors import FileFormatError, ParameterError
 from phasediag.io import read_diagram, write_diagram
 from phasediag.programs.rules import RuleList
-from tasks import load_task
-from tasks.verb_conjugation import LANGUAGES, read_verbecc
+from phasediag.tasks import load_task
+from phasediag.tasks.verb_conjugation import LANGUAGES, read_verbecc
 
 #: A lexicon small enough for brute force: suffixes shared across labels, a word that is a
 #: suffix of another (faire in refaire), distinct weights.
@@ -81,7 +82,7 @@ def wrong_counts(diagram, task):
 
 def test_reversed_reading_renders_suffixes(tmp_path):
     task = file_task(tmp_path, SMALL)
-    view = task.reversed
+    view = views.reversed_task(task)
     assert view.total_weight == task.total_weight and view.labels == task.labels
     for i, (word, _, _) in enumerate(SMALL):
         codes = [c for c in view.table.codes[i].tolist() if c >= 0]
@@ -89,7 +90,7 @@ def test_reversed_reading_renders_suffixes(tmp_path):
         assert view.render(codes[:-1]) == word  # without the anchor: the word as a suffix
         assert view.parse_affix("^" + word) == tuple(codes)
     assert view.render(view.parse_affix("aire")) == "aire"
-    assert view.trie.find(view.parse_affix("aire")) > 0 and view.trie.find(view.parse_affix("^aire")) < 0
+    assert views.trie(view).find(view.parse_affix("aire")) > 0 and views.trie(view).find(view.parse_affix("^aire")) < 0
 
 
 def test_suffix_rules_evaluate_by_definition(tmp_path, suffix):
@@ -283,7 +284,7 @@ def test_malformed_verbecc_file(tmp_path, monkeypatch, capsys):
     with pytest.raises(FileFormatError, match="entry 1 lacks"):
         read_verbecc(bad)
     bad.write_text("<verbs-fr><v>", encoding="utf-8")
-    monkeypatch.setattr("tasks.verb_conjugation.verbecc_file", lambda language: bad)
+    monkeypatch.setattr("phasediag.tasks.verb_conjugation.verbecc_file", lambda language: bad)
     assert main(["compute", "verb-conjugation", "--out", str(tmp_path / "d.json")]) == 2
     err = capsys.readouterr().err
     assert "not readable XML" in err and str(bad) in err

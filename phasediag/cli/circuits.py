@@ -10,9 +10,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from ..io import atomic_path
-from ..methods.enumeration import MAX_INPUTS, census, census_check
-from ..programs.circuits import BASES
+from ..files import atomic_path
+from ..programs.circuits import BASES, census, census_check
+from ..programs.circuits.enumeration import MAX_INPUTS
 from ._options import output_path
 
 

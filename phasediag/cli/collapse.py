@@ -8,12 +8,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from tasks import load_task
+from ..tasks import load_task
 
 from ..data import fit_on_data
 from ..errors import ParameterError
 from ..io import write_table_csv
-from ..methods import diagram_fit
+from ..methods import CHOICES, diagram_fit, resolve_method
 from ..plot import plot_diagrams
 from ..programs import load_programs
 from ._options import PLOT_SUFFIXES, output_path, test_size_option
@@ -37,7 +37,7 @@ def _sizes(_ctx, _param, text: str) -> list[int]:
 @click.option("--programs", "programs_name", default=None, help="Program class (default: the task's natural class).")
 @click.option("--data", "sizes", required=True, callback=_sizes,
               help="Training sizes D, comma-separated (e.g. 100,1000,1e4).")
-@click.option("--method", type=click.Choice(["exact", "dp", "cpsat", "enumerate", "tempered"]), default="exact",
+@click.option("--method", type=click.Choice(CHOICES), default="exact",
               show_default=True, help="How each train front is computed.")
 @click.option("--max-complexity", type=click.IntRange(min=0), default=None, help="Stop each front at this complexity.")
 @click.option("--data-seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the training samples.")
@@ -58,7 +58,7 @@ def collapse(spec, programs_name, sizes, method, max_complexity, data_seed, repl
     bad = [d for d in sizes if d < 1]
     if bad:
         raise ParameterError(f"Every training size must be at least 1. Got {bad[0]}.")
-    fit = diagram_fit(programs, method, max_complexity=max_complexity)
+    fit = diagram_fit(programs, resolve_method(the_task, programs, method), max_complexity=max_complexity)
     diagrams = []
     with _progress() as report:
         for size in sorted(set(sizes)):

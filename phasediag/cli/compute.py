@@ -11,18 +11,17 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tasks import load_task
+from ..tasks import load_task
 
 from ..analysis import transitions
 from ..data import fit_on_data
 from ..diagram import PhaseDiagram
 from ..errors import ParameterError
 from ..io import write_diagram, write_steps_csv
-from ..methods import METHOD_OPTIONS, diagram_fit, resolve_method
+from ..methods import CHOICES, diagram_fit, resolve_method
 from ..plot import plot_diagrams
 from ..programs import load_programs
-from ..programs.rules import AffixRules
-from ..task import LIST_LIMIT, Task
+from ..task import Task
 from ._options import PLOT_SUFFIXES, grid, output_path, test_size_option
 
 _STAGES = {"dp": "tree DP over the trie", "witnesses": "witnesses", "cpsat": "CP-SAT (error fixed)",
@@ -64,7 +63,7 @@ def _progress() -> Iterator:
 @click.option("--programs", "programs_name", default=None,
               help="Program class, e.g. prefix-rules, circuits or circuits:basis=aig "
               "(default: the task's natural class).")
-@click.option("--method", type=click.Choice(["exact", "dp", "cpsat", "enumerate", "tempered"]), default="exact",
+@click.option("--method", type=click.Choice(CHOICES), default="exact",
               show_default=True, help="exact = the fastest exact method for the class: the tree DP "
               "for rule lists; enumeration for circuits up to 4 inputs, else CP-SAT. tempered = the "
               "Wang–Landau and parallel-tempering samplers (steps are upper bounds).")
@@ -117,21 +116,13 @@ def compute(spec, programs_name, method, eps, max_complexity, time_limit, worker
     if csv_path is not None:
         output_path(csv_path, (".csv",), "--csv")
     method = resolve_method(the_task, programs, method)
-    options = {"eps": eps, "max_complexity": max_complexity}
-    given = {"time_limit": time_limit, "workers": workers, "seed": seed, "sampler": sampler, "steps": steps,
-             "chains": chains, "windows": windows, "betas": betas, "lambdas": lambdas}
-    allowed = METHOD_OPTIONS.get(method, ())
-    stray = [k for k, v in given.items() if v is not None and k not in allowed]
-    if stray:
-        names = ", ".join("--" + k.replace("_", "-") for k in stray)
-        raise ParameterError(f"{names} do{'es' if len(stray) == 1 else ''} not apply to --method {method}"
-                             f"{' (it is exact and not anytime)' if not allowed else ''}.")
-    options.update({k: v for k, v in given.items() if v is not None})
+    fit = diagram_fit(programs, method, eps=eps, max_complexity=max_complexity, time_limit=time_limit,
+                      workers=workers, seed=seed, sampler=sampler, steps=steps, chains=chains, windows=windows,
+                      betas=betas, lambdas=lambdas)
     data = {"data_seed": data_seed, "replace": replace, "test_size": test_size}
     if data_size is None and any(v is not None for v in data.values()):
         names = ", ".join("--" + k.replace("_", "-") for k, v in data.items() if v is not None)
         raise ParameterError(f"{names} only appl{'ies' if len(names.split(', ')) == 1 else 'y'} with --data D.")
-    fit = diagram_fit(programs, method, **options)
     with _progress() as report:
         if data_size is None:
             diagram = fit(the_task, report)
@@ -171,7 +162,7 @@ def _summarise(diagram: PhaseDiagram, task: Task, programs) -> None:
         shown = [s for s in steps if s.complexity in keep]
     table = Table(caption=None if shown is steps else f"{len(shown)} of {len(steps)} steps: ends and transitions")
     data = diagram.data
-    roles = isinstance(programs, AffixRules) and task.n_inputs <= LIST_LIMIT
+    roles = programs.covers(task)
     columns = ("complexity", "train error" if data else "error", "wrong / total") + (("test error",) if data else ()) \
         + ("status",) + (("general / memorised",) if roles else ()) + ("witness",)
     for column in columns:

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from tasks import load_task
+from ..tasks import load_task
 
 from ..errors import ParameterError
 from ..io import read_diagram
-from ..programs import Circuit, load_programs
-from ..programs.rules import ARROW, AffixRules
-from ..task import LIST_LIMIT
+from ..programs import load_programs
+from ..programs.rules import ARROW
+from ..tables import LIST_LIMIT
 from ._options import PLOT_SUFFIXES, output_path
 
 
@@ -36,12 +36,12 @@ def show(diagram: Path, complexity: int | None, out: Path | None) -> None:
         listed = ", ".join(map(str, list(by_complexity)[:40])) + (", …" if len(by_complexity) > 40 else "")
         raise ParameterError(f"{diagram} has no step of complexity {complexity}; its steps are at {listed}.")
     step = by_complexity[complexity]
-    if out is not None and not isinstance(step.witness, Circuit):
-        raise ParameterError("--out draws circuits; this diagram's witnesses are rule lists (printed without --out).")
+    programs = load_programs(d.programs)
+    if out is not None and not programs.has("draw"):
+        raise ParameterError(f"--out draws a witness; {programs.name} witnesses are printed (without --out).")
     status = step.status + (f" [{step.lower_bound}, {step.complexity}]" if step.lower_bound is not None else "")
     click.echo(f"{d.task.spec} · {d.programs} · complexity {step.complexity} · error {step.error:.6g}"
                + (f" ({step.wrong}/{step.total})" if step.wrong is not None else "") + f" · {status}")
-    programs = load_programs(d.programs)
     covered = _coverage(d, programs, step.witness)
     if covered is None:
         for line in programs.describe(step.witness):
@@ -53,15 +53,14 @@ def show(diagram: Path, complexity: int | None, out: Path | None) -> None:
         for c in covered:
             click.echo(f"  {c.rule + ARROW + c.label:<{width}}  {c.role:<9}  {c.inputs:,} ({c.weight / total:.3%})")
     if out is not None:
-        from ..plot import draw_circuit
-
-        draw_circuit(step.witness, out, title=f"{d.task.spec}: {step.complexity} gates, error {step.error:.4g}")
+        programs.draw(step.witness, out, title=f"{d.task.spec}: {step.complexity} {programs.unit}, "
+                                               f"error {step.error:.4g}")
         click.echo(f"wrote {out}")
 
 
 def _coverage(d, programs, witness):
     """Each rule's coverage on the diagram's task (rule lists on tasks that list their inputs),
     else None."""
-    if not isinstance(programs, AffixRules) or d.task.inputs > LIST_LIMIT:
+    if not programs.has("coverage") or d.task.inputs > LIST_LIMIT:
         return None
     return programs.coverage(load_task(d.task.spec), witness)

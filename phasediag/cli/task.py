@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from tasks import load_task
+from ..tasks import load_task
 
-from ..io import atomic_path
+from ..files import atomic_path
 from ._options import output_path
 
 

@@ -6,7 +6,7 @@ import textwrap
 
 import click
 
-from tasks import FAMILIES
+from ..tasks import FAMILIES
 
 
 @click.command()

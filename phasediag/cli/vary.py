@@ -8,17 +8,15 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from tasks import load_task
+from ..tasks import load_task
 
 from ..analysis import transitions
 from ..errors import ParameterError
 from ..io import write_diagram, write_table_csv
-from ..methods import exact_diagram
+from ..methods import EXACT_CHOICES, exact_diagram
 from ..params import parse_spec
 from ..plot import plot_varied
 from ..programs import load_programs
-from ..programs.rules import AffixRules
-from ..task import LIST_LIMIT
 from ._options import PLOT_SUFFIXES, output_path
 from .compute import _progress
 
@@ -36,7 +34,7 @@ def _varied(_ctx, _param, text: str) -> tuple[str, list[str]]:
 @click.option("--param", "varied", required=True, callback=_varied,
               help="The task parameter to vary and its values: NAME=V1,V2,... (e.g. source=french,spanish).")
 @click.option("--programs", "programs_name", default=None, help="Program class (default: the task's natural class).")
-@click.option("--method", type=click.Choice(["exact", "dp", "cpsat", "enumerate"]), default="exact", show_default=True,
+@click.option("--method", type=click.Choice(EXACT_CHOICES), default="exact", show_default=True,
               help="Exact method for every front.")
 @click.option("--max-complexity", type=click.IntRange(min=0), default=None, help="Stop each front at this complexity.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -60,7 +58,7 @@ def vary(spec, varied, programs_name, method, max_complexity, out, csv_path, sav
     base = spec.strip() + "," if raw else family + ":"
     tasks = [load_task(f"{base}{name}={v}") for v in values]
     programs = load_programs(programs_name or tasks[0].natural_programs)
-    roles = isinstance(programs, AffixRules) and all(t.n_inputs <= LIST_LIMIT for t in tasks)
+    roles = all(programs.covers(t) for t in tasks)
     diagrams, memorised, rows = [], [], []
     with _progress() as report:
         for value, task in zip(values, tasks):

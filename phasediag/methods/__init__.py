@@ -1,74 +1,115 @@
-"""Methods that compute phase diagrams. Each is ``f(task, programs, **options) -> PhaseDiagram``."""
+"""The method registry: every method that computes a phase diagram, by name.
+
+A :class:`Method` says what a name means — exact or sampled, anytime or not, which options it
+takes besides ``eps`` and ``max_complexity`` — and which program classes it works on. Exact
+methods are implemented by the program classes themselves (``ProgramClass.exact_methods``);
+``tempered`` works on every class through its sampler kernel. The CLI's choices, the option
+checks, the sweep's validation and the choice of the fastest exact method all come from here.
+
+>>> [m.name for m in METHODS.values()]
+['dp', 'cpsat', 'enumerate', 'tempered']
+>>> classes_for("dp")
+('prefix-rules', 'suffix-rules')
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 from ..errors import ParameterError
-from ..programs.rules import AffixRules
-from .cpsat import cpsat_diagram
-from .dp import dp_diagram
-from .enumeration import census, cost_table, enumeration_diagram
-from .synthesis import synthesis_diagram
+from ..programs import PROGRAM_CLASSES, ProgramClass
+from ..programs.circuits import census, cost_table, enumeration_diagram, synthesis_diagram
+from ..programs.rules.cpsat import cpsat_diagram
+from ..programs.rules.dp import dp_diagram
 from .tempered import sample_diagram
 
-__all__ = ["METHODS", "METHOD_OPTIONS", "diagram_fit", "exact_diagram", "dp_diagram", "cpsat_diagram", "enumeration_diagram",
-           "synthesis_diagram", "census", "cost_table", "resolve_method", "sample_diagram"]
-
-#: Exact methods by (method name, program class name).
-METHODS = {
-    ("dp", "prefix-rules"): dp_diagram,
-    ("cpsat", "prefix-rules"): cpsat_diagram,
-    ("dp", "suffix-rules"): dp_diagram,
-    ("cpsat", "suffix-rules"): cpsat_diagram,
-    ("enumerate", "circuits"): enumeration_diagram,
-    ("cpsat", "circuits"): synthesis_diagram,
-}
+__all__ = ["Method", "METHODS", "CHOICES", "EXACT_CHOICES", "classes_for", "check_options", "diagram_fit",
+           "exact_diagram", "resolve_method", "sample_diagram", "dp_diagram", "cpsat_diagram",
+           "enumeration_diagram", "synthesis_diagram", "census", "cost_table"]
 
 
-#: Options a method takes besides ``eps`` and ``max_complexity`` (the DP and the enumerator,
-#: exact and not anytime, take none).
-METHOD_OPTIONS = {
-    "cpsat": ("time_limit", "workers", "seed"),
-    "tempered": ("time_limit", "seed", "sampler", "steps", "chains", "windows", "betas", "lambdas"),
-}
+@dataclass(frozen=True)
+class Method:
+    """A method's name, whether its steps are proved (``exact``), whether a time limit stops it
+    with what it found (``anytime``), the options it takes besides ``eps`` and
+    ``max_complexity``, and one line on what it does."""
+
+    name: str
+    exact: bool
+    anytime: bool
+    options: tuple[str, ...]
+    description: str
 
 
-def diagram_fit(programs, method: str, **options):
-    """``fit(task, progress) -> PhaseDiagram``: ``method`` (``tempered`` or an exact method
-    name) with its options, on any task — the task itself or a training sample of it."""
+#: Every method, by name.
+METHODS: dict[str, Method] = {m.name: m for m in (
+    Method("dp", True, False, (), "tree dynamic programme (affix rules)"),
+    Method("cpsat", True, True, ("time_limit", "workers", "seed"), "OR-tools CP-SAT, one solve per step"),
+    Method("enumerate", True, False, (), "exhaustive enumeration of small circuits"),
+    Method("tempered", False, True, ("time_limit", "seed", "sampler", "steps", "chains", "windows", "betas",
+                                     "lambdas"), "Wang–Landau and parallel tempering (upper bounds)"),
+)}
+
+#: What a user may name: ``exact`` (the fastest exact method of the class) or a method.
+CHOICES = ("exact", *METHODS)
+#: The exact choices alone.
+EXACT_CHOICES = ("exact", *(m.name for m in METHODS.values() if m.exact))
+
+
+def classes_for(method: str) -> tuple[str, ...]:
+    """The program classes a method works on (``tempered``: every class)."""
+    if method == "tempered":
+        return tuple(PROGRAM_CLASSES)
+    return tuple(name for name, cls in PROGRAM_CLASSES.items() if method in cls.exact_methods)
+
+
+def resolve_method(task, programs: ProgramClass, method: str = "exact") -> str:
+    """The method ``method`` names for this task and class: ``exact`` becomes the class's fastest
+    exact method for the task, others stay; one that does not work on the class is a
+    ParameterError."""
+    if method not in CHOICES:
+        raise ParameterError(f"Unknown method '{method}'. Allowed: {', '.join(CHOICES)}.")
+    if method == "exact":
+        return programs.fastest_exact(task)
+    if method != "tempered" and method not in programs.exact_methods:
+        allowed = ["exact", *programs.exact_methods, "tempered"]
+        raise ParameterError(f"Method '{method}' does not work on {programs.name}. Allowed: {', '.join(allowed)}.")
+    return method
+
+
+def check_options(method: str, options: dict) -> dict:
+    """``options`` with the unset (None) ones dropped; a set option ``method`` does not take is a
+    ParameterError naming it as the CLI spells it."""
+    given = {k: v for k, v in options.items() if v is not None}
+    allowed = ("eps", "max_complexity", *METHODS[method].options)
+    stray = [k for k in given if k not in allowed]
+    if stray:
+        names = ", ".join("--" + k.replace("_", "-") for k in stray)
+        why = " (it is exact and not anytime)" if not METHODS[method].options else ""
+        raise ParameterError(f"{names} do{'es' if len(stray) == 1 else ''} not apply to --method {method}{why}.")
+    return given
+
+
+def diagram_fit(programs: ProgramClass, method: str, **options) -> Callable:
+    """``fit(task, progress) -> PhaseDiagram``: ``method`` (a resolved method name) with its
+    options, on any task — the task itself or a training sample of it. Options the method does
+    not take are refused here, before any work."""
+    options = check_options(method, options)
     if method == "tempered":
         return lambda task, progress=None: sample_diagram(task, programs, progress=progress, **options)
     return lambda task, progress=None: exact_diagram(task, programs, method=method, progress=progress, **options)
 
 
-def exact_diagram(task, programs, *, method: str = "exact", **options):
+def exact_diagram(task, programs: ProgramClass, *, method: str = "exact", **options):
     """The exact phase diagram of ``programs`` on ``task``.
 
-    ``method="exact"`` picks the fastest exact method for the class: for affix rules the tree
-    DP (polynomial in the trie), with CP-SAT as the independent cross-check; for circuits the
-    enumerator where it settles every function (one output, up to 3 inputs, or 4 in b2), else
-    CP-SAT exact synthesis.
+    ``method="exact"`` picks the fastest exact method for the class (see
+    ``ProgramClass.fastest_exact``): for affix rules the tree DP, with CP-SAT as the independent
+    cross-check; for circuits the enumerator where it settles every function, else CP-SAT exact
+    synthesis.
     """
     method = resolve_method(task, programs, method)
     if method == "tempered":
         raise ParameterError("'tempered' samples a diagram (upper bounds); use sample_diagram, or an exact method.")
-    return METHODS[method, programs.name](task, programs, **options)
-
-
-def resolve_method(task, programs, method: str = "exact") -> str:
-    """The method ``method`` names for this task and class: ``exact`` becomes the fastest exact
-    method, ``tempered`` stays; a method that does not work on the class is a ParameterError."""
-    if method == "exact":
-        method = _fastest_exact(task, programs)
-    if method != "tempered" and (method, programs.name) not in METHODS:
-        allowed = [m for m, c in METHODS if c == programs.name]
-        raise ParameterError(f"Method '{method}' does not work on {programs.name}. "
-                             f"Allowed: exact, {', '.join(allowed)}, tempered.")
-    return method
-
-
-def _fastest_exact(task, programs) -> str:
-    if isinstance(programs, AffixRules):
-        return "dp"
-    table = task.boolean
-    small = table.inputs <= 3 or (table.inputs == 4 and programs.basis.name == "b2")
-    return "enumerate" if table.outputs == 1 and small else "cpsat"
+    return programs.exact_methods[method](task, programs, **options)

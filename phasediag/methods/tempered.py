@@ -22,7 +22,7 @@ from ..diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
 from ..errors import ParameterError
 from ..sampling.density import combine_runs, split_rhat, stitch_windows, tempered_curves
 from ..sampling._random import streams
-from ._common import Progress, answering, eps_budgets
+from ..front import Progress, answering, eps_budgets
 
 __all__ = ["sample_diagram", "geometric", "SAMPLERS", "DEFAULT_BETAS"]
 
@@ -126,8 +126,8 @@ def sample_diagram(task, programs, *, sampler: str = "auto", steps: int = 20_000
                              f"{cap} in complexity); {have / 2**30:.1f} GiB is available. Lower "
                              f"--max-complexity, --chains or the beta/lambda grids.")
 
-    init = kernel.functions[0]
-    record_states = kernel.samplers[2]
+    init = kernel.moves.init
+    record_states = kernel.loops.record_states
     st = kernel.allocate(replicas, chains * columns)
     rng = streams(seed, replicas)
     cur_c, cur_w = np.zeros(replicas, np.int64), np.zeros(replicas)
@@ -263,7 +263,7 @@ def _parallel(runs: int, work) -> None:
 
 def _run_tempering(kernel, st, rng, cur_c, cur_w, betas, lambdas, chains, steps, front, grid, proposals,
                    deadline, report):
-    tempering = kernel.samplers[0]
+    tempering = kernel.loops.tempering
     n_l, n_b = len(lambdas), len(betas)
     where = np.arange(chains * n_l * n_b, dtype=np.int64).reshape(chains, n_l, n_b)
     lamws = lambdas / kernel.total
@@ -295,7 +295,7 @@ def _run_settling(kernel, st, rng, cur_c, cur_w, walkers, beta, lambdas, steps, 
     previous one's program, so the front is followed to the capacity (deep levels of many rules
     need far more proposals than one tempering replica gets). Returns (proposals, settled) per
     (run, λ) and whether the deadline stopped it."""
-    tempering = kernel.samplers[0]
+    tempering = kernel.loops.tempering
     chains, n_l = len(walkers), len(lambdas)
     where, betas = walkers.reshape(chains, 1, 1).copy(), np.array([beta])
     one = (chains, 1, 1)
@@ -332,7 +332,7 @@ def _run_wang_landau(kernel, st, rng, cur_c, cur_w, first, chains, steps, window
                      proposals, deadline, report):
     """Windowed Wang–Landau: run ``run``'s walkers are replicas first + run·windows + w, each
     making steps / windows proposals."""
-    wang_landau = kernel.samplers[1]
+    wang_landau = kernel.loops.wang_landau
     cap, n_w = kernel.capacity, len(windows)
     ln_g = np.zeros((chains, n_w, cap + 1, bins))
     hist = np.zeros((chains, n_w, cap + 1, bins), np.int64)

@@ -23,16 +23,43 @@ import inspect
 import math
 import sys
 import types
+from typing import Callable, NamedTuple
 
 import numpy as np
 from numba import njit
 
 from ._random import compiled, uniform
 
-__all__ = ["bind", "level_of"]
+__all__ = ["Moves", "Loops", "bind", "level_of"]
 
 #: A class's moves, bound in by :func:`bind` (the loops below read them as globals).
 propose = commit = reject = snapshot = None
+
+
+class Moves(NamedTuple):
+    """A program class's moves, compiled functions over its state tuple ``st``:
+
+    - ``init(st, rng, r) -> (complexity, wrong)``: a starting program for replica r;
+    - ``propose(st, rng, r, beta, lamw, lnu, cmax) -> (status, Δc, Δwrong, log Hastings)``: draw
+      a move and score it (status 0: no valid move, 1: scored, 2: certain to be rejected at β, λ);
+    - ``commit(st, rng, r)`` / ``reject(st, rng, r)``: keep or undo the move proposed;
+    - ``snapshot(st, r, slot)``: copy replica r's program into witness slot ``slot``.
+    """
+
+    init: Callable
+    propose: Callable
+    commit: Callable
+    reject: Callable
+    snapshot: Callable
+
+
+class Loops(NamedTuple):
+    """The samplers compiled on one class's :class:`Moves` (see :func:`tempering`,
+    :func:`wang_landau`, :func:`record_states`)."""
+
+    tempering: Callable
+    wang_landau: Callable
+    record_states: Callable
 
 
 @compiled
@@ -243,10 +270,10 @@ def _fingerprint(*functions) -> str:
     return digest.hexdigest()[:12]
 
 
-def bind(propose, commit, reject, snapshot) -> tuple:
-    """(tempering, wang_landau, record_states) compiled on one class's moves."""
-    scope = dict(globals(), propose=propose, commit=commit, reject=reject, snapshot=snapshot)
-    tag = _fingerprint(propose, commit, reject, snapshot)
+def bind(moves: Moves) -> Loops:
+    """The samplers compiled on one class's moves."""
+    scope = dict(globals(), propose=moves.propose, commit=moves.commit, reject=moves.reject, snapshot=moves.snapshot)
+    tag = _fingerprint(moves.propose, moves.commit, moves.reject, moves.snapshot)
 
     def compile_(function, **options):
         clone = types.FunctionType(function.__code__, scope, function.__name__)
@@ -256,4 +283,4 @@ def bind(propose, commit, reject, snapshot) -> tuple:
     scope["_keep"] = compile_(_keep)
     scope["_record"] = compile_(_record)
     scope["_record_ground"] = compile_(_record_ground)
-    return compile_(tempering, nogil=True), compile_(wang_landau, nogil=True), compile_(record_states)
+    return Loops(compile_(tempering, nogil=True), compile_(wang_landau, nogil=True), compile_(record_states))

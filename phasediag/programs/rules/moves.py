@@ -28,9 +28,13 @@ import math
 
 import numpy as np
 
-from ..seeding import PHI, mix
-from .chains import bind
-from ._random import compiled, copy, randint, uniform
+from ... import views
+from ...errors import TooLargeError
+from ...sampling._random import compiled, copy, randint, uniform
+from ...sampling.chains import Moves, bind
+from ...seeding import PHI, mix
+from ...tables import LIST_LIMIT
+from .rulelist import RuleList
 
 __all__ = ["RuleKernel"]
 
@@ -439,8 +443,9 @@ def snapshot(st, r, slot):
         st[WLAB][slot, i] = st[LAB][r, i]
 
 
-#: The samplers compiled on these moves: (tempering, wang_landau, record_states).
-SAMPLERS = bind(propose, commit, reject, snapshot)
+#: The moves, and the samplers compiled on them.
+MOVES = Moves(init, propose, commit, reject, snapshot)
+LOOPS = bind(MOVES)
 
 
 class RuleKernel:
@@ -451,14 +456,10 @@ class RuleKernel:
     scored by their closed form (``closed_form=True`` forces it on any task that has one).
     """
 
-    #: The moves, compiled: (init, propose, commit, reject, snapshot).
-    functions = (init, propose, commit, reject, snapshot)
-    #: The samplers on these moves, compiled: (tempering, wang_landau, record_states).
-    samplers = SAMPLERS
+    moves = MOVES
+    loops = LOOPS
 
     def __init__(self, task, capacity: int | None = None, *, closed_form: bool | None = None):
-        from ..task import LIST_LIMIT
-
         closed = task.n_inputs > LIST_LIMIT if closed_form is None else closed_form
         self.task, self._oracle = task, _oracle(task, closed)
         self.length, self.labels = int(self._oracle[O_L]), len(task.labels)
@@ -515,8 +516,6 @@ class RuleKernel:
 
     def witness(self, state: tuple, slot: int):
         """The rule list in witness slot ``slot``."""
-        from ..programs.rules import RuleList
-
         task, n = self.task, int(state[WN][slot])
         rows, labels = state[WROWS][slot, :n], state[WLAB][slot, :n]
         return RuleList(task.labels[int(state[WDEF][slot])],
@@ -534,11 +533,11 @@ class RuleKernel:
 
 
 def _oracle(task, closed: bool) -> tuple:
-    """The task's prefix law for the kernel: its trie, or its closed form (``task.prefix_law()``)."""
+    """The task's prefix law for the kernel: its trie, or its closed form (``task.closed_form()``)."""
     k = len(task.labels)
     dummy_i, dummy_f = np.zeros(1, np.int64), np.zeros((1, k))
     if not closed:
-        trie, table = task.trie, task.table
+        trie, table = views.trie(task), task.table
         lengths = (table.codes >= 0).sum(axis=1).astype(np.int64)
         mu = table.weights / table.weights.sum()
         cut = np.zeros(trie.n_nodes)
@@ -551,7 +550,11 @@ def _oracle(task, closed: bool) -> tuple:
         return (False, len(task.alphabet), table.codes.shape[1], k, np.uint64(0), dummy_f,
                 trie.child_start, trie.letter, trie.mass.astype(np.float64), Q_CUT * cut + descent,
                 np.cumsum(table.weights).astype(np.float64), table.codes.astype(np.int16), lengths, gain, gsum)
-    law = task.prefix_law()
+    closed_form = task.closed_form()
+    if closed_form is None:
+        raise TooLargeError(f"{task.spec} has {task.n_inputs:.3g} inputs and no closed form for its label masses, "
+                            f"so rule lists cannot be scored on it. {task.too_large_hint()}")
+    law = closed_form.law()
     return (True, law.n, law.length, k, np.uint64(law.root_hash), np.asarray(law.level_mass, np.float64),
             dummy_i, dummy_i, dummy_f, np.zeros(1), np.zeros(1), np.zeros((1, 1), np.int16), dummy_i,
             np.zeros(1), np.zeros(1))
@@ -588,4 +591,4 @@ def _affix_count(task, oracle) -> int:
     if oracle[O_CLOSED]:
         n, length = oracle[O_N], oracle[O_L]
         return (n ** (length + 1) - 1) // (n - 1) - 1
-    return task.trie.n_nodes - 1
+    return views.trie(task).n_nodes - 1

@@ -26,12 +26,13 @@ from typing import Sequence
 import numpy as np
 from numba import njit
 
-from ..diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
-from ..errors import TooLargeError
-from ..programs.rules import AffixRules, RuleList, RuleScore
-from ..ruledag import RuleDag
-from ..task import Task
-from ._common import Progress, answering, eps_budgets, require_class
+from ... import views
+from ...diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
+from ...errors import TooLargeError
+from ...front import Progress, answering, eps_budgets, require_method
+from ...ruledag import RuleDag
+from ...task import Task
+from .rulelist import RuleList, RuleScore
 
 __all__ = ["dp_diagram", "DagSolution", "solve_dag", "dag_front", "Reconstruction", "maxplus",
            "FRONT_LIMIT"]
@@ -299,10 +300,10 @@ def dp_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
     grows its budget until the smallest ε is reached. Each witness is re-scored by
     :class:`~phasediag.programs.rules.RuleScore` and must match the DP's count.
     """
-    require_class(programs, AffixRules, "dp")
+    require_method(programs, "dp", dp_diagram)
     start = perf_counter()
     budgets = eps_budgets(eps, task.total_weight)
-    dag = programs.affix_task(task).rule_dag()
+    dag = views.rule_dag(programs.affix_task(task))
     if budgets and max_complexity is None:
         cap = min(dag.n_prefixes, 4096)
         while True:

@@ -29,12 +29,14 @@ from typing import Sequence
 import numpy as np
 from ortools.sat.python import cp_model
 
-from ..diagram import PhaseDiagram, Step, TaskInfo
-from ..errors import ParameterError
-from ..programs.circuits import Circuit, Circuits
-from ._common import (
-    Progress, answering, cpsat_method, eps_budgets, require_class, status_counts, time_left,
+from ... import views
+from ...diagram import PhaseDiagram, Step, TaskInfo
+from ...errors import ParameterError
+from ...front import (
+    Progress, answering, cpsat_method, eps_budgets, require_method, status_counts, time_left,
 )
+from ...tables import input_bits
+from .circuit import Circuit
 
 __all__ = ["synthesis_diagram", "SynthesisModel", "MAX_INPUTS"]
 
@@ -51,8 +53,8 @@ class SynthesisModel:
     """The CP-SAT model of circuits with exactly ``gates`` gates on a task's Boolean table,
     minimising the wrong weight ``wrong`` (or, with ``minimise=False``, a feasibility model)."""
 
-    def __init__(self, task, programs: Circuits, gates: int, minimise: bool = True):
-        table = task.boolean
+    def __init__(self, task, programs, gates: int, minimise: bool = True):
+        table = views.boolean_encoding(task)
         basis = programs.basis
         self.m, self.r = m, r = table.inputs, gates
         k = table.outputs
@@ -61,7 +63,7 @@ class SynthesisModel:
         self.model = model = cp_model.CpModel()
         n = m + r
         # values: inputs are constants per row, gates are variables
-        value = [[bool((t >> (m - 1 - j)) & 1) for t in rows] for j in range(m)]
+        value = [[bool(x) for x in bits[rows]] for bits in input_bits(m)]
         self.sel_a, self.sel_b, self.bits = [], [], []
         for i in range(r):
             node = m + i
@@ -204,18 +206,18 @@ def _tie_xor(model: cp_model.CpModel, sel, y, x, neg) -> None:
     model.add_bool_or([~sel, y, x, ~neg])
 
 
-def synthesis_diagram(task, programs: Circuits, *, eps: Sequence[float] | None = None,
+def synthesis_diagram(task, programs, *, eps: Sequence[float] | None = None,
                       max_complexity: int | None = None, time_limit: float | None = None,
                       workers: int = 2, seed: int = 0, hints: Sequence[Circuit] = (),
                       progress: Progress | None = None) -> PhaseDiagram:
     """The front of circuits on ``task`` (≤ 8 input bits) by CP-SAT exact synthesis (see the
     module docstring). ``hints`` are circuits to warm-start from (e.g. a sampler's)."""
-    require_class(programs, Circuits, "cpsat")
+    require_method(programs, "cpsat", synthesis_diagram)
     if time_limit is not None and not time_limit > 0:
         raise ParameterError(f"time_limit must be a positive number of seconds. Got {time_limit}.")
     if workers < 1:
         raise ParameterError(f"workers must be at least 1. Got {workers}.")
-    table = task.boolean
+    table = views.boolean_encoding(task)
     if table.inputs > MAX_INPUTS:
         raise ParameterError(f"CP-SAT synthesis takes at most {MAX_INPUTS} inputs (256 rows); {task.spec} "
                              f"has {table.inputs} input bits as a Boolean function. For an exact diagram of this "

@@ -18,11 +18,12 @@ from typing import Sequence
 import numpy as np
 from ortools.sat.python import cp_model
 
-from ..diagram import PhaseDiagram, Step, TaskInfo
-from ..errors import ParameterError, TooLargeError
-from ..programs.rules import AffixRules, RuleList, trie_labels
-from ..task import Task
-from ._common import Progress, cpsat_method, eps_budgets, require_class, status_counts, time_left
+from ... import views
+from ...diagram import PhaseDiagram, Step, TaskInfo
+from ...errors import ParameterError, TooLargeError
+from ...front import Progress, cpsat_method, eps_budgets, require_method, status_counts, time_left
+from ...task import Task
+from .rulelist import RuleList, trie_labels
 
 __all__ = ["cpsat_diagram", "RuleModel", "MODEL_NODE_LIMIT", "PORTFOLIO"]
 
@@ -49,7 +50,7 @@ class RuleModel:
     """
 
     def __init__(self, task: Task):
-        trie = self.trie = task.trie
+        trie = self.trie = views.trie(task)
         self.task = task
         present = trie.mass > 0
         pure = present.sum(axis=1) <= 1
@@ -116,7 +117,7 @@ def cpsat_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
     targets; ``max_complexity`` stops the front at that many rules. Ctrl-C keeps the steps found,
     marked incomplete.
     """
-    require_class(programs, AffixRules, "cpsat")
+    require_method(programs, "cpsat", cpsat_diagram)
     if time_limit is not None and not time_limit > 0:
         raise ParameterError(f"time_limit must be a positive number of seconds. Got {time_limit}.")
     if workers < 1:

@@ -12,33 +12,28 @@ Bases (DESIGN.md §1), all with inputs, constants and the choice of output node 
 - ``aig``: AND with free negation of its inputs and output, i.e. every gate of b2 but XOR/XNOR.
 - ``and-or-not``: AND, OR and NOT gates, each one gate; no free negation anywhere.
 
-Rows of a truth table are numbered so that x1 is the most significant bit of the row index:
-row r has x_j = bit (m - j) of r.
+Rows of a truth table are numbered so that x1 is the most significant bit of the row index
+(:func:`phasediag.tables.input_bit`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 from numba import njit
 
-from ..errors import FileFormatError
-from ..params import Param, format_spec, validate_params
+from ...tables import input_bits
 
-if TYPE_CHECKING:
-    from ..task import Task
-
-__all__ = ["Basis", "BASES", "Circuit", "Circuits", "OP_NAMES", "input_tables", "apply_op", "ordered_gate",
-           "negate_operands"]
+__all__ = ["Basis", "BASES", "Circuit", "OP_NAMES", "OPS_BY_NAME", "EXPRESSIONS", "input_tables", "apply_op",
+           "ordered_gate", "negate_operands", "gate_word"]
 
 #: Readable names of gate functions (op → name); a unary NOT is op 3 with both operands equal.
 OP_NAMES = {1: "NOR", 2: "NOTAND", 3: "NOT", 4: "ANDNOT", 6: "XOR", 7: "NAND", 8: "AND",
             9: "XNOR", 11: "NOTOR", 13: "ORNOT", 14: "OR"}
-_OPS_BY_NAME = {name: op for op, name in OP_NAMES.items()}
+OPS_BY_NAME = {name: op for op, name in OP_NAMES.items()}
 #: Each op as an expression in its operands.
-_EXPRESSIONS = {1: "~({a} | {b})", 2: "~{a} & {b}", 3: "~{a}", 4: "{a} & ~{b}", 6: "{a} ^ {b}",
+EXPRESSIONS = {1: "~({a} | {b})", 2: "~{a} & {b}", 3: "~{a}", 4: "{a} & ~{b}", 6: "{a} ^ {b}",
                 7: "~({a} & {b})", 8: "{a} & {b}", 9: "~({a} ^ {b})", 11: "~{a} | {b}",
                 13: "{a} | ~{b}", 14: "{a} | {b}"}
 
@@ -74,8 +69,7 @@ BASES = {b.name: b for b in (
 
 def input_tables(m: int) -> np.ndarray:
     """(m, 2^m) bool: the value of x_j on each row (x1 is the most significant bit)."""
-    rows = np.arange(1 << m)
-    return np.array([(rows >> (m - 1 - j)) & 1 for j in range(m)], dtype=bool).reshape(m, 1 << m)
+    return input_bits(m).astype(bool)
 
 
 def ordered_gate(op: int, a: int, b: int) -> tuple[int, int, int]:
@@ -178,100 +172,10 @@ class Circuit:
         """``g1 = x1 ^ x2`` per gate, then ``y = ~g3`` per output (y1, y2, ... if several)."""
         out = []
         for i, (op, a, b) in enumerate(self.gates):
-            out.append(f"g{i + 1} = " + _EXPRESSIONS[op].format(a=self.node_name(a), b=self.node_name(b)))
+            out.append(f"g{i + 1} = " + EXPRESSIONS[op].format(a=self.node_name(a), b=self.node_name(b)))
         many = len(self.outputs) > 1
         for j, (node, neg) in enumerate(zip(self.outputs, self.negated)):
             name = f"y{j + 1}" if many else "y"
             out.append(f"{name} = {'~' if neg else ''}{self.node_name(node)}" if node >= 0
                        else f"{name} = {int(neg)}")
         return out
-
-
-class Circuits:
-    """The ``circuits`` program class over one basis; complexity = number of gates."""
-
-    name = "circuits"
-    parameters = (Param("basis", str, "b2", "gate basis", choices=tuple(BASES)),)
-
-    def __init__(self, **values):
-        self.params = validate_params(self.name, self.parameters, {k: str(v) for k, v in values.items()})
-        self.basis = BASES[self.params["basis"]]
-
-    @property
-    def spec(self) -> str:
-        return format_spec(self.name, self.params)
-
-    def complexity(self, program: Circuit) -> int:
-        return len(program)
-
-    def sampler(self, task: Task, max_complexity: int | None = None):
-        """The tempered sampler's moves: a CGP genotype of ``max_complexity`` gates."""
-        from ..sampling.circuit_moves import CircuitKernel
-
-        return CircuitKernel(task, self.basis, max_complexity)
-
-    def check(self, program: Circuit) -> None:
-        """Raise ValueError unless every gate and output is allowed in this basis."""
-        for op, a, b in program.gates:
-            unary = op == 3 and a == b
-            if not (op in self.basis.ops and a != b) and not (unary and self.basis.unary_not):
-                raise ValueError(f"gate {OP_NAMES.get(op, op)} is not in basis {self.basis.name}")
-        if any(program.negated) and not self.basis.free_complement:
-            raise ValueError(f"basis {self.basis.name} has no free output negation")
-
-    def wrong_weight(self, task: Task, program: Circuit) -> int:
-        """Σ weight of the inputs whose label the circuit gets wrong (all output bits must match)."""
-        table = task.boolean
-        if program.inputs != table.inputs or len(program.outputs) != table.outputs:
-            raise ValueError(f"a circuit with {program.inputs} inputs and {len(program.outputs)} "
-                             f"outputs does not fit {task.spec}")
-        wrong = program.output_codes() != table.target
-        return int(table.weights[wrong].sum(dtype=object))
-
-    def wrong_weights(self, task: Task, programs: Sequence[Circuit]) -> list[int]:
-        """:meth:`wrong_weight` of each program."""
-        return [self.wrong_weight(task, p) for p in programs]
-
-    def predict(self, task: Task, program: Circuit) -> np.ndarray:
-        """The label index the circuit gives each input of ``task.table`` (codes beyond the last
-        label are returned as they are, hence always wrong)."""
-        return program.output_codes()[task.boolean.input_rows]
-
-    def serialise(self, program: Circuit, previous: Circuit | None = None) -> dict:
-        """``{"inputs": m, "gates": [["XOR", "x1", "x2"], ...], "outputs": ["~g2"]}`` (whole
-        circuits: they are small, so ``previous`` is not used)."""
-        name = program.node_name
-        return {
-            "inputs": program.inputs,
-            "gates": [[OP_NAMES[op], name(a)] + ([] if op == 3 else [name(b)]) for op, a, b in program.gates],
-            "outputs": [("~" if neg else "") + name(node) for node, neg in zip(program.outputs, program.negated)],
-        }
-
-    def deserialise(self, obj: object, previous: Circuit | None = None) -> Circuit:
-        """Inverse of :meth:`serialise`; a malformed circuit is a FileFormatError."""
-        try:
-            m = obj["inputs"]
-            nodes = {f"x{j + 1}": j for j in range(m)}
-            gates = []
-            for i, gate in enumerate(obj["gates"]):
-                op = _OPS_BY_NAME[gate[0]]
-                operands = [nodes[g] for g in gate[1:]]
-                if len(operands) != (1 if op == 3 else 2):
-                    raise ValueError(f"gate {gate} has the wrong number of operands")
-                gates.append(ordered_gate(op, *(operands * 2)[:2]))
-                nodes[f"g{i + 1}"] = m + i
-            outputs, negated = [], []
-            for text in obj["outputs"]:
-                neg, node = text.startswith("~"), text.lstrip("~")
-                outputs.append(-1 if node == "0" else nodes[node])
-                negated.append(neg)
-            circuit = Circuit(m, tuple(gates), tuple(outputs), tuple(negated))
-            self.check(circuit)
-            return circuit
-        except (KeyError, TypeError, ValueError, IndexError) as e:
-            raise FileFormatError(f"Not a valid {self.spec} witness: {obj!r} ({e}).") from None
-
-    def describe(self, program: Circuit) -> list[str]:
-        """Readable lines, one per gate then one per output."""
-        return program.lines()
-

@@ -20,9 +20,12 @@ import math
 
 import numpy as np
 
-from ..programs.circuits import gate_word
-from .chains import bind
-from ._random import compiled, copy, randint
+from ... import views
+from ...errors import ParameterError
+from ...sampling._random import compiled, copy, randint
+from ...sampling.chains import Moves, bind
+from ...tables import input_bits
+from .circuit import Circuit, gate_word, ordered_gate
 
 __all__ = ["CircuitKernel"]
 
@@ -221,22 +224,19 @@ def snapshot(st, r, slot):
     copy(st[WNEG][slot], st[NEG][r])
 
 
-#: The samplers compiled on these moves: (tempering, wang_landau, record_states).
-SAMPLERS = bind(propose, commit, reject, snapshot)
+#: The moves, and the samplers compiled on them.
+MOVES = Moves(init, propose, commit, reject, snapshot)
+LOOPS = bind(MOVES)
 
 
 class CircuitKernel:
     """The circuit sampler for one task and basis: a CGP genotype of ``capacity`` gates."""
 
-    #: The moves, compiled: (init, propose, commit, reject, snapshot).
-    functions = (init, propose, commit, reject, snapshot)
-    #: The samplers on these moves, compiled: (tempering, wang_landau, record_states).
-    samplers = SAMPLERS
+    moves = MOVES
+    loops = LOOPS
 
     def __init__(self, task, basis, capacity: int | None = None):
-        from ..errors import ParameterError
-
-        table = task.boolean
+        table = views.boolean_encoding(task)
         if table.inputs < 2:
             raise ParameterError(f"The circuit sampler needs at least 2 input bits; {task.spec} has {table.inputs}.")
         #: gates in the genotype (the complexity cap): by default 4·inputs + 4, at most 64
@@ -261,7 +261,7 @@ class CircuitKernel:
             return out
 
         m = self.inputs
-        self._inputs = np.array([pack((rows >> (m - 1 - j)) & 1) for j in range(m)]).reshape(m, words)
+        self._inputs = np.array([pack(bits) for bits in input_bits(m)]).reshape(m, words)
         tgt = np.array([pack((table.target >> (self.outputs - 1 - j)) & 1) for j in range(self.outputs)])
         planes = np.array([pack((table.weights >> p) & 1) for p in range(max(1, int(table.weights.max()).bit_length()))])
         self._constants = (self.funcs, m, capacity, self.outputs, words, tgt, planes, basis.free_complement)
@@ -289,8 +289,6 @@ class CircuitKernel:
 
     def witness(self, state: tuple, slot: int):
         """The active circuit of the genotype in witness slot ``slot``."""
-        from ..programs.circuits import Circuit, ordered_gate
-
         m = self.inputs
         gf, ga, gb = state[WGF][slot], state[WGA][slot], state[WGB][slot]
         outputs, negated = state[WOUT][slot], state[WNEG][slot]

@@ -1,23 +1,25 @@
-"""What every method shares: progress reporting, error targets, capability checks."""
+"""What every method that builds a front shares: progress reporting, error targets, the steps
+that answer them, and the record of a CP-SAT run."""
 
 from __future__ import annotations
 
 from time import perf_counter
 from typing import Callable, Sequence
 
-from ..diagram import MethodInfo, eps_budget
-from ..errors import ParameterError
+from .diagram import MethodInfo, eps_budget
+from .errors import ParameterError
 
 #: ``progress(stage, done, total)``; total None when unknown.
 Progress = Callable[[str, int, "int | None"], None]
 
 
-def require_class(programs, cls: type, method: str) -> None:
-    """A ParameterError unless ``programs`` is an instance of the program class ``cls``."""
-    if not isinstance(programs, cls):
-        raise ParameterError(
-            f"Method '{method}' works on {getattr(cls, 'kind', cls.name)}; got program class '{programs.name}'."
-        )
+def require_method(programs, method: str, function: Callable) -> None:
+    """A ParameterError unless ``programs`` implements the exact method ``method`` by ``function``
+    (so a class-specific method called directly on another class says so)."""
+    if programs.exact_methods.get(method) is not function:
+        takers = [m for m, f in programs.exact_methods.items()]
+        raise ParameterError(f"This '{method}' method does not work on program class '{programs.name}'; "
+                             f"its exact methods are {', '.join(takers)}.")
 
 
 def eps_budgets(eps: Sequence[float] | None, total: int) -> list[int]:

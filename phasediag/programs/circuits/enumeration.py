@@ -37,10 +37,12 @@ from typing import Sequence
 import numpy as np
 from numba import njit
 
-from ..diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
-from ..errors import ParameterError
-from ..programs.circuits import BASES, Basis, Circuit, Circuits, gate_word, negate_operands, ordered_gate
-from ._common import Progress, answering, eps_budgets, require_class
+from ... import views
+from ...diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
+from ...errors import ParameterError
+from ...front import Progress, answering, eps_budgets, require_method
+from ...tables import input_bit, input_bits
+from .circuit import BASES, Basis, Circuit, gate_word, negate_operands, ordered_gate
 
 __all__ = ["CostTable", "cost_table", "costs_within", "census", "enumeration_diagram", "MAX_INPUTS", "LEAF_BUDGET"]
 
@@ -120,7 +122,7 @@ def _chains(m, max_gates, ops, unary, free_complement, first, cost, wit):
     for j in range(m):
         t = 0
         for r in range(rows):
-            if (r >> (m - 1 - j)) & 1:
+            if input_bit(r, j, m):
                 t |= 1 << r
         tt[j] = t
         present[t] = 1
@@ -379,7 +381,8 @@ class CostTable:
 
 
 def _input_table(m: int, j: int) -> int:
-    return sum(1 << r for r in range(1 << m) if (r >> (m - 1 - j)) & 1)
+    """x_(j+1) as a truth table: bit r set where x_(j+1) = 1 on row r."""
+    return sum(1 << r for r in np.flatnonzero(input_bits(m)[j]).tolist())
 
 
 def _shift(gates, m, by):
@@ -500,14 +503,14 @@ def census(inputs: int = 4, basis: str = "b2") -> dict[int, list[int]]:
     return {k: np.bincount(costs, minlength=top + 1)[: top + 1].tolist() for k, costs in enumerate(within)}
 
 
-def enumeration_diagram(task, programs: Circuits, *, eps: Sequence[float] | None = None,
+def enumeration_diagram(task, programs, *, eps: Sequence[float] | None = None,
                         max_complexity: int | None = None, progress: Progress | None = None) -> PhaseDiagram:
     """The front of circuits on ``task`` (one output bit, ≤ 4 inputs) from the cost table:
     C(ε) = min{C(f) : weighted distance(f, target) ≤ ε·total}. Steps are optimal where the
     table is exact up to their size, else bounds."""
-    require_class(programs, Circuits, "enumerate")
+    require_method(programs, "enumerate", enumeration_diagram)
     start = perf_counter()
-    table = task.boolean
+    table = views.boolean_encoding(task)
     if table.outputs != 1:
         raise ParameterError(f"Method 'enumerate' takes one output bit; {task.spec} has "
                              f"{len(task.labels)} labels ({table.outputs} bits). Use --method cpsat.")
@@ -559,27 +562,3 @@ def enumeration_diagram(task, programs: Circuits, *, eps: Sequence[float] | None
                      "table_exact": costs.exact},
         complete=True,
     )
-
-
-def census_check(inputs: int = 4, basis: str = "b2", *, sample: int = 8, seed: int = 0,
-                 workers: int = 2) -> list[tuple[int, int, int, int]]:
-    """Cross-check the census by CP-SAT: for ``sample`` seeded (function, k) pairs, the least
-    circuit size within k wrong rows by enumeration and by exact synthesis. Returns
-    ``(truth table, k, enumerated, CP-SAT)`` tuples; they agree when the two are equal."""
-    from tasks.boolean import BooleanFunction, format_table
-
-    from ..seeding import rng
-    from .synthesis import synthesis_diagram
-
-    within = costs_within(inputs, basis)
-    rows = 1 << inputs
-    draw = rng(seed)
-    out = []
-    for _ in range(sample):
-        f = int(draw.integers(0, 1 << rows))
-        k = int(draw.integers(0, rows // 2 + 1))
-        bits = np.array([(f >> r) & 1 for r in range(rows)], dtype=bool)
-        task = BooleanFunction(family="table", inputs=inputs, table=format_table(bits))
-        by_cpsat = synthesis_diagram(task, Circuits(basis=basis), eps=[k / rows], workers=workers, seed=seed)
-        out.append((f, k, int(within[k][f]), by_cpsat.steps[-1].complexity))
-    return out

@@ -1,0 +1,144 @@
+"""Fan-in-2 Boolean circuits, counted in gates.
+
+The package holds the circuit itself and its bases (:mod:`.circuit`), the sampler's moves on a
+Cartesian-genetic-programming genotype (:mod:`.moves`), the exhaustive enumerator of small
+functions (:mod:`.enumeration`) and CP-SAT exact synthesis (:mod:`.synthesis`).
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Sequence
+
+import numpy as np
+
+from ... import views
+from ...errors import FileFormatError
+from ...params import Param
+from ...seeding import rng
+from ...task import Task
+from ...tasks.boolean import BooleanFunction, format_table
+from ..base import ProgramClass
+from .drawing import draw_circuit
+from .circuit import BASES, OP_NAMES, OPS_BY_NAME, Basis, Circuit, ordered_gate
+from .enumeration import census, cost_table, costs_within, enumeration_diagram
+from .moves import CircuitKernel
+from .synthesis import synthesis_diagram
+
+__all__ = ["Circuits", "Circuit", "Basis", "BASES", "OP_NAMES", "census", "census_check", "cost_table", "draw_circuit"]
+
+
+class Circuits(ProgramClass):
+    """The ``circuits`` program class over one basis; complexity = number of gates."""
+
+    name = "circuits"
+    unit = "gates"
+    parameters = (Param("basis", str, "b2", "gate basis", choices=tuple(BASES)),)
+    exact_methods = MappingProxyType({"enumerate": enumeration_diagram, "cpsat": synthesis_diagram})
+    capabilities = frozenset({"draw"})
+
+    def __init__(self, **values):
+        super().__init__(**values)
+        self.basis = BASES[self.params["basis"]]
+
+    def fastest_exact(self, task: Task) -> str:
+        """The enumerator where it settles every function (one output bit, up to 3 inputs, or 4
+        in b2), else CP-SAT exact synthesis."""
+        table = views.boolean_encoding(task)
+        small = table.inputs <= 3 or (table.inputs == 4 and self.basis.name == "b2")
+        return "enumerate" if table.outputs == 1 and small else "cpsat"
+
+    def complexity(self, program: Circuit) -> int:
+        return len(program)
+
+    def sampler(self, task: Task, capacity: int | None = None) -> CircuitKernel:
+        """The tempered sampler's moves: a CGP genotype of ``capacity`` gates."""
+        return CircuitKernel(task, self.basis, capacity)
+
+    def check(self, program: Circuit) -> None:
+        """Raise ValueError unless every gate and output is allowed in this basis."""
+        for op, a, b in program.gates:
+            unary = op == 3 and a == b
+            if not (op in self.basis.ops and a != b) and not (unary and self.basis.unary_not):
+                raise ValueError(f"gate {OP_NAMES.get(op, op)} is not in basis {self.basis.name}")
+        if any(program.negated) and not self.basis.free_complement:
+            raise ValueError(f"basis {self.basis.name} has no free output negation")
+
+    def wrong_weight(self, task: Task, program: Circuit) -> int:
+        """Σ weight of the inputs whose label the circuit gets wrong (all output bits must match)."""
+        table = views.boolean_encoding(task)
+        if program.inputs != table.inputs or len(program.outputs) != table.outputs:
+            raise ValueError(f"a circuit with {program.inputs} inputs and {len(program.outputs)} "
+                             f"outputs does not fit {task.spec}")
+        wrong = program.output_codes() != table.target
+        return int(table.weights[wrong].sum(dtype=object))
+
+    def wrong_weights(self, task: Task, programs: Sequence[Circuit]) -> list[int]:
+        """:meth:`wrong_weight` of each program."""
+        return [self.wrong_weight(task, p) for p in programs]
+
+    def draw(self, program: Circuit, path, title: str = ""):
+        """Draw the circuit to ``path`` (see :func:`.drawing.draw_circuit`)."""
+        return draw_circuit(program, path, title=title)
+
+    def predict(self, task: Task, program: Circuit) -> np.ndarray:
+        """The label index the circuit gives each input of ``task.table`` (codes beyond the last
+        label are returned as they are, hence always wrong)."""
+        return program.output_codes()[views.boolean_encoding(task).input_rows]
+
+    def serialise(self, program: Circuit, previous: Circuit | None = None) -> dict:
+        """``{"inputs": m, "gates": [["XOR", "x1", "x2"], ...], "outputs": ["~g2"]}`` (whole
+        circuits: they are small, so ``previous`` is not used)."""
+        name = program.node_name
+        return {
+            "inputs": program.inputs,
+            "gates": [[OP_NAMES[op], name(a)] + ([] if op == 3 else [name(b)]) for op, a, b in program.gates],
+            "outputs": [("~" if neg else "") + name(node) for node, neg in zip(program.outputs, program.negated)],
+        }
+
+    def deserialise(self, obj: object, previous: Circuit | None = None) -> Circuit:
+        """Inverse of :meth:`serialise`; a malformed circuit is a FileFormatError."""
+        try:
+            m = obj["inputs"]
+            nodes = {f"x{j + 1}": j for j in range(m)}
+            gates = []
+            for i, gate in enumerate(obj["gates"]):
+                op = OPS_BY_NAME[gate[0]]
+                operands = [nodes[g] for g in gate[1:]]
+                if len(operands) != (1 if op == 3 else 2):
+                    raise ValueError(f"gate {gate} has the wrong number of operands")
+                gates.append(ordered_gate(op, *(operands * 2)[:2]))
+                nodes[f"g{i + 1}"] = m + i
+            outputs, negated = [], []
+            for text in obj["outputs"]:
+                neg, node = text.startswith("~"), text.lstrip("~")
+                outputs.append(-1 if node == "0" else nodes[node])
+                negated.append(neg)
+            circuit = Circuit(m, tuple(gates), tuple(outputs), tuple(negated))
+            self.check(circuit)
+            return circuit
+        except (KeyError, TypeError, ValueError, IndexError) as e:
+            raise FileFormatError(f"Not a valid {self.spec} witness: {obj!r} ({e}).") from None
+
+    def describe(self, program: Circuit) -> list[str]:
+        """Readable lines, one per gate then one per output."""
+        return program.lines()
+
+
+def census_check(inputs: int = 4, basis: str = "b2", *, sample: int = 8, seed: int = 0,
+                 workers: int = 2) -> list[tuple[int, int, int, int]]:
+    """Cross-check the census by CP-SAT: for ``sample`` seeded (function, k) pairs, the least
+    circuit size within k wrong rows by enumeration and by exact synthesis. Returns
+    ``(truth table, k, enumerated, CP-SAT)`` tuples; they agree when the two are equal."""
+    within = costs_within(inputs, basis)
+    rows = 1 << inputs
+    draw = rng(seed)
+    out = []
+    for _ in range(sample):
+        f = int(draw.integers(0, 1 << rows))
+        k = int(draw.integers(0, rows // 2 + 1))
+        bits = np.array([(f >> r) & 1 for r in range(rows)], dtype=bool)
+        task = BooleanFunction(family="table", inputs=inputs, table=format_table(bits))
+        by_cpsat = synthesis_diagram(task, Circuits(basis=basis), eps=[k / rows], workers=workers, seed=seed)
+        out.append((f, k, int(within[k][f]), by_cpsat.steps[-1].complexity))
+    return out

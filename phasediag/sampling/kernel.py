@@ -1,0 +1,49 @@
+"""The contract between the samplers and a program class: a sampler kernel.
+
+A program class supplies one :class:`SamplerKernel` per task (``programs.sampler(task,
+capacity)``): compiled moves over a state tuple of plain arrays, the loops compiled on them, and
+what the driver needs to budget, start, judge and read back a run. The engine
+(:mod:`phasediag.methods.tempered`) uses these members and nothing else of the class.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from .chains import Loops, Moves
+
+__all__ = ["SamplerKernel"]
+
+
+class SamplerKernel(Protocol):
+    """What the sampler engine needs of a program class on one task."""
+
+    #: The compiled moves (:class:`~.chains.Moves`) and the samplers bound to them.
+    moves: Moves
+    loops: Loops
+    #: The most complexity a program may have (rules; gates of the genotype).
+    capacity: int
+    #: Σ weights: wrong weights are in these units; λ enters as λ/total.
+    total: float
+    #: Whether wrong weights are exact integers (listed tasks), so error levels are single counts.
+    exact: bool
+    #: Wrong weight of the best constant program (the top of the error range walked).
+    baseline: float
+    #: Default ladder ends: the coldest β, and the largest λ.
+    beta_cold: float
+    lambda_top: float
+
+    def allocate(self, replicas: int, slots: int) -> tuple:
+        """The state tuple for ``replicas`` replicas and ``slots`` witness slots."""
+
+    def replica_bytes(self) -> int:
+        """Memory one replica's state takes."""
+
+    def slot_bytes(self) -> int:
+        """Memory one witness slot takes."""
+
+    def witness(self, state: tuple, slot: int) -> Any:
+        """The program in witness slot ``slot`` (a program of the class)."""
+
+    def log_size(self) -> float:
+        """ln of the number of programs the walk covers (fixes the constant of ln g)."""
