@@ -6,7 +6,7 @@ from __future__ import annotations
 from time import perf_counter
 from typing import Callable, Sequence
 
-from .diagram import MethodInfo, eps_budget
+from .diagram import MethodInfo, PhaseDiagram, Step, TaskInfo, eps_budget
 from .errors import ParameterError
 
 #: ``progress(stage, done, total)``; total None when unknown.
@@ -66,3 +66,108 @@ def cpsat_method(*, workers: int, seed: int, time_limit: float | None, max_compl
 def status_counts(statuses: Sequence[str]) -> dict[str, int]:
     """How often each solver status occurred."""
     return {s: statuses.count(s) for s in set(statuses)}
+
+
+def size_walk(task, programs, model_of: Callable, *, stage: str, eps: Sequence[float] | None = None,
+              max_complexity: int | None = None, time_limit: float | None = None, workers: int = 2,
+              seed: int = 0, hints: Sequence = (), progress: Progress | None = None) -> PhaseDiagram:
+    """The CP-SAT front walk by size, shared by the classes whose models fix the complexity r
+    (circuits: r gates; trees: r splits). ``model_of(r, minimise)`` is a model of programs of
+    complexity r with members ``model``, ``wrong`` (the wrong-weight expression), ``decode(solver)``
+    and ``hint(program)``; minimising the wrong weight, or, with ``minimise=False``, a
+    feasibility model.
+
+    For r = 0, 1, 2, ... the model minimises the wrong weight subject to improving on every
+    smaller r; each improvement is a step of the front, and C(ε) = r for the errors between.
+    Given error targets ε only, each model is a feasibility question instead (error ≤ ε with r?),
+    asked for r = 0, 1, ... until yes. Warm starts: the previous step's program and any of
+    ``hints`` of the same size. Anytime: under ``time_limit`` the step in progress keeps its best
+    program with CP-SAT's proved bounds (status ``bounds``), and the front stops there, marked
+    incomplete; so does Ctrl-C. Every program is re-evaluated exactly.
+    """
+    from ortools.sat.python import cp_model
+
+    if time_limit is not None and not time_limit > 0:
+        raise ParameterError(f"time_limit must be a positive number of seconds. Got {time_limit}.")
+    if workers < 1:
+        raise ParameterError(f"workers must be at least 1. Got {workers}.")
+    by_size = {programs.complexity(h): h for h in hints}
+    start = perf_counter()
+    total = task.total_weight
+    budgets = eps_budgets(eps, total)
+    pending = sorted(set(budgets), reverse=True)  # error targets still to reach, largest first
+    front: list[tuple[int, int, Step]] = []  # (gates, wrong weight, step)
+    lower_error: dict[int, int] = {}  # r → proved lower bound on the least error with r gates
+    best, best_program, complete, statuses = None, None, True, []
+    r = tried = 0
+    try:
+        while True:
+            if budgets:  # C(ε) only: one feasibility question per (r, target)
+                pending = [b for b in pending if best is None or b < best]
+                if not pending:
+                    break
+                target = pending[0]
+            else:  # the whole front: the least error with r gates, below every smaller r's
+                if best == 0:
+                    break
+                target = None if best is None else best - 1
+            if max_complexity is not None and r > max_complexity:
+                break
+            enc, tried = model_of(r, not budgets), r
+            if target is not None:
+                enc.model.add(enc.wrong <= target)
+            known = by_size.get(r, best_program)
+            if known is not None:
+                enc.hint(known)
+            solver = cp_model.CpSolver()
+            solver.parameters.num_workers = workers
+            solver.parameters.random_seed = seed
+            if not time_left(solver, start, time_limit):
+                complete = False
+                break
+            status = solver.solve(enc.model)
+            statuses.append(solver.status_name(status))
+            if status == cp_model.INFEASIBLE:
+                lower_error[r] = target + 1
+                r += 1
+                continue
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                complete = False
+                break
+            program = enc.decode(solver)
+            wrong = int(solver.value(enc.wrong))
+            if programs.wrong_weight(task, program) != wrong or programs.complexity(program) != r:
+                raise AssertionError(f"CP-SAT program does not re-evaluate to ({r} {programs.unit}, {wrong} wrong)")
+            proved = status == cp_model.OPTIMAL
+            if not budgets:
+                lower_error[r] = wrong if proved else int(solver.best_objective_bound)
+            lower = min(q for q in range(r + 1) if lower_error.get(q, 0) <= wrong)
+            if front and front[-1][0] == r:
+                front.pop()
+            front.append((r, wrong, Step(r, wrong / total, wrong if task.uniform else None,
+                                         total if task.uniform else None,
+                                         "optimal" if lower == r else "bounds",
+                                         program, None if lower == r else lower)))
+            best, best_program = wrong, program
+            if progress is not None:
+                progress(stage, front[0][1] - wrong, front[0][1])
+            if not budgets:
+                if not proved:
+                    complete = False
+                    break
+                r += 1
+    except KeyboardInterrupt:
+        complete = False
+    if budgets:
+        front = answering(front, budgets)
+    return PhaseDiagram(
+        task=TaskInfo.of(task),
+        programs=programs.spec,
+        method=cpsat_method(workers=workers, seed=seed, time_limit=time_limit,
+                            max_complexity=max_complexity, eps=eps),
+        steps=[s for _, _, s in front],
+        runtime_s=perf_counter() - start,
+        diagnostics={"solves": len(statuses), f"largest_model_{programs.unit}": tried,
+                     "statuses": status_counts(statuses)},
+        complete=complete,
+    )

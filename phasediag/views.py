@@ -23,12 +23,12 @@ from .tables import ANCHOR, LIST_LIMIT, BooleanTable, TaskTable
 from .task import Task
 from .trie import Trie
 
-__all__ = ["trie", "reversed_task", "boolean_encoding", "rule_dag", "prefix_mass", "Reversed"]
+__all__ = ["trie", "reversed_task", "boolean_encoding", "rule_dag", "prefix_mass", "kept", "Reversed"]
 
 T = TypeVar("T")
 
 
-def _kept(task: Task, name: str, build: Callable[[], T]) -> T:
+def kept(task: Task, name: str, build: Callable[[], T]) -> T:
     """``build()``, computed once per task object and kept with it."""
     views = task.__dict__.setdefault("_views", {})
     if name not in views:
@@ -38,12 +38,12 @@ def _kept(task: Task, name: str, build: Callable[[], T]) -> T:
 
 def trie(task: Task) -> Trie:
     """The prefix trie of all inputs of ``task`` (see :class:`~phasediag.trie.Trie`)."""
-    return _kept(task, "trie", lambda: Trie.from_table(task.table, len(task.labels)))
+    return kept(task, "trie", lambda: Trie.from_table(task.table, len(task.labels)))
 
 
 def reversed_task(task: Task) -> Reversed:
     """``task`` read right to left, as suffix rules read it (see :class:`Reversed`)."""
-    return _kept(task, "reversed", lambda: Reversed(task))
+    return kept(task, "reversed", lambda: Reversed(task))
 
 
 def prefix_mass(task: Task, affix: tuple[int, ...]) -> tuple[int, ...]:
@@ -66,13 +66,13 @@ def rule_dag(task: Task) -> RuleDag:
         closed = task.closed_form()
         return closed.rule_dag() if closed is not None else rule_dag_from_trie(trie(task))
 
-    return _kept(task, "rule_dag", build)
+    return kept(task, "rule_dag", build)
 
 
 def boolean_encoding(task: Task) -> BooleanTable:
     """The Boolean encoding circuits run on: each letter as ceil(log2 n) bits (first letter
     first), each label index as ceil(log2 K) bits. Needs inputs of one length."""
-    return _kept(task, "boolean", lambda: _encode(task))
+    return kept(task, "boolean", lambda: _encode(task))
 
 
 def _encode(task: Task) -> BooleanTable:

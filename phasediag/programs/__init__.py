@@ -11,12 +11,13 @@ from ..params import parse_spec
 from .base import CAPABILITIES, Coverage, ProgramClass
 from .circuits import BASES, Circuit, Circuits
 from .rules import PrefixRules, RuleList, SuffixRules
+from .trees import Trees
 
 __all__ = ["PROGRAM_CLASSES", "load_programs", "ProgramClass", "Coverage", "CAPABILITIES", "PrefixRules",
-           "SuffixRules", "RuleList", "Circuits", "Circuit", "BASES"]
+           "SuffixRules", "RuleList", "Circuits", "Circuit", "BASES", "Trees"]
 
 #: Every program class by name.
-PROGRAM_CLASSES: dict[str, type[ProgramClass]] = {cls.name: cls for cls in (PrefixRules, SuffixRules, Circuits)}
+PROGRAM_CLASSES: dict[str, type[ProgramClass]] = {cls.name: cls for cls in (PrefixRules, SuffixRules, Circuits, Trees)}
 
 
 def load_programs(spec: str) -> ProgramClass:

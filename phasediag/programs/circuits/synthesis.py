@@ -23,18 +23,15 @@ best circuit, with CP-SAT's proved bounds.
 
 from __future__ import annotations
 
-from time import perf_counter
 from typing import Sequence
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from ... import views
-from ...diagram import PhaseDiagram, Step, TaskInfo
+from ...diagram import PhaseDiagram
 from ...errors import ParameterError
-from ...front import (
-    Progress, answering, cpsat_method, eps_budgets, require_method, status_counts, time_left,
-)
+from ...front import Progress, require_method, size_walk
 from ...tables import input_bits
 from .circuit import Circuit
 
@@ -58,7 +55,7 @@ class SynthesisModel:
         basis = programs.basis
         self.m, self.r = m, r = table.inputs, gates
         k = table.outputs
-        self.basis = basis
+        self.basis, self.programs = basis, programs
         rows = np.flatnonzero(table.weights > 0)
         self.model = model = cp_model.CpModel()
         n = m + r
@@ -174,7 +171,9 @@ class SynthesisModel:
             gates.append((op, a, b))
         outputs = [next(c for c, s in sel.items() if solver.value(s)) for sel in self.out_sel]
         negated = [bool(solver.value(v)) for v in self.out_neg]
-        return Circuit(m, tuple(gates), tuple(outputs), tuple(negated))
+        circuit = Circuit(m, tuple(gates), tuple(outputs), tuple(negated))
+        self.programs.check(circuit)
+        return circuit
 
     def hint(self, circuit: Circuit) -> None:
         """Warm start from the operands of ``circuit``'s gates (as many as fit)."""
@@ -213,93 +212,11 @@ def synthesis_diagram(task, programs, *, eps: Sequence[float] | None = None,
     """The front of circuits on ``task`` (≤ 8 input bits) by CP-SAT exact synthesis (see the
     module docstring). ``hints`` are circuits to warm-start from (e.g. a sampler's)."""
     require_method(programs, "cpsat", synthesis_diagram)
-    if time_limit is not None and not time_limit > 0:
-        raise ParameterError(f"time_limit must be a positive number of seconds. Got {time_limit}.")
-    if workers < 1:
-        raise ParameterError(f"workers must be at least 1. Got {workers}.")
     table = views.boolean_encoding(task)
     if table.inputs > MAX_INPUTS:
         raise ParameterError(f"CP-SAT synthesis takes at most {MAX_INPUTS} inputs (256 rows); {task.spec} "
                              f"has {table.inputs} input bits as a Boolean function. For an exact diagram of this "
                              f"task use --programs prefix-rules.")
-    start = perf_counter()
-    total = task.total_weight
-    budgets = eps_budgets(eps, total)
-    pending = sorted(set(budgets), reverse=True)  # error targets still to reach, largest first
-    by_size = {len(h): h for h in hints}
-    front: list[tuple[int, int, Step]] = []  # (gates, wrong weight, step)
-    lower_error: dict[int, int] = {}  # r → proved lower bound on the least error with r gates
-    best, best_circuit, complete, statuses = None, None, True, []
-    r = tried = 0
-    try:
-        while True:
-            if budgets:  # C(ε) only: one feasibility question per (r, target)
-                pending = [b for b in pending if best is None or b < best]
-                if not pending:
-                    break
-                target = pending[0]
-            else:  # the whole front: the least error with r gates, below every smaller r's
-                if best == 0:
-                    break
-                target = None if best is None else best - 1
-            if max_complexity is not None and r > max_complexity:
-                break
-            enc, tried = SynthesisModel(task, programs, r, minimise=not budgets), r
-            if target is not None:
-                enc.model.add(enc.wrong <= target)
-            known = by_size.get(r, best_circuit)
-            if known is not None:
-                enc.hint(known)
-            solver = cp_model.CpSolver()
-            solver.parameters.num_workers = workers
-            solver.parameters.random_seed = seed
-            if not time_left(solver, start, time_limit):
-                complete = False
-                break
-            status = solver.solve(enc.model)
-            statuses.append(solver.status_name(status))
-            if status == cp_model.INFEASIBLE:
-                lower_error[r] = target + 1
-                r += 1
-                continue
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                complete = False
-                break
-            circuit = enc.decode(solver)
-            wrong = int(solver.value(enc.wrong))
-            programs.check(circuit)
-            if programs.wrong_weight(task, circuit) != wrong or len(circuit) != r:
-                raise AssertionError(f"CP-SAT circuit does not re-simulate to ({r} gates, {wrong} wrong)")
-            proved = status == cp_model.OPTIMAL
-            if not budgets:
-                lower_error[r] = wrong if proved else int(solver.best_objective_bound)
-            lower = min(q for q in range(r + 1) if lower_error.get(q, 0) <= wrong)
-            if front and front[-1][0] == r:
-                front.pop()
-            front.append((r, wrong, Step(r, wrong / total, wrong if task.uniform else None,
-                                         total if task.uniform else None,
-                                         "optimal" if lower == r else "bounds",
-                                         circuit, None if lower == r else lower)))
-            best, best_circuit = wrong, circuit
-            if progress is not None:
-                progress("synthesis", front[0][1] - wrong, front[0][1])
-            if not budgets:
-                if not proved:
-                    complete = False
-                    break
-                r += 1
-    except KeyboardInterrupt:
-        complete = False
-    if budgets:
-        front = answering(front, budgets)
-    return PhaseDiagram(
-        task=TaskInfo.of(task),
-        programs=programs.spec,
-        method=cpsat_method(workers=workers, seed=seed, time_limit=time_limit,
-                            max_complexity=max_complexity, eps=eps),
-        steps=[s for _, _, s in front],
-        runtime_s=perf_counter() - start,
-        diagnostics={"solves": len(statuses), "largest_model_gates": tried,
-                     "statuses": status_counts(statuses)},
-        complete=complete,
-    )
+    return size_walk(task, programs, lambda r, minimise: SynthesisModel(task, programs, r, minimise),
+                     stage="synthesis", eps=eps, max_complexity=max_complexity, time_limit=time_limit,
+                     workers=workers, seed=seed, hints=hints, progress=progress)

@@ -1,0 +1,94 @@
+"""Decision trees, counted in splits.
+
+A split tests "the letter at position p is a" (on Boolean tasks: "bit j is 1"); positions count
+from the start, and from the end too on inputs of different lengths (suffix-natural tasks). A
+leaf gives a label, so a constant costs 0 like a rule list's default. The package holds the tree
+and its tests (:mod:`.tree`), the exact DP over sub-samples (:mod:`.dp`), CP-SAT (:mod:`.cpsat`),
+the sampler's moves (:mod:`.moves`) and drawing (:mod:`.drawing`). Trees need a listed task.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Sequence
+
+import numpy as np
+
+from ...errors import FileFormatError
+from ...task import Task
+from ..base import Coverage, ProgramClass
+from .cpsat import cpsat_diagram
+from .dp import dp_diagram, patterns
+from .drawing import draw_tree
+from .moves import TreeKernel
+from .tree import Leaf, Split, Condition, Tree, evaluate, leaves, reached, splits, conditions_of
+
+__all__ = ["Trees", "Tree", "Leaf", "Split", "Condition", "draw_tree"]
+
+#: Patterns up to which the DP is the fastest exact method (CP-SAT beyond).
+DP_PATTERNS = 64
+
+
+class Trees(ProgramClass):
+    """The ``trees`` program class: decision trees on a listed task; complexity = splits."""
+
+    name = "trees"
+    unit = "splits"
+    exact_methods = MappingProxyType({"dp": dp_diagram, "cpsat": cpsat_diagram})
+    capabilities = frozenset({"coverage", "draw"})
+
+    def fastest_exact(self, task: Task) -> str:
+        """The DP over sub-samples on small tasks (up to DP_PATTERNS distinct inputs), else CP-SAT."""
+        return "dp" if len(patterns(task)[1]) <= DP_PATTERNS else "cpsat"
+
+    def complexity(self, program: Tree) -> int:
+        return splits(program)
+
+    def wrong_weights(self, task: Task, programs: Sequence[Tree]) -> list[int]:
+        table = task.table
+        return [int(table.weights[self.predict(task, p) != table.labels].sum(dtype=object)) for p in programs]
+
+    def predict(self, task: Task, program: Tree) -> np.ndarray:
+        return evaluate(task, program)
+
+    def sampler(self, task: Task, capacity: int | None = None) -> TreeKernel:
+        """The tempered sampler's moves on trees of at most ``capacity`` splits."""
+        return TreeKernel(task, capacity)
+
+    def coverage(self, task: Task, program: Tree) -> list[Coverage]:
+        """Per leaf, in order: the inputs that reach it and their weight (a leaf reached by one
+        input memorises it)."""
+        table = task.table
+        at = reached(task, program)
+        out = []
+        for i, (path, label) in enumerate(leaves(program)):
+            mine = at == i
+            rule = " and ".join(("" if ok else "not ") + t.written() for t, ok in path)
+            out.append(Coverage(rule or "always", label, int(mine.sum()), float(table.weights[mine].sum())))
+        return out
+
+    def draw(self, program: Tree, path, title: str = ""):
+        return draw_tree(program, path, title=title or None)
+
+    def serialise(self, program: Tree, previous: Tree | None = None) -> dict:
+        """``{"label": y}`` or ``{"test": "x3", "fail": {...}, "pass": {...}}`` (whole trees)."""
+        if isinstance(program, Leaf):
+            return {"label": program.label}
+        return {"test": program.test.written(), "fail": self.serialise(program.fail),
+                "pass": self.serialise(program.passed)}
+
+    def deserialise(self, obj: object, previous: Tree | None = None) -> Tree:
+        if isinstance(obj, dict) and set(obj) == {"label"} and isinstance(obj["label"], str):
+            return Leaf(obj["label"])
+        if isinstance(obj, dict) and set(obj) == {"test", "fail", "pass"} and isinstance(obj["test"], str):
+            return Split(Condition.read(obj["test"]), self.deserialise(obj["fail"]), self.deserialise(obj["pass"]))
+        raise FileFormatError(f'A trees witness is {{"label": y}} or {{"test": t, "fail": ..., "pass": ...}}; '
+                              f"got {str(obj)[:80]!r}.")
+
+    def describe(self, program: Tree, indent: str = "") -> list[str]:
+        """``if <test>:`` / ``else:`` lines, indented, leaves as ``→ label``."""
+        if isinstance(program, Leaf):
+            return [f"{indent}→ {program.label}"]
+        return ([f"{indent}if {program.test.written()}:"] + self.describe(program.passed, indent + "  ")
+                + [f"{indent}else:"] + self.describe(program.fail, indent + "  "))
+

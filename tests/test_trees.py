@@ -1,0 +1,184 @@
+"""Decision trees: the DP, CP-SAT and brute force agree; witnesses re-evaluate; the sampler's
+moves sample the Boltzmann law; files, drawings and the CLI."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from phasediag import views
+from phasediag.cli import main
+from phasediag.io import diagram_from_json, diagram_to_json
+from phasediag.methods import exact_diagram
+from phasediag.programs import load_programs
+from phasediag.programs.trees import Leaf, Split, Condition
+from phasediag.programs.trees.dp import patterns
+from phasediag.programs.trees.moves import TreeKernel
+from phasediag.programs.trees.tree import conditions_of
+from phasediag.sampling._random import streams
+from phasediag.tasks import load_task
+
+
+@pytest.fixture(scope="module")
+def trees():
+    return load_programs("trees")
+
+
+def brute_force_front(task, max_splits: int) -> list[tuple[int, int]]:
+    """Every tree up to ``max_splits`` splits, collapsed to the function it computes on the
+    task's inputs (one label per input, written as a tuple), grown split by split from two trees
+    and a test; the least wrong weight per number of splits, reduced to the Pareto steps."""
+    table, conditions = task.table, conditions_of(task)
+    labels = range(len(task.labels))
+    by_size = [{tuple([y] * len(table)) for y in labels}]
+    for c in range(1, max_splits + 1):
+        made = set()
+        for i in range(c):
+            for a, b in itertools.product(by_size[i], by_size[c - 1 - i]):
+                for column in conditions.passes.T:
+                    made.add(tuple(np.where(column, b, a).tolist()))
+        by_size.append(made)
+    front, last = [], None
+    for c, functions in enumerate(by_size):
+        wrong = min(int(table.weights[np.array(f) != table.labels].sum()) for f in functions)
+        if last is None or wrong < last:
+            front.append((c, wrong))
+            last = wrong
+    return front
+
+
+SMALL = ["boolean:family=majority,inputs=3", "boolean:family=parity,inputs=3", "boolean:table=0x8ff0,inputs=4",
+         "boolean:family=random,inputs=3,seed=4", "boolean:family=random,inputs=4,seed=1",
+         "prefix-sorting:n=3,length=2", "prefix-sorting:n=3,length=2,structure=bernoulli,rate=0.5,seed=2"]
+
+
+@pytest.mark.parametrize("spec", SMALL)
+def test_dp_equals_cpsat_equals_brute_force(trees, spec):
+    task = load_task(spec)
+    dp = exact_diagram(task, trees, method="dp")
+    cap = 4 if views.boolean_encoding(task).inputs >= 4 else 6
+    brute = brute_force_front(task, cap)
+    assert [(s.complexity, s.wrong) for s in dp.steps if s.complexity <= cap] == brute
+    cpsat = exact_diagram(task, trees, method="cpsat")
+    assert [(s.complexity, s.wrong) for s in cpsat.steps] == [(s.complexity, s.wrong) for s in dp.steps]
+    assert dp.all_optimal and cpsat.all_optimal
+    for s in dp.steps + cpsat.steps:
+        assert trees.complexity(s.witness) == s.complexity
+        assert trees.wrong_weight(task, s.witness) == s.wrong
+
+
+def test_closed_forms(trees):
+    """Parity of m bits: only a leaf at depth m is pure (any shallower leaf gets half of its
+    2^(m−d) inputs wrong), so a tree of c splits, with at most c + 1 leaves, gets at least
+    (2^m − c − 1)/2 wrong, and 0 needs the complete tree of 2^m − 1 splits. A single bit needs
+    one split."""
+    for m in (3, 4):
+        d = exact_diagram(load_task(f"boolean:family=parity,inputs={m}"), trees)
+        assert (d.steps[0].complexity, d.steps[0].wrong) == (0, 2 ** (m - 1))
+        assert (d.steps[-1].complexity, d.steps[-1].wrong) == (2**m - 1, 0)
+        assert all(2 * s.wrong >= 2**m - s.complexity - 1 for s in d.steps)
+    d = exact_diagram(load_task("boolean:table=0x0f,inputs=3"), trees)  # x1 … x3 = 0x0f is ¬x1
+    assert [(s.complexity, s.wrong) for s in d.steps] == [(0, 4), (1, 0)]
+
+
+def test_suffix_positions_on_words(tmp_path, trees):
+    """On inputs of different lengths, tests also count from the end: one split on the last
+    letter sorts words by their ending."""
+    lexicon = tmp_path / "words.csv"
+    lexicon.write_text("input,label\nparler,er\naimer,er\nfinir,ir\nchoisir,ir\nvendre,re\n", encoding="utf-8")
+    task = load_task(f"verb-conjugation:source=file,lexicon={lexicon}")
+    assert any(t.position < 0 for t in conditions_of(task).conditions)
+    d = exact_diagram(task, trees)
+    assert [(s.complexity, s.wrong) for s in d.steps] == brute_force_front(task, 3)
+    assert d.steps[-1].complexity == 2 and d.steps[-1].wrong == 0
+
+
+def test_files_round_trip_and_describe(trees, tmp_path):
+    task = load_task("prefix-sorting:n=3,length=2")
+    d = exact_diagram(task, trees)
+    back = diagram_from_json(json.loads(json.dumps(diagram_to_json(d))))
+    assert back.programs == "trees"
+    assert [s.witness for s in back.steps] == [s.witness for s in d.steps]
+    tree = Split(Condition(2, "a"), Leaf("0"), Split(Condition(-1, "1"), Leaf("1"), Leaf("0")))
+    assert trees.deserialise(trees.serialise(tree)) == tree
+    assert trees.describe(tree) == ["if [2]=a:", "  if [-1]=1:", "    → 0", "  else:",
+                                    "    → 1", "else:", "  → 0"]
+    covered = trees.coverage(task, d.steps[-1].witness)
+    assert sum(c.inputs for c in covered) == 9 and sum(c.weight for c in covered) == 9
+    trees.draw(d.steps[-1].witness, tmp_path / "tree.png")
+    assert (tmp_path / "tree.png").stat().st_size > 1000
+
+
+def _all_trees(tests, labels, splits):
+    if splits == 0:
+        return [Leaf(y) for y in labels]
+    out = []
+    for i in range(splits):
+        for a, b in itertools.product(_all_trees(tests, labels, i), _all_trees(tests, labels, splits - 1 - i)):
+            out.extend(Split(t, a, b) for t in tests)
+    return out
+
+
+def test_tree_moves_sample_the_boltzmann_law(trees):
+    """Metropolis–Hastings over grow, prune, change and relabel visits each number of splits as
+    often as the exact Boltzmann law ∝ exp(−β(c + λw)) over every tree of ≤ 2 splits does."""
+    task = load_task("boolean:table=0x6,inputs=2")
+    beta, lamw = 0.7, 0.8
+    kernel = TreeKernel(task, 2)
+    law = Counter()
+    for c in range(3):
+        for tree in _all_trees(kernel.conditions, task.labels, c):
+            law[c] += math.exp(-beta * (c + lamw * trees.wrong_weight(task, tree)))
+    z = sum(law.values())
+    init, propose, commit, reject, snapshot = kernel.moves
+    state, rng = kernel.allocate(1, 1), streams(5, 1)
+    c, w = init(state, rng, 0)
+    seen, steps = Counter(), 200_000
+    draws = np.log(np.random.default_rng(1).random(steps))
+    for step, lnu in enumerate(draws):
+        status, dc, dw, logq = propose(state, rng, 0, beta, lamw, lnu, 2)
+        if status == 1 and lnu < -beta * (dc + lamw * dw) + logq:
+            commit(state, rng, 0)
+            c, w = c + dc, w + dw
+        seen[c] += 1 / steps
+        if step % 20_000 == 0:
+            snapshot(state, 0, 0)
+            tree = kernel.witness(state, 0)
+            assert trees.complexity(tree) == c and trees.wrong_weight(task, tree) == w
+    for k in range(3):
+        assert seen[k] == pytest.approx(law[k] / z, abs=0.02), (dict(seen), {k: v / z for k, v in law.items()})
+
+
+def test_sampled_front_never_beats_the_dp(trees):
+    from phasediag import compare, sample_diagram
+
+    task = load_task("boolean:table=0x8ff0,inputs=4")
+    exact = exact_diagram(task, trees)
+    sampled = sample_diagram(task, trees, steps=3000, seed=2)
+    result = compare(exact, sampled)
+    assert not result.below and result.matched == 1.0
+    assert all(s.status == "sampled" for s in sampled.steps)
+
+
+def test_cli_trees(tmp_path, capsys):
+    out = tmp_path / "t.json"
+    assert main(["compute", "boolean:family=majority,inputs=3", "--programs", "trees", "--out", str(out)]) == 0
+    assert "5 steps" not in capsys.readouterr().out  # 4 steps: 0, 1, 3, 5 splits
+    assert main(["show", str(out), "--out", str(tmp_path / "tree.png")]) == 0
+    assert (tmp_path / "tree.png").exists()
+    assert main(["compute", "boolean:family=majority,inputs=3", "--programs", "trees", "--method", "enumerate",
+                 "--out", str(out)]) == 2
+    assert "does not work on trees" in capsys.readouterr().err
+
+
+def test_patterns_merge_inputs_with_the_same_answers():
+    """Inputs that answer every test alike are one pattern, with their label weights summed."""
+    task = load_task("prefix-sorting:n=3,length=3,structure=bernoulli,rate=0.3,seed=1")
+    passes, weights = patterns(task)
+    assert weights.sum() == task.total_weight
+    assert len(np.unique(passes, axis=0)) == len(passes)
