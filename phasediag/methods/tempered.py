@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from time import perf_counter
 from typing import Sequence
 
@@ -20,11 +21,12 @@ import numpy as np
 
 from ..diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
 from ..errors import ParameterError
+from ..sampling.chains import Ladder, Records, Sweeps, TemperingStats, Walkers, WangLandau
 from ..sampling.density import combine_runs, split_rhat, stitch_windows, tempered_curves
 from ..sampling._random import streams
 from ..front import Progress, answering, eps_budgets
 
-__all__ = ["sample_diagram", "geometric", "SAMPLERS", "DEFAULT_BETAS"]
+__all__ = ["sample_diagram", "SamplerParams", "geometric", "SAMPLERS", "DEFAULT_BETAS"]
 
 SAMPLERS = ("auto", "both", "wang-landau", "tempering")
 #: Default inverse temperatures (per unit of complexity): 8 values, geometric from BETA_HOT to the
@@ -78,120 +80,198 @@ def _available_memory() -> int:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
-def sample_diagram(task, programs, *, sampler: str = "auto", steps: int = 20_000, chains: int = 4,
-                   betas: Sequence[float] | None = None, lambdas: Sequence[float] | None = None,
-                   max_complexity: int | None = None, eps: Sequence[float] | None = None, seed: int = 0,
-                   windows: int | None = None, settle: bool = True, time_limit: float | None = None,
-                   progress: Progress | None = None) -> PhaseDiagram:
+@dataclass(frozen=True)
+class SamplerParams:
+    """How a tempered run samples; every field has a default (see :func:`sample_diagram`).
+
+    ``sampler``: ``tempering``, ``wang-landau``, ``both`` or ``auto`` (both when Wang–Landau has
+    at most WL_MAX_CELLS cells, else tempering). ``steps``: proposals per tempering replica; each
+    Wang–Landau run makes as many as a whole tempering run. ``chains``: independent runs.
+    ``betas``/``lambdas``: the ladders (default: geometric, ends from the kernel). ``windows``:
+    Wang–Landau error windows (default: one per about WL_WINDOW_CELLS cells). ``settle``: walk each
+    run's coldest replica up the λ ladder after tempering. ``max_complexity`` caps complexity;
+    ``eps`` keeps the steps giving C(ε); ``seed`` makes the run reproducible; ``time_limit`` (s)
+    ends sampling early.
+    """
+
+    sampler: str = "auto"
+    steps: int = 20_000
+    chains: int = 4
+    betas: Sequence[float] | None = None
+    lambdas: Sequence[float] | None = None
+    windows: int | None = None
+    settle: bool = True
+    max_complexity: int | None = None
+    eps: Sequence[float] | None = None
+    seed: int = 0
+    time_limit: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.sampler not in SAMPLERS:
+            raise ParameterError(f"Unknown sampler '{self.sampler}'. Allowed: {', '.join(SAMPLERS)}.")
+        if self.steps < 1 or self.chains < 1:
+            raise ParameterError(f"steps and chains must be at least 1. Got steps={self.steps}, chains={self.chains}.")
+        if self.windows is not None and self.windows < 1:
+            raise ParameterError(f"windows must be at least 1. Got {self.windows}.")
+        if self.max_complexity is not None and self.max_complexity < 1:
+            raise ParameterError(f"max_complexity must be at least 1 for the sampler. Got {self.max_complexity}.")
+
+
+@dataclass(frozen=True, eq=False)
+class _Plan:
+    """What a run will do, fixed before anything is allocated: the ladders, the Wang–Landau
+    cells and windows, the record columns and how many replicas."""
+
+    betas: np.ndarray
+    lambdas: np.ndarray
+    budgets: list[int]
+    use_pt: bool
+    use_wl: bool
+    bins: int
+    cells: np.ndarray      # (scale, offset) of the Wang–Landau error bins
+    bin_errors: np.ndarray
+    windows: np.ndarray
+    levels: int
+    grid: np.ndarray
+    pt_replicas: int
+
+    @property
+    def columns(self) -> int:
+        return self.levels + len(self.lambdas)
+
+
+@dataclass(eq=False)
+class _Run:
+    """A run in progress: the kernel's state, the random streams, the walkers and the records."""
+
+    kernel: object
+    params: SamplerParams
+    plan: _Plan
+    state: tuple
+    rng: np.ndarray
+    walkers: Walkers
+    records: Records
+    deadline: float | None
+    report: Progress
+
+
+def sample_diagram(task, programs, params: SamplerParams | None = None, *, progress: Progress | None = None,
+                   **options) -> PhaseDiagram:
     """The sampled phase diagram of ``programs`` on ``task``.
 
-    ``chains`` independent runs, each with a parallel-tempering grid of len(betas)·len(lambdas)
-    replicas making ``steps`` proposals each, and/or one Wang–Landau walker making as many
-    proposals as a whole tempering run. ``sampler``: ``tempering``, ``wang-landau``, ``both`` or
-    ``auto`` (both when Wang–Landau has at most WL_MAX_CELLS cells, else tempering). Wang–Landau
-    runs ``windows`` overlapping error windows with replica exchange (default: one per about
-    WL_WINDOW_CELLS cells); each window's walker gets an equal share of the budget. ``settle``:
-    after tempering, walk each run's coldest replica up the λ ladder (:func:`_run_settling`). Complexity is
-    capped at ``max_complexity`` (rules; gates of the circuit genotype). Reproducible from
-    ``seed``; ``time_limit`` (s) ends sampling early; Ctrl-C keeps what was found (incomplete).
+    ``params`` (or the same fields as keyword ``options``, see :class:`SamplerParams`): ``chains``
+    independent runs, each with a parallel-tempering grid of len(betas)·len(lambdas) replicas
+    making ``steps`` proposals each, and/or windowed Wang–Landau walkers making as many proposals
+    as a whole tempering run. Complexity is capped at ``max_complexity`` (rules; gates of the
+    circuit genotype; splits). Reproducible from ``seed``; ``time_limit`` (s) ends sampling early;
+    Ctrl-C keeps what was found (incomplete).
     """
     start = perf_counter()
-    if sampler not in SAMPLERS:
-        raise ParameterError(f"Unknown sampler '{sampler}'. Allowed: {', '.join(SAMPLERS)}.")
-    if steps < 1 or chains < 1:
-        raise ParameterError(f"steps and chains must be at least 1. Got steps={steps}, chains={chains}.")
-    if windows is not None and windows < 1:
-        raise ParameterError(f"windows must be at least 1. Got {windows}.")
-    if max_complexity is not None and max_complexity < 1:
-        raise ParameterError(f"max_complexity must be at least 1 for the sampler. Got {max_complexity}.")
-    kernel = programs.sampler(task, max_complexity)
-    betas = _grid(betas, geometric(BETA_HOT, kernel.beta_cold, DEFAULT_BETAS), "beta (inverse temperature)")
-    lambdas = _grid(lambdas, geometric(1.0, kernel.lambda_top, DEFAULT_LAMBDAS), "lambda")
-    budgets = eps_budgets(eps, task.total_weight)
-    cap = kernel.capacity
-    wl_bins, wl_scale, wl_offset, wl_errors = _cells(kernel)
-    use_wl = sampler in ("both", "wang-landau") or (sampler == "auto" and (cap + 1) * wl_bins <= WL_MAX_CELLS)
-    windows = _windows(wl_bins, cap, windows) if use_wl else np.zeros((0, 2), np.int64)
-    use_pt = sampler != "wang-landau"
-    n_l, n_b = len(lambdas), len(betas)
-    levels, grid = _front_levels(kernel, chains, n_l)
-    columns = levels + n_l
-    pt = chains * n_l * n_b if use_pt else 0
-    replicas = pt + chains * len(windows)
-    need = (replicas * kernel.replica_bytes() + chains * columns * kernel.slot_bytes()
-            + chains * len(windows) * (cap + 1) * wl_bins * 16)
+    params = replace(params or SamplerParams(), **options)
+    kernel = programs.sampler(task, params.max_complexity)
+    plan = _plan(kernel, task, params)
+    run = _start(kernel, params, plan, None if params.time_limit is None else start + params.time_limit,
+                 progress or (lambda *a: None))
+    complete, timed_out = True, False
+    pt_out = wl_out = settle_out = None
+    try:
+        if plan.use_pt:
+            pt_out, timed_out = _run_tempering(run)
+            if params.settle and not timed_out:
+                settle_out, timed_out = _run_settling(run, pt_out[2])
+        if plan.use_wl and not timed_out:
+            wl_out, timed_out = _run_wang_landau(run)
+    except KeyboardInterrupt:
+        complete = False
+    steps_out, found = _front_steps(kernel, task, programs, run.state, run.records, plan.budgets, run.report)
+    diagnostics = _diagnostics(run, steps_out, found, timed_out, pt_out, settle_out, wl_out)
+    import numba
+
+    method = MethodInfo("tempered", {"sampler": params.sampler, "samplers": diagnostics["samplers"],
+                                     "steps": params.steps, "chains": params.chains,
+                                     "windows": len(plan.windows) or None, "betas": plan.betas.tolist(),
+                                     "lambdas": plan.lambdas.tolist(), "max_complexity": kernel.capacity,
+                                     "eps": list(params.eps) if params.eps else None, "numba": numba.__version__},
+                        seed=params.seed, time_limit=params.time_limit)
+    return PhaseDiagram(TaskInfo.of(task), programs.spec, method, steps_out, perf_counter() - start,
+                        diagnostics=diagnostics, complete=complete)
+
+
+def _plan(kernel, task, params: SamplerParams) -> _Plan:
+    """The ladders, cells, windows and records of a run, refused up front if they do not fit in
+    memory."""
+    betas = _grid(params.betas, geometric(BETA_HOT, kernel.beta_cold, DEFAULT_BETAS), "beta (inverse temperature)")
+    lambdas = _grid(params.lambdas, geometric(1.0, kernel.lambda_top, DEFAULT_LAMBDAS), "lambda")
+    cap, chains = kernel.capacity, params.chains
+    bins, scale, offset, errors = _cells(kernel)
+    use_wl = params.sampler in ("both", "wang-landau") or (params.sampler == "auto" and (cap + 1) * bins <= WL_MAX_CELLS)
+    windows = _windows(bins, cap, params.windows) if use_wl else np.zeros((0, 2), np.int64)
+    use_pt = params.sampler != "wang-landau"
+    levels, grid = _front_levels(kernel, chains, len(lambdas))
+    plan = _Plan(betas, lambdas, eps_budgets(params.eps, task.total_weight), use_pt, use_wl, bins,
+                 np.array([scale, offset]), errors, windows, levels, grid,
+                 chains * len(lambdas) * len(betas) if use_pt else 0)
+    replicas = plan.pt_replicas + chains * len(windows)
+    need = (replicas * kernel.replica_bytes() + chains * plan.columns * kernel.slot_bytes()
+            + chains * len(windows) * (cap + 1) * bins * 16)
     have = _available_memory()
     if need > 0.8 * have:
         raise ParameterError(f"The sampler needs about {need / 2**30:.1f} GiB ({replicas} replicas of up to "
                              f"{cap} in complexity); {have / 2**30:.1f} GiB is available. Lower "
                              f"--max-complexity, --chains or the beta/lambda grids.")
+    return plan
 
-    init = kernel.moves.init
-    record_states = kernel.loops.record_states
-    st = kernel.allocate(replicas, chains * columns)
-    rng = streams(seed, replicas)
-    cur_c, cur_w = np.zeros(replicas, np.int64), np.zeros(replicas)
+
+def _start(kernel, params: SamplerParams, plan: _Plan, deadline: float | None, report: Progress) -> _Run:
+    """Allocate the state, start every replica from the kernel's initial program, record them."""
+    chains, columns = params.chains, plan.columns
+    replicas = plan.pt_replicas + chains * len(plan.windows)
+    state = kernel.allocate(replicas, chains * columns)
+    rng = streams(params.seed, replicas)
+    walkers = Walkers(np.zeros(replicas, np.int64), np.zeros(replicas))
     for r in range(replicas):
-        cur_c[r], cur_w[r] = init(st, rng, r)
-    owner = np.concatenate([np.repeat(np.arange(chains), pt // chains), np.repeat(np.arange(chains), len(windows))])
-    front = (np.full((chains, columns), _NO_PROGRAM, np.int64), np.full((chains, columns), np.inf),
-             np.zeros((chains, columns), np.int64))
-    proposals = np.zeros(chains, np.int64)
-    record_states(st, front, grid, owner, cur_c, cur_w, proposals)
-    deadline = None if time_limit is None else start + time_limit
-    report = progress or (lambda *a: None)
-    diagnostics: dict = {"samplers": [s for s, used in (("wang-landau", use_wl), ("tempering", use_pt)) if used]}
-    complete, timed_out = True, False
-    pt_out = wl_out = settle_out = None
-    try:
-        if use_pt:
-            pt_out, timed_out = _run_tempering(kernel, st, rng, cur_c, cur_w, betas, lambdas, chains, steps,
-                                               front, grid, proposals, deadline, report)
-            if settle and not timed_out:
-                settle_out, timed_out = _run_settling(kernel, st, rng, cur_c, cur_w, pt_out[3], betas[-1], lambdas,
-                                                      steps, front, grid, proposals, deadline, report)
-        if use_wl and not timed_out:
-            wl_out, timed_out = _run_wang_landau(kernel, st, rng, cur_c, cur_w, pt, chains, steps * n_l * n_b,
-                                                 windows, (wl_scale, wl_offset), wl_bins, front, grid, proposals,
-                                                 deadline, report)
-    except KeyboardInterrupt:
-        complete = False
+        walkers.complexity[r], walkers.wrong[r] = kernel.moves.init(state, rng, r)
+    records = Records(np.full((chains, columns), _NO_PROGRAM, np.int64), np.full((chains, columns), np.inf),
+                      np.zeros((chains, columns), np.int64), plan.grid, np.zeros(chains, np.int64))
+    owner = np.concatenate([np.repeat(np.arange(chains), plan.pt_replicas // chains),
+                            np.repeat(np.arange(chains), len(plan.windows))])
+    kernel.loops.record_states(state, records, owner, walkers)
+    return _Run(kernel, params, plan, state, rng, walkers, records, deadline, report)
 
-    steps_out, found = _front_steps(kernel, task, programs, st, front, budgets, report)
-    diagnostics.update({
-        "proposals": int(proposals.sum()), "proposals_per_run": proposals.tolist(),
+
+def _diagnostics(run: _Run, steps_out, found, timed_out, pt_out, settle_out, wl_out) -> dict:
+    """What the run reports with its diagram: proposals, records, agreement of runs, and each
+    sampler's own statistics (tempering, settling, Wang–Landau with ln g and tempered curves)."""
+    plan, kernel, records = run.plan, run.kernel, run.records
+    diagnostics: dict = {
+        "samplers": [s for s, used in (("wang-landau", plan.use_wl), ("tempering", plan.use_pt)) if used],
+        "proposals": int(records.proposals.sum()), "proposals_per_run": records.proposals.tolist(),
         "stopped_by_time_limit": bool(timed_out), "found_after": found,
-        "front_levels": {"levels": levels, "exact": bool(grid[1] == 0.5)},
-        "runs_agree": _runs_agree(front, steps_out, kernel.total),
+        "front_levels": {"levels": plan.levels, "exact": bool(plan.grid[1] == 0.5)},
+        "runs_agree": _runs_agree(records, steps_out, kernel.total),
         "note": "Every step is an upper bound on C(eps) found by sampling. Parallel tempering with energy "
                 "c + lambda*error reaches only the convex hull of the front; the best program per error "
                 "level (both samplers) reaches the rest.",
-    })
+    }
+    betas, lambdas = plan.betas, plan.lambdas
     if pt_out is not None:
-        diagnostics["tempering"] = _tempering_diagnostics(*pt_out[:3], betas, lambdas)
+        diagnostics["tempering"] = _tempering_diagnostics(pt_out[0], pt_out[1], betas, lambdas)
     if settle_out is not None:
         diagnostics["settling"] = {"beta": float(betas[-1]), "proposals": settle_out[0].tolist(),
                                    "settled": settle_out[1].tolist()}
     if wl_out is not None:
-        stitched = [stitch_windows(run_ln_g) for run_ln_g in wl_out[0]]
-        density = combine_runs(np.array([ln_g for ln_g, _ in stitched]), wl_errors, kernel.log_size())
-        diagnostics["wang_landau"] = _wang_landau_diagnostics(*wl_out, windows, [n for _, n in stitched], density)
+        cap = kernel.capacity
+        stitched = [stitch_windows(run_ln_g) for run_ln_g in wl_out.ln_g]
+        density = combine_runs(np.array([ln_g for ln_g, _ in stitched]), plan.bin_errors, kernel.log_size())
+        diagnostics["wang_landau"] = _wang_landau_diagnostics(wl_out, [n for _, n in stitched], density)
         if not all(diagnostics["wang_landau"]["converged"]):
-            diagnostics.setdefault("warnings", []).append(_unconverged(diagnostics["wang_landau"], windows, cap, wl_bins))
+            diagnostics.setdefault("warnings", []).append(
+                _unconverged(diagnostics["wang_landau"], plan.windows, cap, plan.bins))
         diagnostics["density_of_states"] = density.to_json()
         if np.isfinite(density.ln_g).any():
             fine = geometric(betas[0], betas[-1], 48)
             diagnostics["tempered_curves"] = [vars(tempered_curves(density, fine, lam)) for lam in lambdas]
-    import numba
-
-    method = MethodInfo("tempered", {"sampler": sampler, "samplers": diagnostics["samplers"], "steps": steps,
-                                     "chains": chains, "windows": len(windows) or None,
-                                     "betas": betas.tolist(), "lambdas": lambdas.tolist(),
-                                     "max_complexity": cap, "eps": list(eps) if eps else None,
-                                     "numba": numba.__version__},
-                        seed=seed, time_limit=time_limit)
-    return PhaseDiagram(TaskInfo.of(task), programs.spec, method, steps_out, perf_counter() - start,
-                        diagnostics=diagnostics, complete=complete)
+    return diagnostics
 
 
 # --- grids of error levels ----------------------------------------------------------------------
@@ -261,101 +341,102 @@ def _parallel(runs: int, work) -> None:
         list(pool.map(work, range(runs)))
 
 
-def _run_tempering(kernel, st, rng, cur_c, cur_w, betas, lambdas, chains, steps, front, grid, proposals,
-                   deadline, report):
-    tempering = kernel.loops.tempering
-    n_l, n_b = len(lambdas), len(betas)
+def _stats(chains: int, n_l: int, n_b: int, replicas: int, blocks: int) -> TemperingStats:
+    shape, pairs = (chains, n_l, n_b), (chains, n_l, max(n_b - 1, 1))
+    return TemperingStats(np.zeros(shape, np.int64), np.zeros(shape, np.int64), np.zeros(pairs, np.int64),
+                          np.zeros(pairs, np.int64), np.full(replicas, -1, np.int64), np.zeros((chains, n_l), np.int64),
+                          np.zeros(shape), np.zeros(shape), np.zeros(chains, np.int64), np.zeros(shape + (blocks,)))
+
+
+def _run_tempering(run: _Run):
+    """Parallel tempering over the (β, λ) grid of every run. Returns ((stats, block length,
+    each run's coldest replica at the smallest λ), whether the deadline stopped it)."""
+    plan, params, kernel = run.plan, run.params, run.kernel
+    chains, n_l, n_b = params.chains, len(plan.lambdas), len(plan.betas)
     where = np.arange(chains * n_l * n_b, dtype=np.int64).reshape(chains, n_l, n_b)
-    lamws = lambdas / kernel.total
-    sweeps = max(1, math.ceil(steps / MOVES_PER_EXCHANGE))
-    moves = min(MOVES_PER_EXCHANGE, steps)
+    ladder = Ladder(where, plan.betas, plan.lambdas / kernel.total, 0)
+    sweeps = max(1, math.ceil(params.steps / MOVES_PER_EXCHANGE))
     measure_from = int(sweeps * BURN_IN)
     block_len = max(1, (sweeps - measure_from) // BLOCKS)
-    shape = (chains, n_l, n_b)
-    ends = np.full(len(cur_c), -1, np.int64)
-    ends[where[:, :, 0].ravel()] = 0
-    counts = (np.zeros(shape, np.int64), np.zeros(shape, np.int64), np.zeros((chains, n_l, max(n_b - 1, 1)), np.int64),
-              np.zeros((chains, n_l, max(n_b - 1, 1)), np.int64), ends, np.zeros((chains, n_l), np.int64))
-    energy = (np.zeros(shape), np.zeros(shape), np.zeros(chains, np.int64), np.zeros(shape + (BLOCKS,)))
+    stats = _stats(chains, n_l, n_b, len(run.walkers.complexity), BLOCKS)
+    stats.ends[where[:, :, 0].ravel()] = 0
+    tempering = kernel.loops.tempering
 
     def chunk(done: int, n: int) -> None:
-        _parallel(chains, lambda run: tempering(
-            st, rng, run, where, betas, lamws, 0, cur_c, cur_w, kernel.capacity,
-            n, moves, done, measure_from, block_len, front, grid, proposals, counts, energy))
+        schedule = Sweeps(kernel.capacity, n, min(MOVES_PER_EXCHANGE, params.steps), done, measure_from, block_len)
+        _parallel(chains, lambda c: tempering(run.state, run.rng, c, ladder, run.walkers, run.records, schedule,
+                                              stats))
 
-    timed_out = _chunks(sweeps, deadline, report, "tempering", chunk)
-    return (counts, energy, block_len, where[:, 0, n_b - 1].copy()), timed_out
+    timed_out = _chunks(sweeps, run.deadline, run.report, "tempering", chunk)
+    return (stats, block_len, where[:, 0, n_b - 1].copy()), timed_out
 
 
-def _run_settling(kernel, st, rng, cur_c, cur_w, walkers, beta, lambdas, steps, front, grid, proposals,
-                  deadline, report):
-    """Walk each run's coldest replica of the smallest λ (``walkers[run]``) up the λ ladder at β:
-    at each λ, segments of steps, 2·steps, 4·steps, … proposals, until a segment lowers its energy
-    c + λ·ε by less than 1 (one rule or gate) or SETTLE_MAX·steps are spent. Each λ starts from the
-    previous one's program, so the front is followed to the capacity (deep levels of many rules
-    need far more proposals than one tempering replica gets). Returns (proposals, settled) per
-    (run, λ) and whether the deadline stopped it."""
-    tempering = kernel.loops.tempering
-    chains, n_l = len(walkers), len(lambdas)
-    where, betas = walkers.reshape(chains, 1, 1).copy(), np.array([beta])
-    one = (chains, 1, 1)
-    counts = (np.zeros(one, np.int64), np.zeros(one, np.int64), np.zeros(one, np.int64), np.zeros(one, np.int64),
-              np.full(len(cur_c), -1, np.int64), np.zeros((chains, 1), np.int64))
-    energy = (np.zeros(one), np.zeros(one), np.zeros(chains, np.int64), np.zeros(one + (1,)))
-    used, settled = np.zeros((chains, n_l), np.int64), np.zeros((chains, n_l), bool)
+def _run_settling(run: _Run, walkers: np.ndarray):
+    """Walk each run's coldest replica of the smallest λ (``walkers[run]``) up the λ ladder at the
+    coldest β: at each λ, segments of steps, 2·steps, 4·steps, … proposals, until a segment lowers
+    its energy c + λ·ε by less than 1 (one unit of complexity) or SETTLE_MAX·steps are spent. Each
+    λ starts from the previous one's program, so the front is followed to the capacity (deep
+    levels of many rules need far more proposals than one tempering replica gets). Returns
+    (proposals, settled) per (run, λ) and whether the deadline stopped it."""
+    plan, params, kernel = run.plan, run.params, run.kernel
+    chains, lambdas, steps = len(walkers), plan.lambdas, params.steps
+    cur_c, cur_w = run.walkers
+    stats = _stats(chains, 1, 1, len(cur_c), 1)
+    used, settled = np.zeros((chains, len(lambdas)), np.int64), np.zeros((chains, len(lambdas)), bool)
     never = np.iinfo(np.int64).max
-    report("settling", 0, chains * n_l)
+    tempering = kernel.loops.tempering
+    run.report("settling", 0, chains * len(lambdas))
     for l, lam in enumerate(lambdas):
-        lamw = np.array([lam / kernel.total])
+        ladder = Ladder(walkers.reshape(chains, 1, 1).copy(), plan.betas[-1:], np.array([lam / kernel.total]), l)
+        lamw = ladder.lamws[0]
         active, length = list(range(chains)), steps
         while active:
-            before = cur_c[walkers[active]] + lamw[0] * cur_w[walkers[active]]
+            before = cur_c[walkers[active]] + lamw * cur_w[walkers[active]]
             sweeps = max(1, math.ceil(min(length, SETTLE_MAX * steps - used[active[0], l]) / MOVES_PER_EXCHANGE))
 
             def chunk(done: int, n: int) -> None:
-                _parallel(len(active), lambda i: tempering(
-                    st, rng, active[i], where, betas, lamw, l, cur_c, cur_w, kernel.capacity,
-                    n, MOVES_PER_EXCHANGE, 0, never, 1, front, grid, proposals, counts, energy))
+                schedule = Sweeps(kernel.capacity, n, MOVES_PER_EXCHANGE, 0, never, 1)
+                _parallel(len(active), lambda i: tempering(run.state, run.rng, active[i], ladder, run.walkers,
+                                                           run.records, schedule, stats))
 
-            if _chunks(sweeps, deadline, lambda *a: None, "settling", chunk):
+            if _chunks(sweeps, run.deadline, lambda *a: None, "settling", chunk):
                 return (used, settled), True
             used[active, l] += sweeps * MOVES_PER_EXCHANGE
-            gain = before - (cur_c[walkers[active]] + lamw[0] * cur_w[walkers[active]])
+            gain = before - (cur_c[walkers[active]] + lamw * cur_w[walkers[active]])
             settled[active, l] = gain < 1
-            active = [run for run, g in zip(active, gain) if g >= 1 and used[run, l] < SETTLE_MAX * steps]
+            active = [c for c, g in zip(active, gain) if g >= 1 and used[c, l] < SETTLE_MAX * steps]
             length *= 2
-        report("settling", (l + 1) * chains, chains * n_l)
+        run.report("settling", (l + 1) * chains, chains * len(lambdas))
     return (used, settled), False
 
 
-def _run_wang_landau(kernel, st, rng, cur_c, cur_w, first, chains, steps, windows, cells, bins, front, grid,
-                     proposals, deadline, report):
-    """Windowed Wang–Landau: run ``run``'s walkers are replicas first + run·windows + w, each
-    making steps / windows proposals."""
-    wang_landau = kernel.loops.wang_landau
-    cap, n_w = kernel.capacity, len(windows)
-    ln_g = np.zeros((chains, n_w, cap + 1, bins))
-    hist = np.zeros((chains, n_w, cap + 1, bins), np.int64)
+def _run_wang_landau(run: _Run):
+    """Windowed Wang–Landau: run c's walkers are the replicas after the tempering grids, one per
+    window, each making (steps · grid size) / windows proposals. Returns (the
+    :class:`~phasediag.sampling.chains.WangLandau` record, whether the deadline stopped it)."""
+    plan, params, kernel = run.plan, run.params, run.kernel
+    chains, windows, cap, bins = params.chains, plan.windows, kernel.capacity, plan.bins
+    n_w = len(windows)
     schedule = np.zeros((chains, n_w, 6))
     schedule[:, :, 0], schedule[:, :, 5] = 1.0, 1e-8
-    slots = first + np.arange(chains * n_w, dtype=np.int64).reshape(chains, n_w)
-    swaps = np.zeros((chains, max(n_w - 1, 1), 2), np.int64)
-    cells = np.array(cells)
+    wl = WangLandau(plan.pt_replicas + np.arange(chains * n_w, dtype=np.int64).reshape(chains, n_w), windows,
+                    plan.cells, np.zeros((chains, n_w, cap + 1, bins)), np.zeros((chains, n_w, cap + 1, bins), np.int64),
+                    schedule, np.zeros((chains, max(n_w - 1, 1), 2), np.int64), cap, 0.8, 10_000, WL_EXCHANGE_EVERY)
+    wang_landau = kernel.loops.wang_landau
+    steps = params.steps * len(plan.lambdas) * len(plan.betas)
 
     def chunk(done: int, n: int) -> None:
-        _parallel(chains, lambda run: wang_landau(
-            st, rng, run, slots, cur_c, cur_w, cap, n, cells, windows,
-            ln_g, hist, schedule, 0.8, 10_000, WL_EXCHANGE_EVERY, swaps, front, grid, proposals))
+        _parallel(chains, lambda c: wang_landau(run.state, run.rng, c, run.walkers, run.records, wl, n))
 
-    timed_out = _chunks(max(1, steps // n_w), deadline, report, "wang-landau", chunk)
-    return (ln_g, hist, schedule, swaps), timed_out
+    timed_out = _chunks(max(1, steps // n_w), run.deadline, run.report, "wang-landau", chunk)
+    return wl, timed_out
 
 
 # --- results -------------------------------------------------------------------------------------
-def _front_steps(kernel, task, programs, st, front, budgets, report):
+def _front_steps(kernel, task, programs, st, records: Records, budgets, report):
     """The Pareto front of all runs' records, witnesses re-scored exactly (listed tasks: every
     step; closed-form tasks: up to 64 spread steps, to relative 1e-9)."""
-    front_c, front_w, front_t = front
+    front_c, front_w, front_t = records.complexity, records.wrong, records.found
     runs, lvs = np.nonzero(front_c < _NO_PROGRAM)
     order = np.lexsort((front_t[runs, lvs], front_w[runs, lvs], front_c[runs, lvs]))
     picked, best = [], np.inf
@@ -395,10 +476,10 @@ def _exact_wrong(task, programs, witness, listed: bool) -> int:
     return programs.wrong_weight(task, witness)
 
 
-def _runs_agree(front, steps, total: float) -> float | None:
+def _runs_agree(records: Records, steps, total: float) -> float | None:
     """Fraction of the merged steps at which every run on its own reaches the same C(ε)
     (records are wrong weights in units of ``total``)."""
-    front_c, front_w, _ = front
+    front_c, front_w = records.complexity, records.wrong
     if not steps:
         return None
     agree = 0
@@ -410,9 +491,10 @@ def _runs_agree(front, steps, total: float) -> float | None:
     return agree / len(steps)
 
 
-def _tempering_diagnostics(counts, energy, block_len, betas, lambdas) -> dict:
-    accepted, tried, swap_acc, swap_try, _, trips = counts
-    sum_h, sum_h2, n_h, blocks = energy
+def _tempering_diagnostics(stats: TemperingStats, block_len: int, betas, lambdas) -> dict:
+    accepted, tried, swap_acc, swap_try, trips = (stats.accepted, stats.tried, stats.swaps_accepted,
+                                                  stats.swaps_tried, stats.round_trips)
+    sum_h, sum_h2, n_h, blocks = stats.sum_h, stats.sum_h2, stats.samples, stats.blocks
     with np.errstate(all="ignore"):
         acceptance = accepted.sum(0) / tried.sum(0)
         swaps = swap_acc.sum(0) / swap_try.sum(0)
@@ -436,9 +518,10 @@ def _tempering_diagnostics(counts, energy, block_len, betas, lambdas) -> dict:
     }
 
 
-def _wang_landau_diagnostics(ln_g, hist, schedule, swaps, windows, stitched, density) -> dict:
+def _wang_landau_diagnostics(wl: WangLandau, stitched, density) -> dict:
     """Per run and window: ln f, schedule phase, halvings, steps, visited cells and flatness;
     per run: windows joined into one ln g; swap rates between neighbouring windows."""
+    ln_g, hist, schedule, swaps, windows = wl.ln_g, wl.hist, wl.schedule, wl.swaps, wl.windows
     flat = [[None] * len(windows) for _ in range(hist.shape[0])]
     for run in range(hist.shape[0]):
         for w in range(len(windows)):

@@ -8,12 +8,10 @@ acceptance rules, the replica bookkeeping and the record of the best program per
 runs are independent calls (compiled without the GIL, so a thread pool runs them in parallel),
 each with its own random streams, so results do not depend on the number of threads. Wrong weights are in the task's weight units; λ enters as λ/total.
 
-Records of the best programs, columns of ``front = (front_c, front_w, front_t)``: the first
-``grid[2]`` columns are error levels, column ``level`` holding the least complexity seen at that
-level (ties: the least wrong weight); column ``grid[2] + l`` holds the least energy c + λ_l·ε seen
-at λ_l of the ladder, the ground state there, exact in complexity however coarse the levels.
-``front_w`` is the wrong weight, ``front_t`` the run's proposal count when it was found; the
-program itself goes to witness slot ``run·columns + column``.
+The loops' arguments are named tuples of arrays (:class:`Walkers`, :class:`Records`,
+:class:`Ladder`, :class:`Sweeps`, :class:`TemperingStats`, :class:`WangLandau`), compiled as
+plain structs. Records of the best programs have one column per error level and one per λ of the
+ladder (see :class:`Records`); the program itself goes to witness slot ``run·columns + column``.
 """
 
 from __future__ import annotations
@@ -30,7 +28,8 @@ from numba import njit
 
 from ._random import compiled, uniform
 
-__all__ = ["Moves", "Loops", "bind", "level_of"]
+__all__ = ["Moves", "Loops", "Walkers", "Records", "Ladder", "Sweeps", "TemperingStats", "WangLandau", "bind",
+           "level_of"]
 
 #: A class's moves, bound in by :func:`bind` (the loops below read them as globals).
 propose = commit = reject = snapshot = None
@@ -61,6 +60,88 @@ class Loops(NamedTuple):
     wang_landau: Callable
     record_states: Callable
 
+class Walkers(NamedTuple):
+    """The current program of every replica: its complexity and wrong weight."""
+
+    complexity: np.ndarray  # (replicas,) int64
+    wrong: np.ndarray       # (replicas,) float64
+
+
+class Records(NamedTuple):
+    """The best programs each run has seen. Columns 0..levels−1 are error levels (``grid`` =
+    (scale, offset, levels): wrong weight w is level ⌊w·scale + offset⌋), column ``level``
+    holding the least complexity seen there (ties: the least wrong weight); column levels + l
+    holds the least energy c + λ_l·ε seen at λ_l of the ladder, the ground state there, exact
+    in complexity however coarse the levels. ``found`` is the run's proposal count when a record
+    was set; ``proposals[run]`` counts the run's proposals."""
+
+    complexity: np.ndarray  # (runs, columns) int64
+    wrong: np.ndarray       # (runs, columns) float64
+    found: np.ndarray       # (runs, columns) int64
+    grid: np.ndarray        # (3,) float64
+    proposals: np.ndarray   # (runs,) int64
+
+
+class Ladder(NamedTuple):
+    """A tempering grid: ``where[run, l, t]`` is the replica at (β_t, λ_l); λ enters as λ/total
+    (``lamws``); λ_l is number ``lam0 + l`` of the ladder (its ground-state record)."""
+
+    where: np.ndarray   # (runs, n_lambdas, n_betas) int64
+    betas: np.ndarray
+    lamws: np.ndarray
+    lam0: int
+
+
+class Sweeps(NamedTuple):
+    """One call of :func:`tempering`: ``sweeps`` sweeps of ``moves`` proposals per replica at
+    complexity ≤ ``cmax``, numbered from ``first``; energies are measured from sweep
+    ``measure_from`` in blocks of ``block_len`` sweeps."""
+
+    cmax: int
+    sweeps: int
+    moves: int
+    first: int
+    measure_from: int
+    block_len: int
+
+
+class TemperingStats(NamedTuple):
+    """Per (run, λ, β): moves accepted and tried; per (run, λ, β pair): swaps accepted and tried;
+    per replica: which end of the β ladder it last touched (-1 none, 0 hot, 1 cold); per (run, λ):
+    round trips; Σ H, Σ H² and block sums of H over the measured sweeps, and how many."""
+
+    accepted: np.ndarray
+    tried: np.ndarray
+    swaps_accepted: np.ndarray
+    swaps_tried: np.ndarray
+    ends: np.ndarray
+    round_trips: np.ndarray
+    sum_h: np.ndarray
+    sum_h2: np.ndarray
+    samples: np.ndarray
+    blocks: np.ndarray
+
+
+class WangLandau(NamedTuple):
+    """Windowed Wang–Landau (:func:`wang_landau`): the walker ``slots[run, w]`` of each error
+    window ``windows[w]`` = [lo, hi] (bins), error bins of wrong weight w: ⌊w·cells[0] +
+    cells[1]⌋; per (run, window): ln g and the histogram over (complexity, bin) cells, the
+    ``schedule`` (ln f, phase (0 halving, 1: 1/t), steps, visited cells, halvings, final ln f)
+    and swaps (tried, accepted) with the next window. Flatness ``flatness`` is checked every
+    ``check_every`` steps, neighbouring windows exchange every ``exchange_every``."""
+
+    slots: np.ndarray
+    windows: np.ndarray
+    cells: np.ndarray
+    ln_g: np.ndarray
+    hist: np.ndarray
+    schedule: np.ndarray
+    swaps: np.ndarray
+    cmax: int
+    flatness: float
+    check_every: int
+    exchange_every: int
+
 
 @compiled
 def level_of(w, scale, offset, levels):
@@ -68,63 +149,56 @@ def level_of(w, scale, offset, levels):
     return min(max(int(w * scale + offset), 0), levels - 1)
 
 
-def _keep(st, front, run, r, col, c, w, t):
-    front_c, front_w, front_t = front
-    front_c[run, col], front_w[run, col], front_t[run, col] = c, w, t
-    snapshot(st, r, run * front_c.shape[1] + col)
+def _keep(st, records, run, r, col, c, w):
+    records.complexity[run, col], records.wrong[run, col] = c, w
+    records.found[run, col] = records.proposals[run]
+    snapshot(st, r, run * records.complexity.shape[1] + col)
 
 
-def _record(st, front, grid, run, r, c, w, t):
-    front_c, front_w, _ = front
+def _record(st, records, run, r, c, w):
+    grid = records.grid
     lv = level_of(w, grid[0], grid[1], int(grid[2]))
-    if c < front_c[run, lv] or (c == front_c[run, lv] and w < front_w[run, lv]):
-        _keep(st, front, run, r, lv, c, w, t)
+    if c < records.complexity[run, lv] or (c == records.complexity[run, lv] and w < records.wrong[run, lv]):
+        _keep(st, records, run, r, lv, c, w)
 
 
-def _record_ground(st, front, grid, run, r, l, lamw, c, w, t):
-    front_c, front_w, _ = front
-    col = int(grid[2]) + l
-    if c + lamw * w < front_c[run, col] + lamw * front_w[run, col]:
-        _keep(st, front, run, r, col, c, w, t)
+def _record_ground(st, records, run, r, l, lamw, c, w):
+    col = int(records.grid[2]) + l
+    if c + lamw * w < records.complexity[run, col] + lamw * records.wrong[run, col]:
+        _keep(st, records, run, r, col, c, w)
 
 
-def record_states(st, front, grid, owner, cur_c, cur_w, proposals):
-    """Record the current program of every replica r (of run ``owner[r]``) in the front."""
+def record_states(st, records, owner, walkers):
+    """Record the current program of every replica r (of run ``owner[r]``)."""
     for r in range(owner.shape[0]):
-        _record(st, front, grid, owner[r], r, cur_c[r], cur_w[r], proposals[owner[r]])
+        _record(st, records, owner[r], r, walkers.complexity[r], walkers.wrong[r])
 
 
-def tempering(st, rng, run, where, betas, lamws, lam0, cur_c, cur_w, cmax,
-              sweeps, moves, sweep0, measure_from, block_len, front, grid, proposals, counts, energy):
-    """Parallel tempering for one run: ``sweeps`` sweeps of every replica ``where[run, l, t]`` at (β_t, λ_l),
-    ``moves`` proposals each, target ∝ exp(−β(c + λ·wrong/total)); then even/odd exchanges
-    between neighbouring β at each λ (pairs (t, t+1) with t ≡ sweep mod 2). λ_l is λ number
-    lam0 + l of the ladder (its ground-state record).
-
-    counts = (accepted, tried, swaps accepted, swaps tried, ends, round trips);
-    energy = (Σ H, Σ H², samples, block sums of H) over sweeps ≥ measure_from.
-    """
-    accepted, tried, swap_acc, swap_try, ends, trips = counts
-    sum_h, sum_h2, n_h, blocks = energy
+def tempering(st, rng, run, ladder, walkers, records, sweeps, stats):
+    """Parallel tempering for one run (:class:`Sweeps`): each sweep makes ``moves`` proposals for
+    every replica ``ladder.where[run, l, t]`` at (β_t, λ_l), target ∝ exp(−β(c + λ·wrong/total)),
+    then even/odd exchanges between neighbouring β at each λ (pairs (t, t+1) with t ≡ sweep mod 2)."""
+    where, betas, lamws = ladder.where, ladder.betas, ladder.lamws
+    cur_c, cur_w = walkers.complexity, walkers.wrong
     _, n_l, n_b = where.shape
-    for s in range(sweeps):
-        sweep = sweep0 + s
+    for s in range(sweeps.sweeps):
+        sweep = sweeps.first + s
         for l in range(n_l):
             for t in range(n_b):
                 r = where[run, l, t]
                 beta, lamw = betas[t], lamws[l]
-                for _ in range(moves):
+                for _ in range(sweeps.moves):
                     lnu = math.log(uniform(rng, r))
-                    status, dc, dw, logq = propose(st, rng, r, beta, lamw, lnu, cmax)
-                    proposals[run] += 1
-                    tried[run, l, t] += 1
+                    status, dc, dw, logq = propose(st, rng, r, beta, lamw, lnu, sweeps.cmax)
+                    records.proposals[run] += 1
+                    stats.tried[run, l, t] += 1
                     if status == 1 and lnu < -beta * (dc + lamw * dw) + logq:
                         commit(st, rng, r)
                         cur_c[r] += dc
                         cur_w[r] += dw
-                        accepted[run, l, t] += 1
-                        _record(st, front, grid, run, r, cur_c[r], cur_w[r], proposals[run])
-                        _record_ground(st, front, grid, run, r, lam0 + l, lamw, cur_c[r], cur_w[r], proposals[run])
+                        stats.accepted[run, l, t] += 1
+                        _record(st, records, run, r, cur_c[r], cur_w[r])
+                        _record_ground(st, records, run, r, ladder.lam0 + l, lamw, cur_c[r], cur_w[r])
                     elif status != 0:
                         reject(st, rng, r)
         for l in range(n_l):
@@ -132,26 +206,26 @@ def tempering(st, rng, run, where, betas, lamws, lam0, cur_c, cur_w, cmax,
                 r1, r2 = where[run, l, t], where[run, l, t + 1]
                 h1 = cur_c[r1] + lamws[l] * cur_w[r1]
                 h2 = cur_c[r2] + lamws[l] * cur_w[r2]
-                swap_try[run, l, t] += 1
+                stats.swaps_tried[run, l, t] += 1
                 if math.log(uniform(rng, r1)) < (betas[t + 1] - betas[t]) * (h2 - h1):
                     where[run, l, t], where[run, l, t + 1] = r2, r1
-                    swap_acc[run, l, t] += 1
+                    stats.swaps_accepted[run, l, t] += 1
             hot, cold = where[run, l, 0], where[run, l, n_b - 1]
-            if ends[hot] != 0:  # arrived at the hot end (1: after visiting the cold end)
-                trips[run, l] += ends[hot] == 1
-                ends[hot] = 0
-            if ends[cold] == 0:
-                ends[cold] = 1
-        if sweep >= measure_from:
-            b = min((sweep - measure_from) // block_len, blocks.shape[3] - 1)
+            if stats.ends[hot] != 0:  # arrived at the hot end (1: after visiting the cold end)
+                stats.round_trips[run, l] += stats.ends[hot] == 1
+                stats.ends[hot] = 0
+            if stats.ends[cold] == 0:
+                stats.ends[cold] = 1
+        if sweep >= sweeps.measure_from:
+            b = min((sweep - sweeps.measure_from) // sweeps.block_len, stats.blocks.shape[3] - 1)
             for l in range(n_l):
                 for t in range(n_b):
                     r = where[run, l, t]
                     h = cur_c[r] + lamws[l] * cur_w[r]
-                    sum_h[run, l, t] += h
-                    sum_h2[run, l, t] += h * h
-                    blocks[run, l, t, b] += h
-            n_h[run] += 1
+                    stats.sum_h[run, l, t] += h
+                    stats.sum_h2[run, l, t] += h * h
+                    stats.blocks[run, l, t, b] += h
+            stats.samples[run] += 1
 
 
 @compiled
@@ -173,24 +247,23 @@ def _outside(b, lo, hi):
     return lo - b if b < lo else (b - hi if b > hi else 0)
 
 
-def wang_landau(st, rng, run, slots, cur_c, cur_w, cmax, steps, cells, windows,
-                ln_g, hist, schedule, flatness, check_every, exchange_every, swaps, front, grid, proposals):
+def wang_landau(st, rng, run, walkers, records, wl, steps):
     """Replica-exchange Wang–Landau over (complexity, error bin) cells with the 1/t schedule, for
-    one run: the walker ``slots[run, w]`` of each error window w = [lo, hi] (``windows[w]``, bins;
-    one window of all bins is plain Wang–Landau) makes ``steps`` proposals with its own ln g.
+    one run (:class:`WangLandau`): the walker of each error window w = [lo, hi] (one window of
+    all bins is plain Wang–Landau) makes ``steps`` proposals with its own ln g.
 
     Until a walker first enters its window it accepts any move that does not take it further
     away. Inside, it accepts a move from cell a to b in the window with min(1, g(a)/g(b) ·
     Hastings) and refuses moves out of the window; every step adds ln f to the current cell.
     ln f halves whenever the histogram over the window's visited cells is flat (min ≥
-    ``flatness`` · mean), until it falls below 1/t (t = steps / visited cells), after which ln f
-    = 1/t. ``schedule[run, w]`` = (ln f, phase (0 halving, 1: 1/t), steps, visited cells,
-    halvings, final ln f); a window stops once ln f < its final ln f. Every ``exchange_every``
-    steps, neighbouring windows (w, w+1), alternately even and odd w, swap walkers that both sit
-    in their overlap with probability min(1, g_w(x)·g_w+1(y) / (g_w(y)·g_w+1(x))); ``swaps[run,
-    w]`` = (tried, accepted).
+    flatness · mean), until it falls below 1/t (t = steps / visited cells), after which ln f
+    = 1/t. A window stops once ln f < its final ln f. Every ``exchange_every`` steps,
+    neighbouring windows (w, w+1), alternately even and odd w, swap walkers that both sit in
+    their overlap with probability min(1, g_w(x)·g_w+1(y) / (g_w(y)·g_w+1(x))).
     """
-    scale, offset, bins = cells[0], cells[1], ln_g.shape[3]
+    cur_c, cur_w = walkers.complexity, walkers.wrong
+    slots, windows, ln_g, hist, schedule, swaps = wl.slots, wl.windows, wl.ln_g, wl.hist, wl.schedule, wl.swaps
+    scale, offset, bins = wl.cells[0], wl.cells[1], ln_g.shape[3]
     n_w = windows.shape[0]
     for step in range(steps):
         running = False
@@ -202,8 +275,8 @@ def wang_landau(st, rng, run, slots, cur_c, cur_w, cmax, steps, cells, windows,
             r, lo, hi = slots[run, w], windows[w, 0], windows[w, 1]
             c0, b0 = cur_c[r], level_of(cur_w[r], scale, offset, bins)
             away = _outside(b0, lo, hi)
-            status, dc, dw, logq = propose(st, rng, r, 0.0, 0.0, 0.0, cmax)
-            proposals[run] += 1
+            status, dc, dw, logq = propose(st, rng, r, 0.0, 0.0, 0.0, wl.cmax)
+            records.proposals[run] += 1
             if status == 1:
                 b1 = level_of(cur_w[r] + dw, scale, offset, bins)
                 if away > 0:
@@ -216,7 +289,7 @@ def wang_landau(st, rng, run, slots, cur_c, cur_w, cmax, steps, cells, windows,
                     cur_c[r] += dc
                     cur_w[r] += dw
                     c0, b0 = cur_c[r], b1
-                    _record(st, front, grid, run, r, cur_c[r], cur_w[r], proposals[run])
+                    _record(st, records, run, r, cur_c[r], cur_w[r])
                 else:
                     reject(st, rng, r)
             elif status != 0:
@@ -230,8 +303,8 @@ def wang_landau(st, rng, run, slots, cur_c, cur_w, cmax, steps, cells, windows,
             sched[2] += 1
             if sched[1] == 1:
                 sched[0] = sched[3] / sched[2]
-            elif sched[2] % check_every == 0:
-                if _flat(hist[run, w], ln_g[run, w], flatness):
+            elif sched[2] % wl.check_every == 0:
+                if _flat(hist[run, w], ln_g[run, w], wl.flatness):
                     sched[0] /= 2.0
                     sched[4] += 1
                     hist[run, w] = 0
@@ -240,8 +313,8 @@ def wang_landau(st, rng, run, slots, cur_c, cur_w, cmax, steps, cells, windows,
                         sched[0] = sched[3] / sched[2]
         if not running:
             break
-        if (step + 1) % exchange_every == 0:
-            for w in range((step // exchange_every) % 2, n_w - 1, 2):
+        if (step + 1) % wl.exchange_every == 0:
+            for w in range((step // wl.exchange_every) % 2, n_w - 1, 2):
                 r1, r2 = slots[run, w], slots[run, w + 1]
                 x_c, x_b = cur_c[r1], level_of(cur_w[r1], scale, offset, bins)
                 y_c, y_b = cur_c[r2], level_of(cur_w[r2], scale, offset, bins)
