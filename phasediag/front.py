@@ -68,6 +68,50 @@ def status_counts(statuses: Sequence[str]) -> dict[str, int]:
     return {s: statuses.count(s) for s in set(statuses)}
 
 
+class CpsatRun:
+    """The solver side of a CP-SAT front walk: one solver set up once (``workers`` threads,
+    ``seed``, and whatever ``configure(parameters)`` adds), the clock of the whole run under
+    ``time_limit`` seconds, and the status of every solve."""
+
+    def __init__(self, *, time_limit: float | None, workers: int, seed: int,
+                 configure: Callable | None = None):
+        from ortools.sat.python import cp_model
+
+        if time_limit is not None and not time_limit > 0:
+            raise ParameterError(f"time_limit must be a positive number of seconds. Got {time_limit}.")
+        if workers < 1:
+            raise ParameterError(f"workers must be at least 1. Got {workers}.")
+        self.time_limit, self.workers, self.seed = time_limit, workers, seed
+        self.solver = cp_model.CpSolver()
+        self.solver.parameters.num_workers = workers
+        self.solver.parameters.random_seed = seed
+        if configure is not None:
+            configure(self.solver.parameters)
+        self.start = perf_counter()
+        self.statuses: list[str] = []
+
+    def solve(self, model) -> int | None:
+        """Solve ``model`` in what remains of the time limit; None when nothing remains."""
+        if not time_left(self.solver, self.start, self.time_limit):
+            return None
+        status = self.solver.solve(model)
+        self.statuses.append(self.solver.status_name(status))
+        return status
+
+    def method(self, *, max_complexity: int | None, eps: Sequence[float] | None) -> MethodInfo:
+        """How the run was set up, as its diagram records it."""
+        return cpsat_method(workers=self.workers, seed=self.seed, time_limit=self.time_limit,
+                            max_complexity=max_complexity, eps=eps)
+
+    @property
+    def seconds(self) -> float:
+        return perf_counter() - self.start
+
+    def diagnostics(self, **more) -> dict:
+        """The number of solves and how often each status occurred, with ``more``."""
+        return {"solves": len(self.statuses), **more, "statuses": status_counts(self.statuses)}
+
+
 def size_walk(task, programs, model_of: Callable, *, stage: str, eps: Sequence[float] | None = None,
               max_complexity: int | None = None, time_limit: float | None = None, workers: int = 2,
               seed: int = 0, hints: Sequence = (), progress: Progress | None = None) -> PhaseDiagram:
@@ -87,18 +131,14 @@ def size_walk(task, programs, model_of: Callable, *, stage: str, eps: Sequence[f
     """
     from ortools.sat.python import cp_model
 
-    if time_limit is not None and not time_limit > 0:
-        raise ParameterError(f"time_limit must be a positive number of seconds. Got {time_limit}.")
-    if workers < 1:
-        raise ParameterError(f"workers must be at least 1. Got {workers}.")
+    run = CpsatRun(time_limit=time_limit, workers=workers, seed=seed)
     by_size = {programs.complexity(h): h for h in hints}
-    start = perf_counter()
     total = task.total_weight
     budgets = eps_budgets(eps, total)
     pending = sorted(set(budgets), reverse=True)  # error targets still to reach, largest first
     front: list[tuple[int, int, Step]] = []  # (gates, wrong weight, step)
     lower_error: dict[int, int] = {}  # r → proved lower bound on the least error with r gates
-    best, best_program, complete, statuses = None, None, True, []
+    best, best_program, complete = None, None, True
     r = tried = 0
     try:
         while True:
@@ -119,14 +159,10 @@ def size_walk(task, programs, model_of: Callable, *, stage: str, eps: Sequence[f
             known = by_size.get(r, best_program)
             if known is not None:
                 enc.hint(known)
-            solver = cp_model.CpSolver()
-            solver.parameters.num_workers = workers
-            solver.parameters.random_seed = seed
-            if not time_left(solver, start, time_limit):
+            status, solver = run.solve(enc.model), run.solver
+            if status is None:
                 complete = False
                 break
-            status = solver.solve(enc.model)
-            statuses.append(solver.status_name(status))
             if status == cp_model.INFEASIBLE:
                 lower_error[r] = target + 1
                 r += 1
@@ -163,11 +199,9 @@ def size_walk(task, programs, model_of: Callable, *, stage: str, eps: Sequence[f
     return PhaseDiagram(
         task=TaskInfo.of(task),
         programs=programs.spec,
-        method=cpsat_method(workers=workers, seed=seed, time_limit=time_limit,
-                            max_complexity=max_complexity, eps=eps),
+        method=run.method(max_complexity=max_complexity, eps=eps),
         steps=[s for _, _, s in front],
-        runtime_s=perf_counter() - start,
-        diagnostics={"solves": len(statuses), f"largest_model_{programs.unit}": tried,
-                     "statuses": status_counts(statuses)},
+        runtime_s=run.seconds,
+        diagnostics=run.diagnostics(**{f"largest_model_{programs.unit}": tried}),
         complete=complete,
     )

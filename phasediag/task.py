@@ -13,7 +13,6 @@ outside it, in :mod:`phasediag.views`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -25,23 +24,10 @@ from .params import Param, format_spec, validate_params
 from .tables import LIST_LIMIT, TaskTable
 
 if TYPE_CHECKING:
+    from .laws import PrefixLaw
     from .ruledag import RuleDag
 
-__all__ = ["Task", "ClosedForm", "PrefixLaw"]
-
-
-@dataclass(frozen=True)
-class PrefixLaw:
-    """Label masses of a task with two labels and a hashed exception structure, in closed form:
-    a prefix's *natural* label is the parity of its exceptional prefixes, where u·a is
-    exceptional when h(u) mod n = a (h: the seeded hash of :mod:`phasediag.seeding`, h("") =
-    ``root_hash``), and ``level_mass[d]`` = (weight agreeing, disagreeing) with the natural label
-    under any prefix of length d."""
-
-    n: int
-    length: int
-    root_hash: int
-    level_mass: tuple[tuple[float, float], ...]
+__all__ = ["Task", "ClosedForm"]
 
 
 class ClosedForm(Protocol):
@@ -54,7 +40,7 @@ class ClosedForm(Protocol):
         """The structure the exact affix-rule DP runs on."""
 
     def law(self) -> PrefixLaw:
-        """The numbers the rule sampler scores rule lists with."""
+        """The same masses as compiled functions the rule sampler binds (:mod:`phasediag.laws`)."""
 
 class Task(ABC):
     """A task family instance. Subclasses declare ``family``, ``description``, ``parameters``

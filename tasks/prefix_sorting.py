@@ -21,14 +21,17 @@ can be decided on its own):
 from __future__ import annotations
 
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
+from ..laws import LawFunctions, PrefixLaw
 from ..params import Param
 from ..ruledag import DagBuilder, RuleDag
-from ..seeding import hash_extend, hash_root, hash_uniform
+from ..seeding import PHI, hash_extend, hash_root, hash_uniform, mix
+from ..streams import compiled, randint, uniform
 from ..tables import TaskTable, alphabet
-from ..task import PrefixLaw, Task
+from ..task import Task
 
 __all__ = ["PrefixSorting"]
 
@@ -170,9 +173,13 @@ class _OnePerParent:
         return (agree, disagree) if task.prefix_state(affix)[1] == 0 else (disagree, agree)
 
     def law(self) -> PrefixLaw:
+        """The same masses for the rule sampler (floats), as compiled functions of a prefix's hash
+        and parity (see the law functions below)."""
         task = self._task
-        return PrefixLaw(task.n, task.length, int(hash_root(task.params["seed"])[0]),
-                         tuple(tuple(float(m) for m in task._level_masses(d)) for d in range(task.length + 1)))
+        level = np.array([task._level_masses(d) for d in range(task.length + 1)], dtype=np.float64)
+        data = _LevelLaw(task.n, task.length, hash_root(task.params["seed"]), level)
+        affixes = (task.n ** (task.length + 1) - 1) // (task.n - 1) - 1
+        return PrefixLaw(data, _LAW, task.length, affixes, False)
 
     def rule_dag(self) -> RuleDag:
         """L + 1 shared levels. A level-d node has states 0 (inherited label equals its natural
@@ -209,3 +216,99 @@ class _OnePerParentLocator:
 
     def label(self, handle: tuple[int, ...], node: int, state: int) -> int:
         return self._task.prefix_state(handle)[1] ^ state
+
+
+# --- the closed form as a prefix law for the rule sampler (see phasediag.laws) -----------------
+class _LevelLaw(NamedTuple):
+    """n letters, inputs of ``length``, h("") (``root_hash``, a 1-array), and per depth d the
+    (agreeing, disagreeing) mass under a prefix of length d. The cursor holds (h(u), parity of
+    u's exceptional prefixes)."""
+
+    n: int
+    length: int
+    root_hash: np.ndarray
+    level: np.ndarray
+
+
+@compiled
+def _law_root(law, cur):
+    cur[0], cur[1] = law.root_hash[0], 0
+
+
+@compiled
+def _law_descend(law, cur, depth, a):
+    """u·a is exceptional when h(u) mod n = a: it flips the parity."""
+    if depth >= law.length or a < 0 or a >= law.n:
+        return False
+    h = cur[0]
+    if h % np.uint64(law.n) == np.uint64(a):
+        cur[1] ^= np.uint64(1)
+    cur[0] = mix(h ^ (np.uint64(a + 1) * PHI))
+    return True
+
+
+@compiled
+def _law_mass(law, cur, depth, out):
+    parity = np.int64(cur[1])
+    out[0], out[1] = law.level[depth, parity], law.level[depth, 1 - parity]
+
+
+@compiled
+def _law_children(law, cur, depth):
+    return law.n if depth < law.length else 0
+
+
+@compiled
+def _law_child_letter(law, cur, depth, k):
+    return k
+
+
+@compiled
+def _gains(law, cur, depth):
+    """(gain of the exceptional child, gain of each other child, Σ of the children's gains, the
+    exceptional letter) of the prefix at the cursor: a child's natural label is its parent's,
+    flipped for the exceptional one. Σ is 0 at full length (no children)."""
+    if depth >= law.length:
+        return 0.0, 0.0, 0.0, -1
+    level = law.level
+    below = level[depth + 1, 0] + level[depth + 1, 1]
+    best = max(level[depth + 1, 0], level[depth + 1, 1])
+    natural = level[depth, 0] >= level[depth, 1]  # the parent's majority is its natural label
+    exceptional = best - (level[depth + 1, 1] if natural else below - level[depth + 1, 1])
+    other = best - (level[depth + 1, 0] if natural else below - level[depth + 1, 0])
+    return exceptional, other, exceptional + (law.n - 1) * other, np.int64(cur[0] % np.uint64(law.n))
+
+
+@compiled
+def _law_pick_gain(law, cur, depth, rng, r):
+    g_exc, _, total, exc = _gains(law, cur, depth)
+    if total <= 0.0:
+        return -1
+    if uniform(rng, r) * total < g_exc:
+        return exc
+    a = randint(rng, r, law.n - 1)
+    return a + (a >= exc)
+
+
+@compiled
+def _law_gain_share(law, cur, depth, a):
+    g_exc, g_other, total, exc = _gains(law, cur, depth)
+    if total <= 0.0:
+        return -1.0
+    return (g_exc if a == exc else g_other) / total
+
+
+@compiled
+def _law_draw_input(law, rng, r, out):
+    for j in range(law.length):
+        out[j] = randint(rng, r, law.n)
+    return law.length
+
+
+@compiled
+def _law_cut_share(law, cur, depth):
+    return (1.0 / law.n) ** depth / law.length
+
+
+_LAW = LawFunctions(_law_root, _law_descend, _law_mass, _law_children, _law_child_letter, _law_pick_gain,
+                    _law_gain_share, _law_draw_input, _law_cut_share)

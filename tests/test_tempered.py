@@ -22,8 +22,7 @@ from phasediag.methods.tempered import sample_diagram
 from phasediag.programs.circuits import Circuit, ordered_gate
 from phasediag.analysis import transitions
 from phasediag.sampling import DensityOfStates, split_rhat, stitch_windows, tempered_curves
-from phasediag.sampling._random import streams
-from phasediag.programs.rules import moves as rule_moves
+from phasediag.streams import streams
 from phasediag.programs.rules.moves import RuleKernel
 
 SMALL = dict(steps=3000, betas=[0.2, 0.6, 2.0, 6.0], lambdas=None, seed=1)
@@ -225,7 +224,7 @@ def test_rule_moves_sample_the_boltzmann_law(spec, closed):
             commit(state, rng, 0)
             c, w = c + dc, w + dw
         if step % 5 == 0:
-            rows, n = state[0][0], state[5][0]
+            rows, n = state.rows[0], state.n_rules[0]
             for row in rows[:n]:
                 seen[tuple(int(a) for a in row if a >= 0)] += 5 / steps
     gap = max(abs(seen[prefix] - p / z) for prefix, p in has_rule.items())
@@ -384,17 +383,18 @@ def test_add_move_draws_prefixes_with_the_probability_its_hastings_ratio_uses(cl
     probability q(u) its Hastings ratio uses: Σq = 1 over all prefixes, and 200,000 draws agree
     with q on every prefix within 4.5 standard errors."""
     kernel = RuleKernel(load_task("prefix-sorting:n=3,length=3"), closed_form=closed)
-    oracle, length = kernel._oracle, kernel.length
+    law, cursor, length = kernel.law.data, np.zeros(2, np.uint64), kernel.length
+    qaff, draw_affix = kernel.functions["_qaff"], kernel.functions["_draw_affix"]
     q = {}
     for depth in range(1, length + 1):
         for prefix in itertools.product(range(3), repeat=depth):
             row = np.full(length, -1, np.int16)
             row[:depth] = prefix
-            q[prefix] = rule_moves._qaff(oracle, row, depth)
+            q[prefix] = qaff(law, cursor, row, depth, length)
     assert math.isclose(sum(q.values()), 1.0, rel_tol=1e-12)
     rng, out, drawn, n = streams(5, 1), np.full(length, -1, np.int16), Counter(), 200_000
     for _ in range(n):
-        depth = rule_moves._draw_affix(oracle, rng, 0, out)
+        depth = draw_affix(law, cursor, rng, 0, out, length)
         drawn[tuple(int(a) for a in out[:depth])] += 1
     assert set(drawn) <= set(q)
     assert max(abs(drawn[u] / n - p) / math.sqrt(p * (1 - p) / n) for u, p in q.items()) < 4.5

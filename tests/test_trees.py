@@ -20,7 +20,7 @@ from phasediag.programs.trees import Leaf, Split, Condition
 from phasediag.programs.trees.dp import patterns
 from phasediag.programs.trees.moves import TreeKernel
 from phasediag.programs.trees.tree import conditions_of
-from phasediag.sampling._random import streams
+from phasediag.streams import streams
 from phasediag.tasks import load_task
 
 

@@ -9,7 +9,7 @@ checks, the sweep's validation and the choice of the fastest exact method all co
 >>> [m.name for m in METHODS.values()]
 ['dp', 'cpsat', 'enumerate', 'tempered']
 >>> classes_for("dp")
-('prefix-rules', 'suffix-rules')
+('prefix-rules', 'suffix-rules', 'trees')
 """
 
 from __future__ import annotations

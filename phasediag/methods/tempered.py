@@ -23,7 +23,7 @@ from ..diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
 from ..errors import ParameterError
 from ..sampling.chains import Ladder, Records, Sweeps, TemperingStats, Walkers, WangLandau
 from ..sampling.density import combine_runs, split_rhat, stitch_windows, tempered_curves
-from ..sampling._random import streams
+from ..streams import streams
 from ..front import Progress, answering, eps_budgets
 
 __all__ = ["sample_diagram", "SamplerParams", "geometric", "SAMPLERS", "DEFAULT_BETAS"]

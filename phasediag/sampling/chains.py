@@ -19,17 +19,16 @@ from __future__ import annotations
 import hashlib
 import inspect
 import math
-import sys
 import types
 from typing import Callable, NamedTuple
 
 import numpy as np
 from numba import njit
 
-from ._random import compiled, uniform
+from ..streams import compiled, uniform
 
 __all__ = ["Moves", "Loops", "Walkers", "Records", "Ladder", "Sweeps", "TemperingStats", "WangLandau", "bind",
-           "level_of"]
+           "bind_functions", "level_of"]
 
 #: A class's moves, bound in by :func:`bind` (the loops below read them as globals).
 propose = commit = reject = snapshot = None
@@ -329,31 +328,48 @@ def wang_landau(st, rng, run, walkers, records, wl, steps):
 
 
 def _fingerprint(*functions) -> str:
-    """A hash of the source files the bound loops are compiled from: this module, the moves'
-    module, and every file a compiled function either of them names comes from. Numba keys a
-    cached function on its own file only, so without it an edit to the moves would leave stale
-    compiled loops in the cache."""
-    modules = {sys.modules[__name__]} | {sys.modules[getattr(f, "py_func", f).__module__] for f in functions}
-    files = {inspect.getsourcefile(m) for m in modules}
-    files |= {inspect.getsourcefile(v.py_func) for m in modules for v in vars(m).values() if hasattr(v, "py_func")}
+    """A hash of the source the functions are compiled from: their files, and the files and names
+    of every compiled function their globals hold (the moves a loop calls, the law a move calls).
+    Numba keys a cached function on its own file only, so without it an edit to the moves, or
+    another law bound into them, would reuse stale compiled code."""
+    files, names = set(), set()
+    for f in functions:
+        py = getattr(f, "py_func", f)
+        files.add(inspect.getsourcefile(py))
+        for v in py.__globals__.values():
+            if hasattr(v, "py_func"):
+                files.add(inspect.getsourcefile(v.py_func))
+                names.add(f"{v.py_func.__module__}.{v.py_func.__qualname__}")
     digest = hashlib.sha1()
     for name in sorted(files):
         with open(name, "rb") as f:
             digest.update(f.read())
+    digest.update(" ".join(sorted(names)).encode())
     return digest.hexdigest()[:12]
+
+
+def bind_functions(functions: dict, bound: dict, **options) -> dict:
+    """Compile a copy of each of ``functions`` (name → function, compiled or plain, all of one
+    module) whose globals are the module's with ``bound`` (name → compiled function) put in, and
+    whose calls to each other go to the copies: one cached specialisation per set of bound
+    functions (passing functions as arguments instead would make the callers impossible to
+    cache). ``options[name]``: extra njit options for that function."""
+    plain = {name: getattr(f, "py_func", f) for name, f in functions.items()}
+    scope = dict(next(iter(plain.values())).__globals__, **bound)
+    tag = _fingerprint(*plain.values(), *bound.values())
+    out = {}
+    for name, f in plain.items():
+        clone = types.FunctionType(f.__code__, scope, f.__name__)
+        clone.__module__, clone.__qualname__ = f.__module__, f"{f.__qualname__}_{tag}"
+        out[name] = njit(cache=True, error_model="numpy", **options.get(name, {}))(clone)
+    scope.update(out)
+    return out
 
 
 def bind(moves: Moves) -> Loops:
     """The samplers compiled on one class's moves."""
-    scope = dict(globals(), propose=moves.propose, commit=moves.commit, reject=moves.reject, snapshot=moves.snapshot)
-    tag = _fingerprint(moves.propose, moves.commit, moves.reject, moves.snapshot)
-
-    def compile_(function, **options):
-        clone = types.FunctionType(function.__code__, scope, function.__name__)
-        clone.__module__, clone.__qualname__ = __name__, f"{function.__qualname__}_{tag}"
-        return njit(cache=True, error_model="numpy", **options)(clone)
-
-    scope["_keep"] = compile_(_keep)
-    scope["_record"] = compile_(_record)
-    scope["_record_ground"] = compile_(_record_ground)
-    return Loops(compile_(tempering, nogil=True), compile_(wang_landau, nogil=True), compile_(record_states))
+    loops = {name: globals()[name] for name in ("_keep", "_record", "_record_ground", "record_states",
+                                                 "tempering", "wang_landau")}
+    nogil = {"nogil": True}
+    out = bind_functions(loops, moves._asdict(), tempering=nogil, wang_landau=nogil)
+    return Loops(out["tempering"], out["wang_landau"], out["record_states"])

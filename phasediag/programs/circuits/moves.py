@@ -17,22 +17,62 @@ popcount(mismatch & plane_p).
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
 from ... import views
 from ...errors import ParameterError
-from ...sampling._random import compiled, copy, randint
+from ...streams import compiled, copy, randint
 from ...sampling.chains import Moves, bind
 from ...tables import input_bits
 from .circuit import Circuit, gate_word, ordered_gate
 
-__all__ = ["CircuitKernel"]
+__all__ = ["CircuitKernel", "CircuitState", "CircuitTask"]
 
-# state tuple layout
-GF, GA, GB, OUT, NEG, VAL, SCR, ACT, NACT, REDO, PEND, CACT, WRONG, NEWW, WGF, WGA, WGB, WOUT, WNEG, CON = range(20)
-# constants tuple layout
-C_FUNCS, C_M, C_G, C_O, C_W, C_TGT, C_PLANES, C_NEGFREE = range(8)
+
+
+class CircuitTask(NamedTuple):
+    """What the moves read of the task and class: the gate functions allowed, the number of
+    inputs, genotype gates and outputs, truth-table words, the target bits per output, the weight
+    bit planes, and whether complementing an output is free."""
+
+    funcs: np.ndarray
+    inputs: int
+    gates: int
+    outputs: int
+    words: int
+    target: np.ndarray
+    planes: np.ndarray
+    free_complement: bool
+
+
+class CircuitState(NamedTuple):
+    """Per replica r: the genotype (each gate's function index and operands; each output's node
+    and complement bit), every node's truth table and the scratch the pending mutation computes
+    into, the active gates now and after the mutation and which to recompute, the pending gene,
+    the active count and wrong weight now and after. Then the witness slots and the task."""
+
+    ops: np.ndarray
+    first: np.ndarray
+    second: np.ndarray
+    outputs: np.ndarray
+    negated: np.ndarray
+    values: np.ndarray
+    scratch: np.ndarray
+    active: np.ndarray
+    new_active: np.ndarray
+    redo: np.ndarray
+    pending: np.ndarray
+    n_active: np.ndarray
+    wrong: np.ndarray
+    new_wrong: np.ndarray
+    w_ops: np.ndarray
+    w_first: np.ndarray
+    w_second: np.ndarray
+    w_outputs: np.ndarray
+    w_negated: np.ndarray
+    consts: CircuitTask
 _ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
@@ -46,12 +86,12 @@ def _popcount(x):
 
 @compiled
 def _active(st, r):
-    """NACT = the gates the outputs reach; returns their number."""
-    con = st[CON]
-    m, g_count = con[C_M], con[C_G]
-    nact, ga, gb, gf, funcs = st[NACT][r], st[GA][r], st[GB][r], st[GF][r], con[C_FUNCS]
+    """new_active = the gates the outputs reach; returns their number."""
+    con = st.consts
+    m, g_count = con.inputs, con.gates
+    nact, ga, gb, gf, funcs = st.new_active[r], st.first[r], st.second[r], st.ops[r], con.funcs
     nact[:] = 0
-    for o in st[OUT][r]:
+    for o in st.outputs[r]:
         if o >= m:
             nact[o - m] = 1
     count = 0
@@ -67,20 +107,20 @@ def _active(st, r):
 
 @compiled
 def _source(st, r, node, w):
-    m = st[CON][C_M]
-    if node >= m and st[REDO][r, node - m]:
-        return st[SCR][r, node, w]
-    return st[VAL][r, node, w]
+    m = st.consts.inputs
+    if node >= m and st.redo[r, node - m]:
+        return st.scratch[r, node, w]
+    return st.values[r, node, w]
 
 
 @compiled
 def _score(st, r, limit):
-    """Wrong weight with the REDO gates recomputed into SCR; stops early (returning a value
+    """Wrong weight with the gates marked in redo recomputed into scratch; stops early (returning a value
     > limit) once the weight so far exceeds ``limit``."""
-    con = st[CON]
-    m, g_count, o_count, words = con[C_M], con[C_G], con[C_O], con[C_W]
-    funcs, tgt, planes, redo = con[C_FUNCS], con[C_TGT], con[C_PLANES], st[REDO][r]
-    gf, ga, gb, out, neg, scr = st[GF][r], st[GA][r], st[GB][r], st[OUT][r], st[NEG][r], st[SCR][r]
+    con = st.consts
+    m, g_count, o_count, words = con.inputs, con.gates, con.outputs, con.words
+    funcs, tgt, planes, redo = con.funcs, con.target, con.planes, st.redo[r]
+    gf, ga, gb, out, neg, scr = st.ops[r], st.first[r], st.second[r], st.outputs[r], st.negated[r], st.scratch[r]
     wrong = 0.0
     for w in range(words):
         for g in range(g_count):
@@ -102,24 +142,24 @@ def _score(st, r, limit):
 @compiled
 def init(st, rng, r):
     """A uniformly random genotype, fully evaluated; returns (complexity, wrong weight)."""
-    con = st[CON]
-    m, g_count, o_count = con[C_M], con[C_G], con[C_O]
-    nf = con[C_FUNCS].shape[0]
+    con = st.consts
+    m, g_count, o_count = con.inputs, con.gates, con.outputs
+    nf = con.funcs.shape[0]
     for g in range(g_count):
-        st[GF][r, g] = randint(rng, r, nf)
-        st[GA][r, g] = randint(rng, r, m + g)
+        st.ops[r, g] = randint(rng, r, nf)
+        st.first[r, g] = randint(rng, r, m + g)
         b = randint(rng, r, m + g - 1)
-        st[GB][r, g] = b + (b >= st[GA][r, g])
+        st.second[r, g] = b + (b >= st.first[r, g])
     for j in range(o_count):
-        st[OUT][r, j] = randint(rng, r, m + g_count + 1) - 1
-        st[NEG][r, j] = randint(rng, r, 2) if con[C_NEGFREE] else 0
-    st[REDO][r] = 1
-    st[WRONG][r] = _score(st, r, np.inf)
+        st.outputs[r, j] = randint(rng, r, m + g_count + 1) - 1
+        st.negated[r, j] = randint(rng, r, 2) if con.free_complement else 0
+    st.redo[r] = 1
+    st.wrong[r] = _score(st, r, np.inf)
     for node in range(m, m + g_count):
-        copy(st[VAL][r, node], st[SCR][r, node])
-    st[CACT][r] = _active(st, r)
-    copy(st[ACT][r], st[NACT][r])
-    return st[CACT][r], st[WRONG][r]
+        copy(st.values[r, node], st.scratch[r, node])
+    st.n_active[r] = _active(st, r)
+    copy(st.active[r], st.new_active[r])
+    return st.n_active[r], st.wrong[r]
 
 
 @compiled
@@ -127,23 +167,23 @@ def propose(st, rng, r, beta, lamw, lnu, cmax):
     """Mutate one gene of replica r and score it, stopping early when the proposal cannot be
     accepted at (β, λ/total = lamw) with log-uniform ``lnu``. Returns (status, Δcomplexity,
     Δwrong, log Hastings ratio): status 0 no valid move, 1 scored, 2 rejected early."""
-    con = st[CON]
-    m, g_count, o_count = con[C_M], con[C_G], con[C_O]
-    nf = con[C_FUNCS].shape[0]
-    genes = 3 * g_count + o_count * (2 if con[C_NEGFREE] else 1)
+    con = st.consts
+    m, g_count, o_count = con.inputs, con.gates, con.outputs
+    nf = con.funcs.shape[0]
+    genes = 3 * g_count + o_count * (2 if con.free_complement else 1)
     gene = randint(rng, r, genes)
-    pend = st[PEND][r]
+    pend = st.pending[r]
     pend[0] = gene
     mutated = g_count  # the gate whose genes change (g_count: none, an output gene)
     if gene < g_count:
         g = gene
-        pend[1] = st[GF][r, g]
+        pend[1] = st.ops[r, g]
         f = randint(rng, r, nf - 1)
-        st[GF][r, g] = f + (f >= pend[1])
+        st.ops[r, g] = f + (f >= pend[1])
         mutated = g
     elif gene < 3 * g_count:
         g = (gene - g_count) // 2
-        mine, other = (st[GA], st[GB]) if (gene - g_count) % 2 == 0 else (st[GB], st[GA])
+        mine, other = (st.first, st.second) if (gene - g_count) % 2 == 0 else (st.second, st.first)
         choices = m + g - 2
         if choices <= 0:
             return 0, 0, 0.0, 0.0
@@ -156,72 +196,72 @@ def propose(st, rng, r, beta, lamw, lnu, cmax):
         mutated = g
     elif gene < 3 * g_count + o_count:
         j = gene - 3 * g_count
-        pend[1] = st[OUT][r, j]
+        pend[1] = st.outputs[r, j]
         o = randint(rng, r, m + g_count) - 1
-        st[OUT][r, j] = o + (o >= pend[1])
+        st.outputs[r, j] = o + (o >= pend[1])
     else:
         j = gene - 3 * g_count - o_count
-        st[NEG][r, j] ^= 1
+        st.negated[r, j] ^= 1
     c_new = _active(st, r)
-    dc = c_new - st[CACT][r]
-    act, nact, redo = st[ACT][r], st[NACT][r], st[REDO][r]
+    dc = c_new - st.n_active[r]
+    act, nact, redo = st.active[r], st.new_active[r], st.redo[r]
     any_redo = False
     for g in range(g_count):
         redo[g] = nact[g] and (g >= mutated or not act[g])
         any_redo |= redo[g] != 0
     if not any_redo and gene < 3 * g_count:  # an inactive gene: the outputs are unchanged
-        st[NEWW][r] = st[WRONG][r]
+        st.new_wrong[r] = st.wrong[r]
         return 1, dc, 0.0, 0.0
     limit = np.inf
     if beta * lamw > 0.0:
-        limit = st[WRONG][r] + (-lnu - beta * dc) / (beta * lamw)
+        limit = st.wrong[r] + (-lnu - beta * dc) / (beta * lamw)
     wrong = _score(st, r, limit)
-    st[NEWW][r] = wrong
+    st.new_wrong[r] = wrong
     if wrong > limit:
-        return 2, dc, wrong - st[WRONG][r], 0.0
-    return 1, dc, wrong - st[WRONG][r], 0.0
+        return 2, dc, wrong - st.wrong[r], 0.0
+    return 1, dc, wrong - st.wrong[r], 0.0
 
 
 @compiled
 def commit(st, rng, r):
     """Keep the mutation :func:`propose` scored."""
-    m = st[CON][C_M]
-    redo = st[REDO][r]
+    m = st.consts.inputs
+    redo = st.redo[r]
     for g in range(redo.shape[0]):
         if redo[g]:
-            copy(st[VAL][r, m + g], st[SCR][r, m + g])
-    copy(st[ACT][r], st[NACT][r])
-    st[CACT][r] = st[ACT][r].sum()
-    st[WRONG][r] = st[NEWW][r]
+            copy(st.values[r, m + g], st.scratch[r, m + g])
+    copy(st.active[r], st.new_active[r])
+    st.n_active[r] = st.active[r].sum()
+    st.wrong[r] = st.new_wrong[r]
 
 
 @compiled
 def reject(st, rng, r):
     """Undo the mutation :func:`propose` made."""
-    g_count, o_count = st[CON][C_G], st[CON][C_O]
-    gene, old = st[PEND][r, 0], st[PEND][r, 1]
+    g_count, o_count = st.consts.gates, st.consts.outputs
+    gene, old = st.pending[r, 0], st.pending[r, 1]
     if gene < g_count:
-        st[GF][r, gene] = old
+        st.ops[r, gene] = old
     elif gene < 3 * g_count:
         g = (gene - g_count) // 2
         if (gene - g_count) % 2 == 0:
-            st[GA][r, g] = old
+            st.first[r, g] = old
         else:
-            st[GB][r, g] = old
+            st.second[r, g] = old
     elif gene < 3 * g_count + o_count:
-        st[OUT][r, gene - 3 * g_count] = old
+        st.outputs[r, gene - 3 * g_count] = old
     else:
-        st[NEG][r, gene - 3 * g_count - o_count] ^= 1
+        st.negated[r, gene - 3 * g_count - o_count] ^= 1
 
 
 @compiled
 def snapshot(st, r, slot):
     """Copy replica r's genotype into witness slot ``slot``."""
-    copy(st[WGF][slot], st[GF][r])
-    copy(st[WGA][slot], st[GA][r])
-    copy(st[WGB][slot], st[GB][r])
-    copy(st[WOUT][slot], st[OUT][r])
-    copy(st[WNEG][slot], st[NEG][r])
+    copy(st.w_ops[slot], st.ops[r])
+    copy(st.w_first[slot], st.first[r])
+    copy(st.w_second[slot], st.second[r])
+    copy(st.w_outputs[slot], st.outputs[r])
+    copy(st.w_negated[slot], st.negated[r])
 
 
 #: The moves, and the samplers compiled on them.
@@ -264,7 +304,8 @@ class CircuitKernel:
         self._inputs = np.array([pack(bits) for bits in input_bits(m)]).reshape(m, words)
         tgt = np.array([pack((table.target >> (self.outputs - 1 - j)) & 1) for j in range(self.outputs)])
         planes = np.array([pack((table.weights >> p) & 1) for p in range(max(1, int(table.weights.max()).bit_length()))])
-        self._constants = (self.funcs, m, capacity, self.outputs, words, tgt, planes, basis.free_complement)
+        self._constants = CircuitTask(self.funcs, m, capacity, self.outputs, words, tgt, planes,
+                                      basis.free_complement)
         self._words = words
 
     def slot_bytes(self) -> int:
@@ -278,7 +319,7 @@ class CircuitKernel:
         val = np.zeros((replicas, m + g, words), np.uint64)
         val[:, :m] = self._inputs
         i64 = np.int64
-        return (
+        return CircuitState(
             np.zeros((replicas, g), i64), np.zeros((replicas, g), i64), np.zeros((replicas, g), i64),
             np.zeros((replicas, o), i64), np.zeros((replicas, o), i64), val, val.copy(),
             np.zeros((replicas, g), np.int8), np.zeros((replicas, g), np.int8), np.zeros((replicas, g), np.int8),
@@ -287,11 +328,11 @@ class CircuitKernel:
             np.zeros((slots, o), i64), np.zeros((slots, o), i64), self._constants,
         )
 
-    def witness(self, state: tuple, slot: int):
+    def witness(self, state: CircuitState, slot: int):
         """The active circuit of the genotype in witness slot ``slot``."""
         m = self.inputs
-        gf, ga, gb = state[WGF][slot], state[WGA][slot], state[WGB][slot]
-        outputs, negated = state[WOUT][slot], state[WNEG][slot]
+        gf, ga, gb = state.w_ops[slot], state.w_first[slot], state.w_second[slot]
+        outputs, negated = state.w_outputs[slot], state.w_negated[slot]
         active = np.zeros(self.capacity, dtype=bool)
         for o in outputs:
             if o >= m:

@@ -12,7 +12,6 @@ proved lower bound (status ``bounds``) and the front stops there, marked incompl
 from __future__ import annotations
 
 from math import ceil
-from time import perf_counter
 from typing import Sequence
 
 import numpy as np
@@ -20,8 +19,8 @@ from ortools.sat.python import cp_model
 
 from ... import views
 from ...diagram import PhaseDiagram, Step, TaskInfo
-from ...errors import ParameterError, TooLargeError
-from ...front import Progress, cpsat_method, eps_budgets, require_method, status_counts, time_left
+from ...errors import TooLargeError
+from ...front import CpsatRun, Progress, eps_budgets, require_method
 from ...task import Task
 from .rulelist import RuleList, trie_labels
 
@@ -118,11 +117,14 @@ def cpsat_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
     marked incomplete.
     """
     require_method(programs, "cpsat", cpsat_diagram)
-    if time_limit is not None and not time_limit > 0:
-        raise ParameterError(f"time_limit must be a positive number of seconds. Got {time_limit}.")
-    if workers < 1:
-        raise ParameterError(f"workers must be at least 1. Got {workers}.")
-    start = perf_counter()
+
+    def configure(parameters) -> None:
+        if workers == 1:
+            parameters.linearization_level = 2
+        else:
+            parameters.subsolvers.extend(PORTFOLIO[:workers])
+
+    run = CpsatRun(time_limit=time_limit, workers=workers, seed=seed, configure=configure)
     total = task.total_weight
     budgets = sorted(set(eps_budgets(eps, total)), reverse=True) or [total]
     walk_front = not eps
@@ -131,31 +133,24 @@ def cpsat_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
     if max_complexity is not None:
         model.add(enc.complexity <= max_complexity)
     model.minimize((total + 1) * enc.complexity + enc.wrong)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    if workers == 1:
-        solver.parameters.linearization_level = 2
-    else:
-        solver.parameters.subsolvers.extend(PORTFOLIO[:workers])
+    solver = run.solver
     steps: list[Step] = []
     wrongs: list[int] = []  # exact wrong weight of each step
-    complete, statuses = True, []
+    complete = True
     try:
         while budgets:
             budget = budgets[0]
             if wrongs and wrongs[-1] <= budget:
                 budgets.pop(0)
                 continue
-            if not time_left(solver, start, time_limit):
-                complete = False
-                break
             model.add(enc.wrong <= budget)
             if steps:
                 model.add(enc.complexity >= steps[-1].complexity + 1)
                 enc.hint(steps[-1].witness)
-            status = solver.solve(model)
-            statuses.append(solver.status_name(status))
+            status = run.solve(model)
+            if status is None:
+                complete = False
+                break
             if status == cp_model.INFEASIBLE:
                 break
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -184,11 +179,9 @@ def cpsat_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
     return PhaseDiagram(
         task=TaskInfo.of(task),
         programs=programs.spec,
-        method=cpsat_method(workers=workers, seed=seed, time_limit=time_limit,
-                            max_complexity=max_complexity, eps=eps),
+        method=run.method(max_complexity=max_complexity, eps=eps),
         steps=steps,
-        runtime_s=perf_counter() - start,
-        diagnostics={"solves": len(statuses), "model_nodes": len(enc.nodes),
-                     "statuses": status_counts(statuses)},
+        runtime_s=run.seconds,
+        diagnostics=run.diagnostics(model_nodes=len(enc.nodes)),
         complete=complete,
     )

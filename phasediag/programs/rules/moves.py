@@ -15,7 +15,12 @@ The add move draws its prefix (:func:`_draw_affix`) from a mixture of three: wit
 Q_CUT an input x ~ μ cut at a uniform depth; otherwise a *descent* of a uniform depth D from the
 root, each step to a child of the current prefix u, where a child v's *gain* is
 max_y M(v)_y − M(v)_{ŷ(u)}, ŷ(u) the majority label of u (the weight a rule on v would fix if
-u's best label held there). The *mixed* descent (Q_MIXED) takes each step to a uniform child or,
+u's best label held there).
+
+Masses, children and gains come from the task's *prefix law* (:mod:`phasediag.laws`): the trie
+of a listed task (:mod:`.trielaw`), or a family's closed form. The law's functions are globals
+of this module's functions, bound per kind of law by :func:`bound` (as the moves are bound into
+the samplers' loops), so no family knowledge sits here. The *mixed* descent (Q_MIXED) takes each step to a uniform child or,
 half the time, to a child drawn ∝ its gain; the *last-gain* descent (Q_LAST) takes D − 1 uniform
 steps and the last one ∝ gain. Exceptions of prefix-sorting are the children with gain, so a
 given level-k exception is drawn with probability about Q_LAST/(L·n^(k-1)) instead of n^-k: at
@@ -25,18 +30,21 @@ n = 100 the 10^4 level-3 exceptions become collectable.
 from __future__ import annotations
 
 import math
+from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 
-from ... import views
 from ...errors import TooLargeError
-from ...sampling._random import compiled, copy, randint, uniform
-from ...sampling.chains import Moves, bind
-from ...seeding import PHI, mix
+from ...laws import LawFunctions, PrefixLaw
+from ...sampling.chains import Moves, bind, bind_functions
+from ...streams import compiled, copy, randint, uniform
 from ...tables import LIST_LIMIT
+from ...task import Task
 from .rulelist import RuleList
+from .trielaw import trie_law
 
-__all__ = ["RuleKernel"]
+__all__ = ["RuleKernel", "RuleState"]
 
 #: Default complexity cap: enough for three levels of prefix-sorting at n = 100 (10,101 rules).
 DEFAULT_CAPACITY = 12_000
@@ -45,11 +53,37 @@ P_SHO = 1.0 - P_ADD - P_DEL - P_REL - P_LEN
 Q_CUT, Q_MIXED, Q_LAST = 0.25, 0.25, 0.5  # the add move's prefix draws (module docstring)
 ADD, DEL, REL, LEN, SHO = 0, 1, 2, 3, 4
 
-# state tuple layout
-ROWS, DEP, LAB, MS, EX, NR, RLAB, REX, PEND, PROW, TMP, KBUF, VBUF, WROWS, WLAB, WN, WDEF, ORC = range(18)
-# oracle tuple layout
-(O_CLOSED, O_N, O_L, O_K, O_H0, O_LEVEL, O_CHILD, O_LETTER, O_TMASS, O_QAFF, O_CUMW, O_CODES, O_LENS,
- O_GAIN, O_GSUM) = range(15)
+#: The law's functions, bound in by :func:`bound` (the functions below read them as globals).
+law_root = law_descend = law_mass = law_children = law_child_letter = None
+law_pick_gain = law_gain_share = law_draw_input = law_cut_share = None
+
+
+class RuleState(NamedTuple):
+    """Per replica r: its rules as prefix rows in lexicographic order (letters, -1 padded), each
+    with its depth, label, mass M and exclusive mass X; the default's label and X; the pending
+    move and scratch rows; a law cursor. Then the witness slots, the law's data and its longest
+    input."""
+
+    rows: np.ndarray          # (R, C + 1, L) int16
+    depth: np.ndarray         # (R, C + 1)
+    label: np.ndarray         # (R, C + 1)
+    mass: np.ndarray          # (R, C + 1, K)
+    excl: np.ndarray          # (R, C + 1, K)
+    n_rules: np.ndarray       # (R,)
+    root_label: np.ndarray    # (R,)
+    root_excl: np.ndarray     # (R, K)
+    pending: np.ndarray       # (R, 4)
+    prefix: np.ndarray        # (R, L) the prefix a move is about
+    scratch: np.ndarray       # (R, L)
+    kids: np.ndarray          # (R, K)
+    buffer: np.ndarray        # (R, K)
+    cursor: np.ndarray        # (R, 2) uint64
+    w_rows: np.ndarray        # (S, C, L) witness slots
+    w_label: np.ndarray       # (S, C)
+    w_n: np.ndarray           # (S,)
+    w_default: np.ndarray     # (S,)
+    law: tuple
+    length: int
 
 
 @compiled
@@ -96,142 +130,81 @@ def _find(rows, n, u):
     return -1
 
 
-# --- the task's prefix law: a listed trie or a closed form ------------------------------------
+# --- the task's prefix law ----------------------------------------------------------------------
 @compiled
-def _node(orc, u, d):
-    child, letter = orc[O_CHILD], orc[O_LETTER]
-    v = 0
+def _walk(law, cur, u, d):
+    """The cursor at prefix u[:d]; False when no input starts with it."""
+    law_root(law, cur)
     for j in range(d):
-        lo, hi = child[v], child[v + 1]
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if letter[mid] < u[j]:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo >= child[v + 1] or letter[lo] != u[j]:
-            return -1
-        v = lo
-    return v
+        if not law_descend(law, cur, j, u[j]):
+            return False
+    return True
 
 
 @compiled
-def _mass(orc, u, d, out):
+def _mass(law, cur, u, d, out):
     """out[y] = weight of the inputs under prefix u[:d] with label y."""
-    if orc[O_CLOSED]:
-        n, h, parity = orc[O_N], orc[O_H0], 0
-        for j in range(d):
-            a = u[j]
-            if h % np.uint64(n) == np.uint64(a):
-                parity ^= 1
-            h = mix(h ^ (np.uint64(a + 1) * PHI))
-        level = orc[O_LEVEL]
-        out[0] = level[d, parity]
-        out[1] = level[d, 1 - parity]
+    if _walk(law, cur, u, d):
+        law_mass(law, cur, d, out)
     else:
-        copy(out, orc[O_TMASS][_node(orc, u, d)])
+        out[:] = 0.0
 
 
 @compiled
-def _closed_gain(level, j, flipped):
-    """Gain of a child (depth j + 1) of a depth-j prefix under the closed form; ``flipped``: the
-    child is the exceptional one (its natural label differs from its parent's)."""
-    below = level[j + 1, 0] + level[j + 1, 1]
-    on_parent_natural = level[j + 1, 1] if flipped else level[j + 1, 0]
-    on_majority = on_parent_natural if level[j, 0] >= level[j, 1] else below - on_parent_natural
-    return max(level[j + 1, 0], level[j + 1, 1]) - on_majority
+def _children(law, cur, u, d):
+    """How many letters extend u[:d] to a prefix some input has."""
+    return law_children(law, cur, d) if _walk(law, cur, u, d) else 0
 
 
 @compiled
-def _step_q(nc, gain, gsum):
-    """Probability that one descent step from a parent with nc children picks a child of this gain."""
-    return 0.5 / nc + 0.5 * (gain / gsum if gsum > 0 else 1.0 / nc)
-
-
-@compiled
-def _qaff(orc, u, d):
+def _qaff(law, cur, u, d, length):
     """Probability that the add move draws prefix u[:d] (:func:`_draw_affix`): Q_CUT times the cut
-    of an input x ~ μ, Σ_{x under u, |x| ≥ d} μ(x)/|x|, plus the two descents."""
-    if not orc[O_CLOSED]:
-        return orc[O_QAFF][_node(orc, u, d)]
-    n, level = orc[O_N], orc[O_LEVEL]
-    h, mixed, last = orc[O_H0], 1.0, 1.0
+    of an input x ~ μ, Σ_{x under u, |x| ≥ d} μ(x)/|x|, plus the two descents with a uniform
+    depth D in 1..length (a walk that meets a prefix with no children before D steps ends there)."""
+    law_root(law, cur)
+    mixed, last, path = 1.0, 1.0, 1.0
     for j in range(d):
-        a = u[j]
-        exc = h % np.uint64(n)
-        g_exc, g_other = _closed_gain(level, j, True), _closed_gain(level, j, False)
-        g, gsum = g_exc if exc == np.uint64(a) else g_other, g_exc + (n - 1) * g_other
-        mixed *= _step_q(n, g, gsum)
-        last *= (g / gsum if gsum > 0 else 1.0 / n) if j == d - 1 else 1.0 / n
-        h = mix(h ^ (np.uint64(a + 1) * PHI))
-    return (Q_CUT * (1.0 / n) ** d + Q_MIXED * mixed + Q_LAST * last) / orc[O_L]
+        nc = law_children(law, cur, j)
+        share = law_gain_share(law, cur, j, u[j])
+        if share < 0.0:
+            share = 1.0 / nc
+        mixed *= 0.5 / nc + 0.5 * share
+        if j == d - 1:
+            last = path * share
+        path /= nc
+        law_descend(law, cur, j, u[j])
+    beyond = (length - d) / length if law_children(law, cur, d) == 0 else 0.0
+    mixed_end = mixed * (1.0 / length + beyond)
+    last_end = last / length + beyond * path
+    return Q_CUT * law_cut_share(law, cur, d) + Q_MIXED * mixed_end + Q_LAST * last_end
 
 
 @compiled
-def _children(orc, u, d):
-    if orc[O_CLOSED]:
-        return orc[O_N] if d < orc[O_L] else 0
-    v = _node(orc, u, d)
-    return orc[O_CHILD][v + 1] - orc[O_CHILD][v]
-
-
-@compiled
-def _child_letter(orc, u, d, k):
-    if orc[O_CLOSED]:
-        return k
-    return orc[O_LETTER][orc[O_CHILD][_node(orc, u, d)] + k]
-
-
-@compiled
-def _draw_affix(orc, rng, r, out):
+def _draw_affix(law, cur, rng, r, out, length):
     """Draw the add move's prefix into ``out`` (see the module docstring); returns its depth."""
     out[:] = -1
-    closed, n = orc[O_CLOSED], orc[O_N]
     draw = uniform(rng, r)
     if draw < Q_CUT:  # an input x ~ μ cut at a uniform depth
-        if closed:
-            d = 1 + randint(rng, r, orc[O_L])
-            for j in range(d):
-                out[j] = randint(rng, r, n)
-            return d
-        cumw = orc[O_CUMW]
-        x = np.searchsorted(cumw, uniform(rng, r) * cumw[-1], side="right")
-        x = min(x, cumw.shape[0] - 1)
-        d = 1 + randint(rng, r, orc[O_LENS][x])
-        copy(out[:d], orc[O_CODES][x])
+        size = law_draw_input(law, rng, r, out)
+        d = 1 + randint(rng, r, size)
+        out[d:] = -1
         return d
     mixed = draw < Q_CUT + Q_MIXED
-    depth = 1 + randint(rng, r, orc[O_L])
-    if closed:
-        level, h = orc[O_LEVEL], orc[O_H0]
-        for j in range(depth):
-            exc = np.int64(h % np.uint64(n))
-            g_exc, g_other = _closed_gain(level, j, True), _closed_gain(level, j, False)
-            gsum = g_exc + (n - 1) * g_other
-            a = randint(rng, r, n)
-            if gsum > 0 and (uniform(rng, r) < 0.5 if mixed else j == depth - 1):
-                t = uniform(rng, r) * gsum
-                if t < g_exc:
-                    a = exc
-                else:
-                    a = randint(rng, r, n - 1)
-                    a += a >= exc
-            out[j] = a
-            h = mix(h ^ (np.uint64(a + 1) * PHI))
-        return depth
-    child, letter, gain, gsum = orc[O_CHILD], orc[O_LETTER], orc[O_GAIN], orc[O_GSUM]
-    v, d = 0, 0
-    while d < depth and child[v + 1] > child[v]:
-        lo, hi = child[v], child[v + 1]
-        w = lo + randint(rng, r, hi - lo)
-        if gsum[v] > 0 and (uniform(rng, r) < 0.5 if mixed else d == depth - 1):
-            t = uniform(rng, r) * gsum[v]
-            w = lo
-            while w < hi - 1 and t >= gain[w]:
-                t -= gain[w]
-                w += 1
-        out[d] = letter[w]
-        v, d = w, d + 1
+    depth = 1 + randint(rng, r, length)
+    law_root(law, cur)
+    d = 0
+    while d < depth:
+        nc = law_children(law, cur, d)
+        if nc == 0:
+            break
+        a = law_child_letter(law, cur, d, randint(rng, r, nc))
+        if uniform(rng, r) < 0.5 if mixed else d == depth - 1:
+            g = law_pick_gain(law, cur, d, rng, r)
+            if g >= 0:
+                a = g
+        out[d] = a
+        law_descend(law, cur, d, a)
+        d += 1
     return d
 
 
@@ -245,7 +218,7 @@ def _label_q(m, y, k):
 @compiled
 def _parent(st, r, u, d, skip):
     """Index of the nearest rule strictly above u[:d] (-1: the default), ignoring index skip."""
-    rows, n, tmp = st[ROWS][r], st[NR][r], st[TMP][r]
+    rows, n, tmp = st.rows[r], st.n_rules[r], st.scratch[r]
     tmp[:] = -1
     for k in range(d - 1, 0, -1):
         copy(tmp[:k], u)
@@ -259,7 +232,7 @@ def _parent(st, r, u, d, skip):
 @compiled
 def _kids_mass(st, r, u, d, skip, out):
     """out = Σ M(w) over the nearest rules w strictly below u[:d] (rule ``skip`` counted as absent)."""
-    rows, dep, ms, n = st[ROWS][r], st[DEP][r], st[MS][r], st[NR][r]
+    rows, dep, ms, n = st.rows[r], st.depth[r], st.mass[r], st.n_rules[r]
     out[:] = 0.0
     i = _lower(rows, n, u)
     if i < n and dep[i] == d and _cmp(rows[i], u, d) == 0:
@@ -275,84 +248,84 @@ def _kids_mass(st, r, u, d, skip, out):
 
 @compiled
 def _label_of(st, r, i):
-    return st[RLAB][r] if i < 0 else st[LAB][r, i]
+    return st.root_label[r] if i < 0 else st.label[r, i]
 
 
 @compiled
 def _exclusive(st, r, i):
-    return st[REX][r] if i < 0 else st[EX][r, i]
+    return st.root_excl[r] if i < 0 else st.excl[r, i]
 
 
 @compiled
 def _move_rule(st, r, i, j):
     """Copy rule i of replica r to index j."""
-    copy(st[ROWS][r, j], st[ROWS][r, i])
-    copy(st[MS][r, j], st[MS][r, i])
-    copy(st[EX][r, j], st[EX][r, i])
-    st[DEP][r, j], st[LAB][r, j] = st[DEP][r, i], st[LAB][r, i]
+    copy(st.rows[r, j], st.rows[r, i])
+    copy(st.mass[r, j], st.mass[r, i])
+    copy(st.excl[r, j], st.excl[r, i])
+    st.depth[r, j], st.label[r, j] = st.depth[r, i], st.label[r, i]
 
 
 @compiled
 def _add_rule(st, r, u, d, y):
-    rows, n = st[ROWS][r], st[NR][r]
+    rows, n = st.rows[r], st.n_rules[r]
     pos = _lower(rows, n, u)
     p = _parent(st, r, u, d, -1)
-    m, kids = st[VBUF][r], st[KBUF][r]
-    _mass(st[ORC], u, d, m)
+    m, kids = st.buffer[r], st.kids[r]
+    _mass(st.law, st.cursor[r], u, d, m)
     _kids_mass(st, r, u, d, -1, kids)
     for i in range(n, pos, -1):
         _move_rule(st, r, i - 1, i)
     copy(rows[pos], u)
-    st[DEP][r, pos], st[LAB][r, pos] = d, y
+    st.depth[r, pos], st.label[r, pos] = d, y
     parent = _exclusive(st, r, p)
     for z in range(m.shape[0]):
-        st[MS][r, pos, z] = m[z]
-        st[EX][r, pos, z] = m[z] - kids[z]
+        st.mass[r, pos, z] = m[z]
+        st.excl[r, pos, z] = m[z] - kids[z]
         parent[z] -= m[z] - kids[z]
-    st[NR][r] = n + 1
+    st.n_rules[r] = n + 1
 
 
 @compiled
 def _delete_rule(st, r, i):
-    rows, n = st[ROWS][r], st[NR][r]
-    p = _parent(st, r, rows[i], st[DEP][r, i], -1)
+    rows, n = st.rows[r], st.n_rules[r]
+    p = _parent(st, r, rows[i], st.depth[r, i], -1)
     parent = _exclusive(st, r, p)
     for z in range(parent.shape[0]):
-        parent[z] += st[EX][r, i, z]
+        parent[z] += st.excl[r, i, z]
     for j in range(i, n - 1):
         _move_rule(st, r, j + 1, j)
     rows[n - 1] = -1
-    st[NR][r] = n - 1
+    st.n_rules[r] = n - 1
 
 
 # --- the sampler interface --------------------------------------------------------------------
 @compiled
 def init(st, rng, r):
     """The empty list with default label 0; returns (complexity, wrong weight)."""
-    st[NR][r] = 0
-    st[ROWS][r] = -1
-    st[RLAB][r] = 0
-    u = st[PROW][r]
+    st.n_rules[r] = 0
+    st.rows[r] = -1
+    st.root_label[r] = 0
+    u = st.prefix[r]
     u[:] = -1
-    _mass(st[ORC], u, 0, st[REX][r])
-    return 0, st[REX][r].sum() - st[REX][r, 0]
+    _mass(st.law, st.cursor[r], u, 0, st.root_excl[r])
+    return 0, st.root_excl[r].sum() - st.root_excl[r, 0]
 
 
 @compiled
 def propose(st, rng, r, beta, lamw, lnu, cmax):
     """Draw a move for replica r and score it without applying it.
     Returns (status, Δcomplexity, Δwrong, log Hastings ratio); status 0: no valid move."""
-    orc, n, k = st[ORC], st[NR][r], st[ORC][O_K]
-    rows, dep, lab, ex = st[ROWS][r], st[DEP][r], st[LAB][r], st[EX][r]
-    pend, v, m, kids = st[PEND][r], st[PROW][r], st[VBUF][r], st[KBUF][r]
+    law, cur, n, k = st.law, st.cursor[r], st.n_rules[r], st.mass.shape[2]
+    rows, dep, lab, ex = st.rows[r], st.depth[r], st.label[r], st.excl[r]
+    pend, v, m, kids = st.pending[r], st.prefix[r], st.buffer[r], st.kids[r]
     x = uniform(rng, r)
     if x < P_ADD:
         if n >= cmax:
             return 0, 0, 0.0, 0.0
-        d = _draw_affix(orc, rng, r, v)
+        d = _draw_affix(law, cur, rng, r, v, st.length)
         if _find(rows, n, v) >= 0:
             return 0, 0, 0.0, 0.0
-        _mass(orc, v, d, m)
+        _mass(law, cur, v, d, m)
         if uniform(rng, r) < 0.5:
             t, y = uniform(rng, r) * m.sum(), 0
             while y < k - 1 and t >= m[y]:
@@ -364,7 +337,7 @@ def propose(st, rng, r, beta, lamw, lnu, cmax):
         _kids_mass(st, r, v, d, -1, kids)
         pend[0], pend[1], pend[2] = ADD, d, y
         dw = (m[yp] - kids[yp]) - (m[y] - kids[y])
-        return 1, 1, dw, math.log(P_DEL / (n + 1)) - math.log(P_ADD * _qaff(orc, v, d) * _label_q(m, y, k))
+        return 1, 1, dw, math.log(P_DEL / (n + 1)) - math.log(P_ADD * _qaff(law, cur, v, d, st.length) * _label_q(m, y, k))
     if x < P_ADD + P_DEL:
         if n == 0:
             return 0, 0, 0.0, 0.0
@@ -373,7 +346,8 @@ def propose(st, rng, r, beta, lamw, lnu, cmax):
         yp = _label_of(st, r, _parent(st, r, rows[i], dep[i], -1))
         pend[0], pend[1] = DEL, i
         dw = ex[i, y] - ex[i, yp]
-        return 1, -1, dw, math.log(P_ADD * _qaff(orc, rows[i], dep[i]) * _label_q(st[MS][r, i], y, k)) - math.log(P_DEL / n)
+        return 1, -1, dw, math.log(P_ADD * _qaff(law, cur, rows[i], dep[i], st.length)
+                                     * _label_q(st.mass[r, i], y, k)) - math.log(P_DEL / n)
     if x < P_ADD + P_DEL + P_REL:
         i = randint(rng, r, n + 1) - 1  # -1: the default label
         old = _label_of(st, r, i)
@@ -388,21 +362,21 @@ def propose(st, rng, r, beta, lamw, lnu, cmax):
     u, d, y = rows[i], dep[i], lab[i]
     copy(v, u)
     if x < P_ADD + P_DEL + P_REL + P_LEN:
-        nc = _children(orc, u, d)
+        nc = _children(law, cur, u, d)
         if nc == 0:
             return 0, 0, 0.0, 0.0
-        v[d] = _child_letter(orc, u, d, randint(rng, r, nc))
+        v[d] = law_child_letter(law, cur, d, randint(rng, r, nc))
         nd, skip, logq = d + 1, -1, math.log(P_SHO * nc / P_LEN)
     else:
         if d == 1:
             return 0, 0, 0.0, 0.0
         v[d - 1] = -1
         nd, skip = d - 1, i
-        logq = math.log(P_LEN / (_children(orc, v, nd) * P_SHO))
+        logq = math.log(P_LEN / (_children(law, cur, v, nd) * P_SHO))
     if _find(rows, n, v) >= 0:
         return 0, 0, 0.0, 0.0
     yp = _label_of(st, r, _parent(st, r, u, d, -1))
-    _mass(orc, v, nd, m)
+    _mass(law, cur, v, nd, m)
     _kids_mass(st, r, v, nd, skip, kids)
     pend[0], pend[1], pend[2], pend[3] = LEN, i, y, nd
     dw = (ex[i, y] - ex[i, yp]) + ((m[yp] - kids[yp]) - (m[y] - kids[y]))
@@ -412,20 +386,20 @@ def propose(st, rng, r, beta, lamw, lnu, cmax):
 @compiled
 def commit(st, rng, r):
     """Apply the move the last :func:`propose` scored."""
-    pend = st[PEND][r]
+    pend = st.pending[r]
     kind = pend[0]
     if kind == ADD:
-        _add_rule(st, r, st[PROW][r], pend[1], pend[2])
+        _add_rule(st, r, st.prefix[r], pend[1], pend[2])
     elif kind == DEL:
         _delete_rule(st, r, pend[1])
     elif kind == REL:
         if pend[1] < 0:
-            st[RLAB][r] = pend[2]
+            st.root_label[r] = pend[2]
         else:
-            st[LAB][r, pend[1]] = pend[2]
+            st.label[r, pend[1]] = pend[2]
     else:  # a move: delete, then add the rule on its new prefix
         _delete_rule(st, r, pend[1])
-        _add_rule(st, r, st[PROW][r], pend[3], pend[2])
+        _add_rule(st, r, st.prefix[r], pend[3], pend[2])
 
 
 @compiled
@@ -436,16 +410,30 @@ def reject(st, rng, r):
 @compiled
 def snapshot(st, r, slot):
     """Copy replica r's rule list into witness slot ``slot``."""
-    n = st[NR][r]
-    st[WN][slot], st[WDEF][slot] = n, st[RLAB][r]
+    n = st.n_rules[r]
+    st.w_n[slot], st.w_default[slot] = n, st.root_label[r]
     for i in range(n):
-        copy(st[WROWS][slot, i], st[ROWS][r, i])
-        st[WLAB][slot, i] = st[LAB][r, i]
+        copy(st.w_rows[slot, i], st.rows[r, i])
+        st.w_label[slot, i] = st.label[r, i]
 
 
-#: The moves, and the samplers compiled on them.
-MOVES = Moves(init, propose, commit, reject, snapshot)
-LOOPS = bind(MOVES)
+def bound(functions: LawFunctions) -> tuple[Moves, object, dict]:
+    """The moves compiled on one kind of law, the samplers compiled on those moves, and this
+    module's functions that call the law, compiled on it, by name (each kind of law compiles
+    once, then is cached)."""
+    return _bound(functions)
+
+
+#: The functions of this module that call the law, directly or through another of them.
+_ON_LAW = ("_walk", "_mass", "_children", "_qaff", "_draw_affix", "_add_rule", "init", "propose", "commit")
+
+
+@cache
+def _bound(functions: LawFunctions):
+    law = {f"law_{name}": f for name, f in functions._asdict().items()}
+    on_law = bind_functions({name: globals()[name] for name in _ON_LAW}, law)
+    moves = Moves(on_law["init"], on_law["propose"], on_law["commit"], reject, snapshot)
+    return moves, bind(moves), on_law
 
 
 class RuleKernel:
@@ -456,41 +444,41 @@ class RuleKernel:
     scored by their closed form (``closed_form=True`` forces it on any task that has one).
     """
 
-    moves = MOVES
-    loops = LOOPS
-
-    def __init__(self, task, capacity: int | None = None, *, closed_form: bool | None = None):
+    def __init__(self, task: Task, capacity: int | None = None, *, closed_form: bool | None = None):
         closed = task.n_inputs > LIST_LIMIT if closed_form is None else closed_form
-        self.task, self._oracle = task, _oracle(task, closed)
-        self.length, self.labels = int(self._oracle[O_L]), len(task.labels)
-        self.n_affixes = _affix_count(task, self._oracle)
+        self.task, self.law = task, _law(task, closed)
+        self.moves, self.loops, self.functions = bound(self.law.functions)
+        self.length, self.labels = self.law.length, len(task.labels)
+        self.n_affixes = self.law.affixes
         #: the most rules a program may have: by default every prefix, up to DEFAULT_CAPACITY
         self.capacity = min(self.n_affixes, DEFAULT_CAPACITY) if capacity is None else min(capacity, self.n_affixes)
         self.total = float(task.total_weight)
         #: weights are exact integers (listed tasks), so wrong weights are exact counts
-        self.exact = not closed
+        self.exact = self.law.exact
         #: default ladder ends (see :meth:`_ladder_ends`)
-        self.beta_cold, self.lambda_top = self._ladder_ends(closed)
+        self.beta_cold, self.lambda_top = self._ladder_ends()
         root = np.zeros(self.labels)
-        _mass(self._oracle, np.full(self.length, -1, np.int16), 0, root)
+        self.functions["_mass"](self.law.data, np.zeros(2, np.uint64), np.full(self.length, -1, np.int16), 0, root)
         #: wrong weight of the best constant label
         self.baseline = float(root.sum() - root.max())
 
-    def _ladder_ends(self, closed: bool) -> tuple[float, float]:
+    def _ladder_ends(self) -> tuple[float, float]:
         """The coldest default β and the largest default λ.
 
         β: at least 1.5·ln(prefixes·labels), the entropy one more rule brings (ln of the number of
         ways to add it), so that cold replicas are not swamped by rule lists of neutral rules.
-        λ: listed tasks, 4·capacity/(least input weight fraction), so every front point is some
-        λ's ground state (each rule fixes at least one input); closed forms, 4/(mass fraction of
-        a prefix at depth d* + 1), d* the shallowest depth with ≥ capacity prefixes up to it: rules
-        one depth below the finest level the capacity can cover pay 4×, so the front runs past
-        that level to the capacity and the transition at its end shows.
+        λ: exact (listed) tasks, 4·capacity/(least input weight fraction), so every front point is
+        some λ's ground state (each rule fixes at least one input); closed forms, 4/(mass fraction
+        of a prefix at depth d* + 1), d* the shallowest depth with ≥ capacity prefixes up to it (a
+        closed form's letters all extend every prefix): rules one depth below the finest level the
+        capacity can cover pay 4×, so the front runs past that level to the capacity and the
+        transition at its end shows.
         """
         beta = max(10.0, 1.5 * math.log(self.n_affixes * self.labels))
-        if not closed:
+        if self.exact:
             return beta, 4.0 * self.capacity * self.total / float(self.task.table.weights.min())
-        n, depth, count = self._oracle[O_N], 1, self._oracle[O_N]
+        n = self.functions["_children"](self.law.data, np.zeros(2, np.uint64), np.full(self.length, -1, np.int16), 0)
+        depth, count = 1, n
         while count < self.capacity and depth < self.length:
             depth += 1
             count += n ** depth
@@ -502,23 +490,24 @@ class RuleKernel:
     def replica_bytes(self) -> int:
         return (self.capacity + 1) * (2 * self.length + 16 + 16 * self.labels) + 64
 
-    def allocate(self, replicas: int, slots: int) -> tuple:
+    def allocate(self, replicas: int, slots: int) -> RuleState:
         L, K, R = self.length, self.labels, self.capacity + 1
-        return (
+        return RuleState(
             np.full((replicas, R, L), -1, np.int16), np.zeros((replicas, R), np.int64),
             np.zeros((replicas, R), np.int64), np.zeros((replicas, R, K)), np.zeros((replicas, R, K)),
             np.zeros(replicas, np.int64), np.zeros(replicas, np.int64), np.zeros((replicas, K)),
             np.zeros((replicas, 4), np.int64), np.full((replicas, L), -1, np.int16),
             np.full((replicas, L), -1, np.int16), np.zeros((replicas, K)), np.zeros((replicas, K)),
+            np.zeros((replicas, 2), np.uint64),
             np.full((slots, R - 1, L), -1, np.int16), np.zeros((slots, R - 1), np.int16),
-            np.zeros(slots, np.int64), np.zeros(slots, np.int64), self._oracle,
+            np.zeros(slots, np.int64), np.zeros(slots, np.int64), self.law.data, self.length,
         )
 
-    def witness(self, state: tuple, slot: int):
+    def witness(self, state: RuleState, slot: int) -> RuleList:
         """The rule list in witness slot ``slot``."""
-        task, n = self.task, int(state[WN][slot])
-        rows, labels = state[WROWS][slot, :n], state[WLAB][slot, :n]
-        return RuleList(task.labels[int(state[WDEF][slot])],
+        task, n = self.task, int(state.w_n[slot])
+        rows, labels = state.w_rows[slot, :n], state.w_label[slot, :n]
+        return RuleList(task.labels[int(state.w_default[slot])],
                         {task.render(row): task.labels[int(y)] for row, y in zip(rows, labels)})
 
     def log_count(self, complexity: int) -> float:
@@ -532,63 +521,12 @@ class RuleKernel:
         return float(logs.max() + np.log(np.exp(logs - logs.max()).sum()))
 
 
-def _oracle(task, closed: bool) -> tuple:
+def _law(task: Task, closed: bool) -> PrefixLaw:
     """The task's prefix law for the kernel: its trie, or its closed form (``task.closed_form()``)."""
-    k = len(task.labels)
-    dummy_i, dummy_f = np.zeros(1, np.int64), np.zeros((1, k))
     if not closed:
-        trie, table = views.trie(task), task.table
-        lengths = (table.codes >= 0).sum(axis=1).astype(np.int64)
-        mu = table.weights / table.weights.sum()
-        cut = np.zeros(trie.n_nodes)
-        # every prefix of x at depth ≤ |x| is drawn with probability μ(x)/|x|
-        np.add.at(cut, trie.end, mu / np.maximum(lengths, 1))
-        for d in range(int(trie.depth.max()), 0, -1):
-            at = np.flatnonzero(trie.depth == d)
-            np.add.at(cut, trie.parent[at], cut[at])
-        gain, gsum, descent = _trie_descent(trie, table.codes.shape[1])
-        return (False, len(task.alphabet), table.codes.shape[1], k, np.uint64(0), dummy_f,
-                trie.child_start, trie.letter, trie.mass.astype(np.float64), Q_CUT * cut + descent,
-                np.cumsum(table.weights).astype(np.float64), table.codes.astype(np.int16), lengths, gain, gsum)
+        return trie_law(task)
     closed_form = task.closed_form()
     if closed_form is None:
         raise TooLargeError(f"{task.spec} has {task.n_inputs:.3g} inputs and no closed form for its label masses, "
                             f"so rule lists cannot be scored on it. {task.too_large_hint()}")
-    law = closed_form.law()
-    return (True, law.n, law.length, k, np.uint64(law.root_hash), np.asarray(law.level_mass, np.float64),
-            dummy_i, dummy_i, dummy_f, np.zeros(1), np.zeros(1), np.zeros((1, 1), np.int16), dummy_i,
-            np.zeros(1), np.zeros(1))
-
-
-def _trie_descent(trie, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per trie node: its gain (max_y M(v)_y − M(v)_{ŷ(parent)}), the sum of its children's gains,
-    and the probability that the descents of :func:`_draw_affix` end on it, weighted Q_MIXED and
-    Q_LAST (depth D uniform in 1..length; a walk that meets a leaf before D steps ends there)."""
-    mass = trie.mass.astype(np.float64)
-    parent = trie.parent[1:]
-    gain = np.zeros(trie.n_nodes)
-    gain[1:] = mass[1:].max(axis=1) - mass[1:, :][np.arange(len(parent)), mass[parent].argmax(axis=1)]
-    gsum = np.zeros(trie.n_nodes)
-    np.add.at(gsum, parent, gain[1:])
-    n_children = np.diff(trie.child_start)
-    mixed, uniform, last = np.ones(trie.n_nodes), np.ones(trie.n_nodes), np.zeros(trie.n_nodes)
-    for d in range(1, int(trie.depth.max()) + 1):
-        at = np.flatnonzero(trie.depth == d)
-        u = trie.parent[at]
-        greedy = np.where(gsum[u] > 0, gain[at] / np.where(gsum[u] > 0, gsum[u], 1.0), 1.0 / n_children[u])
-        mixed[at] = mixed[u] * (0.5 / n_children[u] + 0.5 * greedy)
-        uniform[at] = uniform[u] / n_children[u]
-        last[at] = uniform[u] * greedy  # D = depth: the last step by gain
-    leaf = n_children == 0
-    beyond = (length - trie.depth) / length  # P(D > depth): a walk ending early on a leaf
-    mixed_end = mixed * np.where(leaf, 1.0 / length + beyond, 1.0 / length)
-    last_end = last / length + np.where(leaf, beyond * uniform, 0.0)
-    return gain, gsum, Q_MIXED * mixed_end + Q_LAST * last_end
-
-
-def _affix_count(task, oracle) -> int:
-    """Number of prefixes a rule may sit on (trie nodes but the root)."""
-    if oracle[O_CLOSED]:
-        n, length = oracle[O_N], oracle[O_L]
-        return (n ** (length + 1) - 1) // (n - 1) - 1
-    return views.trie(task).n_nodes - 1
+    return closed_form.law()

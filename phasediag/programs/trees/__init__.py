@@ -21,7 +21,7 @@ from .cpsat import cpsat_diagram
 from .dp import dp_diagram, patterns
 from .drawing import draw_tree
 from .moves import TreeKernel
-from .tree import Leaf, Split, Condition, Tree, evaluate, leaves, reached, splits, conditions_of
+from .tree import Condition, Leaf, Split, Tree, evaluate, leaves, reached, splits
 
 __all__ = ["Trees", "Tree", "Leaf", "Split", "Condition", "draw_tree"]
 

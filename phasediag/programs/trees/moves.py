@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ...sampling._random import compiled, copy, randint, uniform
+from ...streams import compiled, copy, randint, uniform
 from ...sampling.chains import Moves, bind
 from .tree import Leaf, Split, Tree
 

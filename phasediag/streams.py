@@ -1,12 +1,13 @@
-"""Per-chain random streams for the Numba samplers: one SplitMix64 state per chain, so that a
-run is reproducible from its seed whatever the number of threads."""
+"""Per-chain random streams for the compiled samplers (one SplitMix64 state per chain, so that
+a run is reproducible from its seed whatever the number of threads), and how every compiled
+kernel of phasediag is compiled."""
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
 
-from ..seeding import PHI, mix, rng
+from .seeding import PHI, mix, rng
 
 __all__ = ["compiled", "streams", "next_u64", "uniform", "randint", "copy"]
 

@@ -1,0 +1,110 @@
+"""Decision trees against an optimal sparse-tree solver of the field (STreeD, PyPI ``pystreed``).
+
+STreeD (task ``cost-complex-accuracy``) minimises errors/N + α·splits for one α at a time; its
+optimum is a point of the lower convex hull of phasediag's exact front,
+so at every α both must reach the same objective. For each seeded instance (random Boolean functions of 4 and 5 inputs,
+listed prefix-sorting tasks with random exception rates) the script computes phasediag's exact
+tree front once (``--method exact``), then STreeD at each α on the same binary features
+(phasediag's conditions), and prints: how many (instance, α) pairs agree on the objective, the
+time of phasediag's whole front, STreeD's summed over the α values, and their ratio (mean and
+worst). Instances are drawn from seeds 100.. (none of them was used to tune anything).
+
+pystreed pins scikit-learn versions that clash with verbecc's, so run it in its own environment
+with the repository on the path (the script skips STreeD with a note when it is not installed)::
+
+    python3 -m venv /tmp/bench && /tmp/bench/bin/pip install pystreed numba ortools matplotlib click rich networkx dask distributed
+    PYTHONPATH=. /tmp/bench/bin/python benchmarks/trees.py [--instances 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from phasediag import exact_diagram, load_programs, load_task
+from phasediag.programs.trees.dp import patterns
+from phasediag.programs.trees.tree import conditions_of
+from phasediag.seeding import rng
+
+ALPHAS = (0.005, 0.01, 0.02, 0.04)
+
+
+def families(instances: int) -> dict[str, list[str]]:
+    draw = rng(100)
+    out: dict[str, list[str]] = {"random 4-input": [], "random 5-input": [], "prefix-sorting bernoulli": []}
+    for i in range(instances):
+        out["random 4-input"].append(f"boolean:family=random,inputs=4,seed={100 + i}")
+        out["random 5-input"].append(f"boolean:family=random,inputs=5,seed={100 + i}")
+        n, length = int(draw.integers(2, 4)), int(draw.integers(2, 4))
+        rate = round(float(draw.uniform(0.15, 0.6)), 2)
+        out["prefix-sorting bernoulli"].append(
+            f"prefix-sorting:n={n},length={length},structure=bernoulli,rate={rate},seed={100 + i}")
+    return out
+
+
+def streed(task, alpha: float):
+    """STreeD's tree at α: (splits, wrong weight, seconds); None when pystreed is missing."""
+    try:
+        from pystreed import STreeDClassifier
+    except ImportError:
+        return None
+    table = task.table
+    x = conditions_of(task).passes.astype(int)
+    depth = min(x.shape[1], 8)
+    model = STreeDClassifier("cost-complex-accuracy", max_depth=depth, cost_complexity=alpha, time_limit=600)
+    start = time.perf_counter()
+    model.fit(x, table.labels)
+    seconds = time.perf_counter() - start
+    wrong = int(table.weights[model.predict(x) != table.labels].sum())
+    splits = _splits(model)
+    return splits, wrong, seconds
+
+
+def _splits(model) -> int:
+    """The number of branching nodes of a fitted STreeD tree."""
+    return int(model.get_tree().get_num_branching_nodes())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instances", type=int, default=20)
+    args = parser.parse_args()
+    trees = load_programs("trees")
+    print(f"{'family':<26} {'pairs':>5} {'equal':>5} {'ours (s) mean/max':>18} {'STreeD (s) mean/max':>20} "
+          f"{'ratio mean/worst':>17}")
+    for family, specs in families(args.instances).items():
+        equal = pairs = 0
+        ours, theirs, ratios = [], [], []
+        for spec in specs:
+            task = load_task(spec)
+            start = time.perf_counter()
+            front = exact_diagram(task, trees)
+            ours.append(time.perf_counter() - start)
+            spent = 0.0
+            for alpha in ALPHAS:
+                best = min(s.wrong / task.total_weight + alpha * s.complexity for s in front.steps)
+                got = streed(task, alpha)
+                if got is None:
+                    continue
+                splits, wrong, seconds = got
+                spent += seconds
+                pairs += 1
+                equal += abs((wrong / task.total_weight + alpha * splits) - best) < 1e-9
+            if spent:
+                theirs.append(spent)
+                ratios.append(ours[-1] / spent)
+        if not theirs:
+            print(f"{family:<26} ours {statistics.mean(ours):.3f}/{max(ours):.3f} s; pystreed not installed")
+            continue
+        print(f"{family:<26} {pairs:>5} {equal:>5} {statistics.mean(ours):>8.3f}/{max(ours):<8.3f} "
+              f"{statistics.mean(theirs):>9.3f}/{max(theirs):<9.3f} {statistics.mean(ratios):>8.2f}/{max(ratios):<8.2f}")
+    rows = [len(patterns(load_task(s))[1]) for s in families(args.instances)["prefix-sorting bernoulli"]]
+    print(f"(prefix-sorting instances: {min(rows)}–{max(rows)} distinct inputs; ratio = ours / STreeD summed "
+          f"over α = {', '.join(map(str, ALPHAS))}; < 1 means phasediag's whole front is faster)")
+
+
+if __name__ == "__main__":
+    main()
