@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import tempfile
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from typing import Iterator
 
 from .errors import FileFormatError, PhasediagError
 
-__all__ = ["atomic_path", "read_text"]
+__all__ = ["atomic_path", "read_text", "write_table_csv"]
 
 
 @contextmanager
@@ -37,3 +38,13 @@ def read_text(path: str | os.PathLike, error: type[PhasediagError] = FileFormatE
         return Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise error(f"Cannot read {what}{path}: {getattr(e, 'strerror', None) or e}.") from None
+
+
+def write_table_csv(rows: list[dict], path: str | os.PathLike, fields: list[str] | None = None) -> None:
+    """``rows`` (dicts) as CSV with a header, written atomically; ``fields`` default to the first
+    row's keys."""
+    fields = fields if fields is not None else list(rows[0]) if rows else []
+    with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)

@@ -13,7 +13,7 @@ import os
 from .analysis import spectrum, transitions
 from .diagram import STATUSES, MethodInfo, PhaseDiagram, Step, TaskInfo
 from .errors import FileFormatError, PhasediagError
-from .files import atomic_path, read_text
+from .files import atomic_path, read_text, write_table_csv
 from .version import __version__
 from .programs import PROGRAM_CLASSES, load_programs
 
@@ -125,13 +125,3 @@ def write_steps_csv(diagram: PhaseDiagram, path: str | os.PathLike) -> None:
     rows = [{**row, "witness": json.dumps(row["witness"], ensure_ascii=False)}
             for row in diagram_to_json(diagram)["steps"]]
     write_table_csv(rows, path, ["complexity", "error", "wrong", "total", "test_error", "status", "lower_bound", "witness"])
-
-
-def write_table_csv(rows: list[dict], path: str | os.PathLike, fields: list[str] | None = None) -> None:
-    """``rows`` (dicts) as CSV with a header, written atomically; ``fields`` default to the first
-    row's keys."""
-    fields = fields if fields is not None else list(rows[0]) if rows else []
-    with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)

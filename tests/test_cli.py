@@ -203,3 +203,16 @@ def test_spectrum_command_gives_the_closed_form_efficiencies(tmp_path, capsys):
     capsys.readouterr()
     assert main(["spectrum", str(tmp_path / "missing.json")]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_show_exports_rule_lists_as_csv_and_refuses_what_a_class_cannot_write(tmp_path, capsys):
+    out = tmp_path / "rules.json"
+    assert main(["compute", "prefix-sorting:n=3,length=2", "--out", str(out)]) == 0
+    assert main(["show", str(out), "--step", "3", "--out", str(tmp_path / "rules.csv")]) == 0
+    with open(tmp_path / "rules.csv", encoding="utf-8") as f:
+        rows = [(r["affix"], r["label"]) for r in csv.DictReader(f)]
+    witness = read_diagram(out).steps[3].witness
+    assert rows[0] == ("default", witness.default) and dict(rows[1:]) == witness.rules
+    capsys.readouterr()
+    assert main(["show", str(out), "--out", str(tmp_path / "rules.png")]) == 2
+    assert "not drawn" in capsys.readouterr().err and not (tmp_path / "rules.png").exists()

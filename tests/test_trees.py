@@ -3,6 +3,7 @@ moves sample the Boltzmann law; files, drawings and the CLI."""
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 import math
@@ -19,7 +20,7 @@ from phasediag.programs import load_programs
 from phasediag.programs.trees import Leaf, Split, Condition
 from phasediag.programs.trees.dp import patterns
 from phasediag.programs.trees.moves import TreeKernel
-from phasediag.programs.trees.tree import conditions_of
+from phasediag.programs.trees.tree import conditions_of, leaves
 from phasediag.streams import streams
 from phasediag.tasks import load_task
 
@@ -171,6 +172,12 @@ def test_cli_trees(tmp_path, capsys):
     assert "5 steps" not in capsys.readouterr().out  # 4 steps: 0, 1, 3, 5 splits
     assert main(["show", str(out), "--out", str(tmp_path / "tree.png")]) == 0
     assert (tmp_path / "tree.png").exists()
+    assert main(["show", str(out), "--out", str(tmp_path / "tree.csv")]) == 0
+    with open(tmp_path / "tree.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    tree = diagram_from_json(json.loads(out.read_text()), "t").steps[-1].witness
+    assert [(r["conditions"], r["label"]) for r in rows] == [
+        (" and ".join(("" if ok else "not ") + c.written() for c, ok in path), label) for path, label in leaves(tree)]
     assert main(["compute", "boolean:family=majority,inputs=3", "--programs", "trees", "--method", "enumerate",
                  "--out", str(out)]) == 2
     assert "does not work on trees" in capsys.readouterr().err

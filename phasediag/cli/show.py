@@ -21,11 +21,12 @@ from ._options import PLOT_SUFFIXES, output_path
 @click.option("--step", "complexity", type=click.IntRange(min=0), default=None,
               help="The step with this complexity (default: the last step).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Draw the witness circuit (.png, .pdf or .svg).")
+              help="Draw the witness (.png, .pdf or .svg: circuits and trees) or write it to a file "
+              "(.csv: rule lists and trees).")
 def show(diagram: Path, complexity: int | None, out: Path | None) -> None:
-    """Print the witness of one step of DIAGRAM; draw it with --out (circuits)."""
+    """Print the witness of one step of DIAGRAM; draw or export it with --out."""
     if out is not None:
-        output_path(out, PLOT_SUFFIXES, "--out")
+        output_path(out, PLOT_SUFFIXES + (".csv",), "--out")
     d = read_diagram(diagram)
     if not d.steps:
         raise ParameterError(f"{diagram} has no steps.")
@@ -37,8 +38,14 @@ def show(diagram: Path, complexity: int | None, out: Path | None) -> None:
         raise ParameterError(f"{diagram} has no step of complexity {complexity}; its steps are at {listed}.")
     step = by_complexity[complexity]
     programs = load_programs(d.programs)
-    if out is not None and not programs.has("draw"):
-        raise ParameterError(f"--out draws a witness; {programs.name} witnesses are printed (without --out).")
+    drawn = out is not None and out.suffix.lower() in PLOT_SUFFIXES
+    if drawn and not programs.has("draw"):
+        raise ParameterError(f"--out {out.suffix} draws a witness; {programs.name} witnesses are not drawn. "
+                             f"They are exported as {', '.join(programs.export_formats) or 'nothing'}.")
+    if out is not None and not drawn and out.suffix.lower() not in programs.export_formats:
+        raise ParameterError(f"--out {out.suffix}: {programs.name} witnesses are exported as "
+                             f"{', '.join(programs.export_formats) or 'nothing'}; drawn as "
+                             f"{', '.join(PLOT_SUFFIXES) if programs.has('draw') else 'nothing'}.")
     status = step.status + (f" [{step.lower_bound}, {step.complexity}]" if step.lower_bound is not None else "")
     click.echo(f"{d.task.spec} · {d.programs} · complexity {step.complexity} · error {step.error:.6g}"
                + (f" ({step.wrong}/{step.total})" if step.wrong is not None else "") + f" · {status}")
@@ -52,9 +59,12 @@ def show(diagram: Path, complexity: int | None, out: Path | None) -> None:
         click.echo(f"  {'rule':<{width}}  {'role':<9}  inputs decided (share of weight)")
         for c in covered:
             click.echo(f"  {c.rule + ARROW + c.label:<{width}}  {c.role:<9}  {c.inputs:,} ({c.weight / total:.3%})")
-    if out is not None:
+    if drawn:
         programs.draw(step.witness, out, title=f"{d.task.spec}: {step.complexity} {programs.unit}, "
                                                f"error {step.error:.4g}")
+    elif out is not None:
+        programs.export(step.witness, out)
+    if out is not None:
         click.echo(f"wrote {out}")
 
 

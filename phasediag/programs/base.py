@@ -34,9 +34,11 @@ ExactMethod = Callable[..., "PhaseDiagram"]
 #: ``coverage(task, program)`` — per rule or leaf, the inputs it decides (general vs memorised);
 #: ``draw(program, path, title)`` — a picture of one program;
 #: ``exact_density(task)`` — the exact density of states ln g(c, ε) of the class on a listed task.
-CAPABILITIES = ("coverage", "draw", "exact_density")
+#: ``export(program, path)`` — the program written to a file the field reads, in one of
+#: ``export_formats`` (file suffixes).
+CAPABILITIES = ("coverage", "draw", "exact_density", "export")
 _CAPABILITY_NAMES = {"coverage": "coverage of each rule", "draw": "drawing of a program",
-                     "exact_density": "exact density of states"}
+                     "exact_density": "exact density of states", "export": "export of a program to a file"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class ProgramClass(ABC):
     exact_methods: ClassVar[Mapping[str, ExactMethod]] = {}
     #: The optional capabilities it has (a subset of :data:`CAPABILITIES`).
     capabilities: ClassVar[frozenset[str]] = frozenset()
+    #: The file suffixes :meth:`export` writes.
+    export_formats: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, **values: Any):
         self.params = validate_params(self.name, self.parameters, {k: str(v) for k, v in values.items()})
@@ -148,6 +152,10 @@ class ProgramClass(ABC):
     def exact_density(self, task: Task):
         """The exact density of states of the class on a listed ``task``."""
         raise self._lacks("exact_density")
+
+    def export(self, program, path) -> None:
+        """Write one program to ``path`` in the format its suffix names (:attr:`export_formats`)."""
+        raise self._lacks("export")
 
     def roles(self, task: Task, program) -> tuple[int, int]:
         """(general, memorised): how many rules decide several inputs, and how many one (or none)."""

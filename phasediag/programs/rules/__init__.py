@@ -17,6 +17,7 @@ import numpy as np
 
 from ... import views
 from ...errors import FileFormatError
+from ...files import write_table_csv
 from ...tables import ANCHOR
 from ...task import Task
 from ..base import Coverage, ProgramClass
@@ -36,7 +37,8 @@ class AffixRules(ProgramClass):
 
     unit = "rules"
     exact_methods = MappingProxyType({"dp": dp_diagram, "cpsat": cpsat_diagram})
-    capabilities = frozenset({"coverage", "exact_density"})
+    capabilities = frozenset({"coverage", "exact_density", "export"})
+    export_formats = (".csv",)
 
     def fastest_exact(self, task: Task) -> str:
         """The tree DP: polynomial in the trie (CP-SAT is its independent cross-check)."""
@@ -141,6 +143,13 @@ class AffixRules(ProgramClass):
         except ValueError as e:
             raise FileFormatError(f"Witness change does not apply to the previous step: {e}") from None
         return out
+
+    def export(self, program: RuleList, path) -> None:
+        """The rule list as CSV: ``affix,label`` rows, the default first (affix ``default``),
+        then the rules, general first, affixes written as in witnesses (``-ir``, ``^aller``)."""
+        rows = [{"affix": "default", "label": program.default}]
+        rows += [{"affix": self.written(a), "label": y} for a, y in ordered(program.rules.items())]
+        write_table_csv(rows, path, ["affix", "label"])
 
     def describe(self, program: RuleList) -> list[str]:
         """Readable lines: the default, then the rules, general first."""

@@ -15,6 +15,7 @@ from typing import Sequence
 import numpy as np
 
 from ...errors import FileFormatError
+from ...files import write_table_csv
 from ...task import Task
 from ..base import Coverage, ProgramClass
 from .cpsat import cpsat_diagram
@@ -35,7 +36,8 @@ class Trees(ProgramClass):
     name = "trees"
     unit = "splits"
     exact_methods = MappingProxyType({"dp": dp_diagram, "cpsat": cpsat_diagram})
-    capabilities = frozenset({"coverage", "draw"})
+    capabilities = frozenset({"coverage", "draw", "export"})
+    export_formats = (".csv",)
 
     def fastest_exact(self, task: Task) -> str:
         """The DP over sub-samples on small tasks (up to DP_PATTERNS distinct inputs), else CP-SAT."""
@@ -63,12 +65,19 @@ class Trees(ProgramClass):
         out = []
         for i, (path, label) in enumerate(leaves(program)):
             mine = at == i
-            rule = " and ".join(("" if ok else "not ") + t.written() for t, ok in path)
-            out.append(Coverage(rule or "always", label, int(mine.sum()), float(table.weights[mine].sum())))
+            out.append(Coverage(_path_text(path) or "always", label, int(mine.sum()),
+                                float(table.weights[mine].sum())))
         return out
 
     def draw(self, program: Tree, path, title: str = ""):
         return draw_tree(program, path, title=title or None)
+
+    def export(self, program: Tree, path) -> None:
+        """The tree as CSV, one row per leaf in order: ``leaf,conditions,label``, the conditions
+        of its path joined by ``and`` (``not`` where the path fails one)."""
+        rows = [{"leaf": i + 1, "conditions": _path_text(conditions) or "always", "label": label}
+                for i, (conditions, label) in enumerate(leaves(program))]
+        write_table_csv(rows, path, ["leaf", "conditions", "label"])
 
     def serialise(self, program: Tree, previous: Tree | None = None) -> dict:
         """``{"label": y}`` or ``{"test": "x3", "fail": {...}, "pass": {...}}`` (whole trees)."""
@@ -92,3 +101,7 @@ class Trees(ProgramClass):
         return ([f"{indent}if {program.test.written()}:"] + self.describe(program.passed, indent + "  ")
                 + [f"{indent}else:"] + self.describe(program.fail, indent + "  "))
 
+
+def _path_text(path) -> str:
+    """A leaf's path as text: ``x1 and not [2]=a``."""
+    return " and ".join(("" if passed else "not ") + condition.written() for condition, passed in path)
