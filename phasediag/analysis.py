@@ -11,6 +11,7 @@ steps carry exact counts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from .diagram import PhaseDiagram
 
@@ -76,9 +77,10 @@ def transitions(diagram: PhaseDiagram, *, ratio: float = DEFAULT_RATIO) -> tuple
     1 + n + n², ..., each with ratio n − 2.
     """
     hull = _hull(diagram)
+    exact_ratio = Fraction(str(ratio))  # a drop of exactly 3/2 counts at ratio 1.5
     out = []
     for a, b, c in zip(hull, hull[1:], hull[2:]):
         before, after = _slope(a, b), _slope(b, c)
-        if before >= ratio * after:
+        if before >= (exact_ratio if isinstance(after, Fraction) else ratio) * after:
             out.append(Transition(b[0], float(b[1]), float(before), float(after), float(before / after)))
     return tuple(out)

@@ -74,6 +74,9 @@ def _error(step: Step) -> Fraction:
 
 def compare(exact: PhaseDiagram, sampled: PhaseDiagram) -> Comparison:
     """Per exact step, whether ``sampled`` reaches the exact C(ε) (see the module docstring)."""
+    if any(s.status == "sampled" for s in exact.steps):
+        raise ParameterError(f"The first diagram must be exact (every step optimal or proved bounds), but it has "
+                             f"sampled steps ({exact.method.name}); give the exact diagram first: compare EXACT SAMPLED.")
     if exact.task.spec != sampled.task.spec or exact.programs != sampled.programs:
         raise ParameterError(f"Both diagrams must be of one task and program class; got {exact.task.spec} · "
                              f"{exact.programs} and {sampled.task.spec} · {sampled.programs}.")

@@ -92,6 +92,13 @@ class PhaseDiagram:
             if not (a.complexity < b.complexity and a.exact_error > b.exact_error):
                 raise ValueError("steps must have increasing complexity and strictly decreasing error")
 
+    def __repr__(self) -> str:
+        last = self.steps[-1] if self.steps else None
+        reach = f", down to error {last.error:.4g} at {last.complexity}" if last else ""
+        done = "" if self.complete else ", incomplete"
+        return (f"<PhaseDiagram {self.task.spec} · {self.programs} · {self.method.name}: {len(self.steps)} steps"
+                f"{reach}{done}>")
+
     def complexity_at(self, eps: float) -> int | None:
         """C(ε): the least complexity of a step with error ≤ ε (None if no step reaches ε)."""
         for step in self.steps:

@@ -140,6 +140,7 @@ def size_walk(task, programs, model_of: Callable, *, stage: str, eps: Sequence[f
     lower_error: dict[int, int] = {}  # r → proved lower bound on the least error with r gates
     best, best_program, complete = None, None, True
     r = tried = 0
+    warnings: list[str] = []
     try:
         while True:
             if budgets:  # C(ε) only: one feasibility question per (r, target)
@@ -160,16 +161,14 @@ def size_walk(task, programs, model_of: Callable, *, stage: str, eps: Sequence[f
             if known is not None:
                 enc.hint(known)
             status, solver = run.solve(enc.model), run.solver
-            if status is None:
+            if status is None or status not in (cp_model.INFEASIBLE, cp_model.OPTIMAL, cp_model.FEASIBLE):
                 complete = False
+                warnings.append(_unfinished(programs, r, best, task.total_weight, run))
                 break
             if status == cp_model.INFEASIBLE:
                 lower_error[r] = target + 1
                 r += 1
                 continue
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                complete = False
-                break
             program = enc.decode(solver)
             wrong = int(solver.value(enc.wrong))
             if programs.wrong_weight(task, program) != wrong or programs.complexity(program) != r:
@@ -202,6 +201,16 @@ def size_walk(task, programs, model_of: Callable, *, stage: str, eps: Sequence[f
         method=run.method(max_complexity=max_complexity, eps=eps),
         steps=[s for _, _, s in front],
         runtime_s=run.seconds,
-        diagnostics=run.diagnostics(**{f"largest_model_{programs.unit}": tried}),
+        diagnostics=run.diagnostics(**{f"largest_model_{programs.unit}": tried},
+                                    **({"warnings": warnings} if warnings else {})),
         complete=complete,
     )
+
+
+def _unfinished(programs, size: int, best: int | None, total: int, run: CpsatRun) -> str:
+    """What a size walk stopped in time without a program of ``size`` can still say: every smaller
+    size was settled, so the next step of the front needs at least ``size``."""
+    beyond = "any error" if best is None else f"an error below {best / total:.6g}"
+    return (f"Stopped after {run.seconds:.1f} s while CP-SAT searched {size} {programs.unit}: no program of that size "
+            f"was found in time. Every smaller size is settled, so C(ε) ≥ {size} for {beyond} (a proved lower "
+            f"bound, with no witness). Give more --time-limit to go on.")

@@ -76,14 +76,12 @@ def diagram_from_json(obj: object, source: str = "<json>") -> PhaseDiagram:
                 raise FileFormatError(f"{source}: program spec {spec!r} is not of class {name!r}.")
         except PhasediagError as e:
             raise FileFormatError(f"{source}: {e}") from None
-        steps, previous = [], None
+        steps, read = [], programs.reader()
         for raw in obj["steps"]:
             if raw["status"] not in STATUSES:
                 raise FileFormatError(f"{source}: step status {raw['status']!r} is not one of {STATUSES}.")
-            witness = programs.deserialise(raw["witness"], previous)
             steps.append(Step(int(raw["complexity"]), float(raw["error"]), raw["wrong"], raw["total"],
-                              raw["status"], witness, raw["lower_bound"], raw["test_error"]))
-            previous = witness
+                              raw["status"], read(raw["witness"]), raw["lower_bound"], raw["test_error"]))
         return PhaseDiagram(
             task=TaskInfo(task["spec"], task["family"], task["parameters"], int(task["inputs"])),
             programs=programs.spec,
@@ -119,9 +117,23 @@ def read_diagram(path: str | os.PathLike) -> PhaseDiagram:
     return diagram_from_json(obj, str(path))
 
 
+#: Largest total size (Σ complexity over the steps) for which the CSV gives every witness whole.
+CSV_WHOLE_LIMIT = 2_000_000
+
+
 def write_steps_csv(diagram: PhaseDiagram, path: str | os.PathLike) -> None:
     """The steps as CSV: complexity, error, wrong, total, test_error, status, lower_bound and
-    witness (its JSON change from the previous step)."""
-    rows = [{**row, "witness": json.dumps(row["witness"], ensure_ascii=False)}
-            for row in diagram_to_json(diagram)["steps"]]
-    write_table_csv(rows, path, ["complexity", "error", "wrong", "total", "test_error", "status", "lower_bound", "witness"])
+    ``witness``, each step's whole program as JSON. A front whose programs add up to more than
+    CSV_WHOLE_LIMIT (rules, gates, splits) would make that file quadratic in its length; its
+    last column is then ``witness_change``, each program as its change from the step before."""
+    programs = load_programs(diagram.programs)
+    whole = sum(s.complexity for s in diagram.steps) <= CSV_WHOLE_LIMIT
+    column = "witness" if whole else "witness_change"
+    rows, previous = [], None
+    for s in diagram.steps:
+        witness = programs.serialise(s.witness, None if whole else previous)
+        rows.append({"complexity": s.complexity, "error": s.error, "wrong": s.wrong, "total": s.total,
+                     "test_error": s.test_error, "status": s.status, "lower_bound": s.lower_bound,
+                     column: json.dumps(witness, ensure_ascii=False)})
+        previous = s.witness
+    write_table_csv(rows, path, ["complexity", "error", "wrong", "total", "test_error", "status", "lower_bound", column])

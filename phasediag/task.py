@@ -126,9 +126,10 @@ class Task(ABC):
 
     # --- strings ----------------------------------------------------------------------------
     def render(self, codes: tuple[int, ...] | np.ndarray) -> str:
-        """Letter indices → string."""
+        """Letter indices → string; letters of more than one character (alphabets of more than 62
+        letters) are separated by ``.`` so that they read apart (``a0.ai``)."""
         letters = self.alphabet
-        return "".join(letters[c] for c in codes if c >= 0)
+        return ("" if len(letters[0]) == 1 else ".").join(letters[c] for c in codes if c >= 0)
 
     @cached_property
     def _letter_index(self) -> dict[str, int]:
@@ -138,7 +139,10 @@ class Task(ABC):
         """String → letter indices; an error names the first token not in the alphabet."""
         index, letters = self._letter_index, self.alphabet
         width = len(letters[0])
-        tokens = [text[i : i + width] for i in range(0, len(text), width)]
+        if width > 1 and "." in text:
+            tokens = text.split(".")
+        else:
+            tokens = [text[i : i + width] for i in range(0, len(text), width)]
         for t in tokens:
             if t not in index:
                 raise ParameterError(

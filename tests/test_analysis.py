@@ -46,3 +46,10 @@ def test_hull_is_convex_and_below_every_step():
             seg = next(s for s in segs if s.start_complexity <= c <= s.end_complexity)
             line = Fraction(seg.start_error).limit_denominator(1000) - Fraction(seg.efficiency).limit_denominator(10**6) * (c - seg.start_complexity)
             assert Fraction(w, 1000) >= line - Fraction(1, 10**6)
+
+
+def test_an_exact_three_halves_drop_is_a_transition():
+    """Slopes 3/60 then 2/60: a drop of exactly 1.5, which float arithmetic (1.5 · 1/30 >
+    1/20) would miss; one of 1.49 is not a transition."""
+    assert [t.complexity for t in transitions(synthetic([(0, 5), (1, 2), (2, 0)], total=60))] == [1]
+    assert transitions(synthetic([(0, 149 + 100), (1, 100), (2, 0)], total=60_000)) == ()

@@ -34,6 +34,7 @@ def test_steps_csv(tmp_path, rules):
     assert [int(r["complexity"]) for r in rows] == [s.complexity for s in d.steps]
     assert [int(r["wrong"]) for r in rows] == [s.wrong for s in d.steps]
     assert json.loads(rows[1]["witness"])["add"] == [f"{a} → {l}" for a, l in d.steps[1].witness.rules.items()]
+    assert [rules.deserialise(json.loads(r["witness"])) for r in rows] == [s.witness for s in d.steps]  # whole
 
 
 @pytest.mark.parametrize("content, message", [

@@ -84,3 +84,13 @@ def test_alphabets():
     big = load_task("prefix-sorting:n=100,length=2")
     assert len(set(big.alphabet)) == 100 and {len(a) for a in big.alphabet} == {2}
     assert big.parse_affix(big.render((99, 0, 63))) == (99, 0, 63)
+
+
+def test_two_character_letters_read_apart():
+    """Beyond 62 letters each letter is two characters; rendered prefixes separate them with
+    '.', and both forms parse back."""
+    task = load_task("prefix-sorting:n=100,length=10")
+    codes = (5, 70, 99)
+    text = task.render(codes)
+    assert text.count(".") == 2 and all(len(token) == 2 for token in text.split("."))
+    assert task.parse_affix(text) == codes == task.parse_affix(text.replace(".", ""))

@@ -326,6 +326,8 @@ def test_compare_verdicts():
                         + [Step(last.complexity - 1, last.error, last.wrong, last.total, "sampled", last.witness)], 0.0)
     result = compare(exact, fake)
     assert [s.complexity for s in result.below] == [last.complexity]
+    with pytest.raises(ParameterError, match="first diagram must be exact"):
+        compare(fake, exact)  # arguments reversed
     assert result.steps[-2].verdict == "matched"  # reached by the cheaper step
     sparse = PhaseDiagram(exact.task, exact.programs, exact.method, [Step(
         s.complexity, s.error, s.wrong, s.total, "sampled", s.witness) for s in exact.steps[::2]], 0.0)
@@ -461,3 +463,14 @@ def test_settling_follows_the_front_through_three_levels():
     assert all(c is not None and c >= s.complexity for c, s in zip(reached, exact.steps))
     assert sum(c == s.complexity for c, s in zip(reached, exact.steps)) >= 0.95 * len(exact.steps)
     assert [t.complexity for t in transitions(sampled)] == [1, 21, 421]
+
+
+def test_a_default_cap_that_cuts_the_front_is_said():
+    """12,719 prefixes and no --max-complexity: the rule sampler's default cap of 12,000 is
+    applied and the diagram says so; with a cap given it does not."""
+    task, rules = load_task("prefix-sorting:n=23,length=3"), load_programs("prefix-rules")
+    quick = dict(steps=20, chains=1, sampler="tempering", settle=False, betas=[1.0], lambdas=[1.0])
+    d = sample_diagram(task, rules, **quick)
+    assert d.method.settings["max_complexity"] == 12_000
+    assert any("capped rule lists at 12,000" in w for w in d.diagnostics["warnings"])
+    assert "warnings" not in sample_diagram(task, rules, max_complexity=50, **quick).diagnostics

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
+from time import perf_counter
 from typing import Iterator
 
 import click
@@ -41,13 +42,20 @@ def _floats(_ctx, _param, values: tuple[str, ...]) -> list[float] | None:
     return out or None
 
 
+#: Seconds between progress lines when stderr is not a terminal (CI logs, nohup).
+LINE_EVERY = 5.0
+
+
 @contextmanager
 def _progress() -> Iterator:
-    """A rich progress bar on stderr, one row per stage, fed by the library's callback."""
+    """A rich progress bar on stderr, one row per stage, fed by the library's callback; where
+    stderr is not a terminal, a line every LINE_EVERY seconds instead."""
     console = Console(stderr=True)
+    if not console.is_terminal:
+        yield _progress_lines()
+        return
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True,
-                  disable=not console.is_terminal) as bar:
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
         rows: dict[str, int] = {}
 
         def report(stage: str, done: int, total: int | None) -> None:
@@ -56,6 +64,21 @@ def _progress() -> Iterator:
             bar.update(rows[stage], completed=done, total=total)
 
         yield report
+
+
+def _progress_lines():
+    """The progress callback for logs: ``[  12 s] stage: done/total``, at most every LINE_EVERY s."""
+    start = last = perf_counter()
+
+    def report(stage: str, done: int, total: int | None) -> None:
+        nonlocal last
+        now = perf_counter()
+        if now - last >= LINE_EVERY:
+            last = now
+            count = f"{done:,}/{total:,}" if total else f"{done:,}"
+            click.echo(f"[{now - start:6.0f} s] {_STAGES.get(stage, stage)}: {count}", err=True)
+
+    return report
 
 
 @click.command()
@@ -70,7 +93,9 @@ def _progress() -> Iterator:
 @click.option("--eps", "eps", multiple=True, callback=_floats,
               help="Error targets in [0, 1] (comma-separated or repeated): keep only the steps giving C(eps).")
 @click.option("--max-complexity", type=click.IntRange(min=0), default=None,
-              help="Stop the front at this complexity (steps up to it stay proved).")
+              help="Stop the front at this complexity (steps up to it stay proved). tempered: the sampler's "
+              "cap [rules: every prefix, at most 12,000; circuits: 4*inputs+4 gates, at most 64; trees: "
+              "distinct inputs - 1, at most 255].")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="cpsat: seconds for the whole run; "
               "a step not proved in time is reported with bounds. tempered: stop sampling after this long.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="cpsat: solver threads [1 for rules, 2 for circuits].")
@@ -153,8 +178,9 @@ def _summarise(diagram: PhaseDiagram, task: Task, programs) -> None:
     statuses = {s.status for s in steps}
     proof = "all optimal (proved)" if statuses == {"optimal"} else ", ".join(
         f"{sum(s.status == st for s in steps)} {st}" for st in sorted(statuses))
+    unfinished = "" if diagram.complete else " [yellow](front incomplete: stopped early)[/]"
     console.print(f"[bold]{diagram.task.spec}[/] · {diagram.programs} · {diagram.method.name}: "
-                  f"{len(steps)} steps, {proof}, {diagram.runtime_s:.2f} s")
+                  f"{len(steps)} steps, {proof}, {diagram.runtime_s:.2f} s{unfinished}")
     shown = steps
     found = transitions(diagram)
     if len(steps) > 24:

@@ -116,6 +116,17 @@ class ProgramClass(ABC):
     def deserialise(self, obj: object, previous=None):
         """Inverse of :meth:`serialise`; a malformed object raises FileFormatError."""
 
+    def reader(self, previous=None) -> Callable[[object], Any]:
+        """A function reading the witnesses of one diagram in order (each may be written as its
+        change from the one before; ``previous`` is the one before the first)."""
+        last = [previous]
+
+        def read(obj: object):
+            last[0] = self.deserialise(obj, last[0])
+            return last[0]
+
+        return read
+
     @abstractmethod
     def describe(self, program) -> list[str]:
         """Readable lines, one per rule or gate."""

@@ -32,6 +32,8 @@ class SamplerKernel(Protocol):
     #: Default ladder ends: the coldest β, and the largest λ.
     beta_cold: float
     lambda_top: float
+    #: A sentence when a default capacity (no cap given) is below what the front may need, else None.
+    capped: str | None
 
     def allocate(self, replicas: int, slots: int) -> tuple:
         """The state tuple for ``replicas`` replicas and ``slots`` witness slots."""

@@ -281,6 +281,7 @@ class CircuitKernel:
             raise ParameterError(f"The circuit sampler needs at least 2 input bits; {task.spec} has {table.inputs}.")
         #: gates in the genotype (the complexity cap): by default 4·inputs + 4, at most 64
         self.capacity = min(4 * table.inputs + 4, 64) if capacity is None else capacity
+        self.capped = None  # a circuit front has no known end to compare the genotype's size with
         self.task, self.basis = task, basis
         self.inputs, self.outputs = table.inputs, table.outputs
         self.total = float(table.weights.sum())

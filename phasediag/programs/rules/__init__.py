@@ -128,21 +128,39 @@ class AffixRules(ProgramClass):
 
     def deserialise(self, obj: object, previous: RuleList | None = None) -> RuleList:
         """Inverse of :meth:`serialise`."""
-        if not (isinstance(obj, dict) and isinstance(obj.get("default"), str)
-                and isinstance(obj.get("add"), list) and isinstance(obj.get("remove"), list)):
-            raise FileFormatError(f'A {self.name} witness must be {{"default": str, "add": [...], "remove": [...]}}.')
-        added = [(self.read(a), l) for a, l in parse_rules(obj["add"])]
-        removed = [(self.read(a), l) for a, l in parse_rules(obj["remove"])]
-        if previous is None:
-            if removed:
+        return self.reader(previous)(obj)
+
+    def reader(self, previous: RuleList | None = None):
+        """Read the witnesses of one diagram in order, each written as its change from the one
+        before: the changes are checked against a running copy of the rules, so a front of R
+        steps reads in time linear in its changes."""
+        rules = {} if previous is None else previous.rules
+        last = [previous]
+
+        def read(obj: object) -> RuleList:
+            if not (isinstance(obj, dict) and isinstance(obj.get("default"), str)
+                    and isinstance(obj.get("add"), list) and isinstance(obj.get("remove"), list)):
+                raise FileFormatError(f'A {self.name} witness must be {{"default": str, "add": [...], "remove": [...]}}.')
+            added = [(self.read(a), y) for a, y in parse_rules(obj["add"])]
+            removed = [(self.read(a), y) for a, y in parse_rules(obj["remove"])]
+            if last[0] is None and removed:
                 raise FileFormatError("The first witness of a diagram cannot remove rules.")
-            return RuleList(obj["default"], added)
-        try:
-            out = RuleList.changed(previous, obj["default"], removed, added)
-            out.rules  # noqa: B018 - check the change applies
-        except ValueError as e:
-            raise FileFormatError(f"Witness change does not apply to the previous step: {e}") from None
-        return out
+            for affix, label in removed:
+                if rules.get(affix) != label:
+                    raise FileFormatError(f"Witness change does not apply to the previous step: rule "
+                                          f"'{affix}{ARROW}{label}' is not in it.")
+                del rules[affix]
+            for affix, label in added:
+                if affix in rules:
+                    raise FileFormatError(f"Witness change does not apply to the previous step: rule affix "
+                                          f"'{affix}' is already in it.")
+                rules[affix] = label
+            out = (RuleList(obj["default"], added) if last[0] is None
+                   else RuleList.changed(last[0], obj["default"], removed, added))
+            last[0] = out
+            return out
+
+        return read
 
     def export(self, program: RuleList, path) -> None:
         """The rule list as CSV: ``affix,label`` rows, the default first (affix ``default``),
