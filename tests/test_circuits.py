@@ -235,3 +235,42 @@ def test_a_walk_stopped_in_time_says_what_it_proved(circuits):
     (warning,) = d.diagnostics["warnings"]
     searched = d.diagnostics["largest_model_gates"]
     assert f"C(ε) ≥ {searched}" in warning and 1 <= searched < 7
+
+
+def _crosses(p, q, box) -> bool:
+    """Whether segment pq enters the open rectangle ``box`` = (x0, y0, x1, y1) (Liang–Barsky)."""
+    x0, y0, x1, y1 = box
+    t0, t1 = 0.0, 1.0
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    for d, lo, hi, start in ((dx, x0, x1, p[0]), (dy, y0, y1, p[1])):
+        if d == 0:
+            if not lo < start < hi:
+                return False
+            continue
+        a, b = (lo - start) / d, (hi - start) / d
+        t0, t1 = max(t0, min(a, b)), min(t1, max(a, b))
+    return t0 < t1
+
+
+@pytest.mark.parametrize("spec, programs", [
+    ("boolean:family=majority,inputs=4", "circuits"), ("prefix-sorting:n=2,length=5", "circuits"),
+    ("boolean:family=multiplexer,inputs=3", "circuits:basis=aig"), ("boolean:table=0x8ff0,inputs=4", "circuits:basis=and-or-not"),
+])
+def test_circuit_drawings_read_one_way(spec, programs):
+    """Inputs in order in the first column, outputs in the last, and no wire through a box."""
+    from phasediag.programs.circuits.drawing import HEIGHT, WIDTH, circuit_layout
+
+    assert _crosses((-1, 0), (1, 0.1), (-0.5, -0.5, 0.5, 0.5)) and not _crosses((-1, 1), (1, 1), (-0.5, -0.5, 0.5, 0.5))
+    d = exact_diagram(load_task(spec), load_programs(programs), max_complexity=7)
+    for step in d.steps:
+        layout = circuit_layout(step.witness)
+        inputs = [layout.boxes[f"x{j + 1}"] for j in range(step.witness.inputs)]
+        assert all(x == 0 for x, _, _ in inputs) and [y for _, y, _ in inputs] == sorted((y for _, y, _ in inputs), reverse=True)
+        outputs = [b for name, b in layout.boxes.items() if name.startswith("y")]
+        assert {x for x, _, _ in outputs} == {max(x for x, _, _ in layout.boxes.values())}
+        shrink = 1e-6
+        for source, target, points, _, _ in layout.wires:
+            for name, (x, y, _) in layout.boxes.items():
+                box = (x - WIDTH / 2 + shrink, y - HEIGHT / 2 + shrink, x + WIDTH / 2 - shrink, y + HEIGHT / 2 - shrink)
+                for p, q in zip(points, points[1:]):
+                    assert not _crosses(p, q, box), (step.complexity, source, target, name)
