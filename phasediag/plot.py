@@ -31,33 +31,45 @@ def plot_diagrams(diagrams: Sequence[PhaseDiagram], path: str | os.PathLike | No
     to ``path`` (atomically) if given. Returns the figure."""
     plt = _pyplot(path)
 
-    labels = list(labels) if labels is not None else [diagram_label(d) for d in diagrams]
+    common, short = _labels(diagrams)
+    labels = list(labels) if labels is not None else short
     classes = list(dict.fromkeys(_class_of(d) for d in diagrams))
     tempered = [d for d in diagrams if "density_of_states" in d.diagnostics or "tempering" in d.diagnostics]
     if ax is None:
-        columns = max(len(classes), 2 if tempered else 1)
-        fig, grid = plt.subplots(1 + len(tempered), columns, figsize=(9 * columns ** 0.75, 5.5 * (1 + 0.9 * len(tempered))),
-                                 layout="constrained", squeeze=False)
-        axes = list(grid[0])
-        for row, d in zip(grid[1:], tempered):
-            draw_entropy(d, row[0])
-            draw_heat_capacity(d, row[1])
-            for extra in row[2:]:
-                extra.axis("off")
-        for extra in axes[len(classes):]:
-            extra.axis("off")
+        width = max(len(classes), 2 if tempered else 1)
+        mosaic = [[f"front {k * len(classes) // width}" for k in range(width)]]  # fronts span the width
+        mosaic += [[f"entropy {i}"] * (width // 2) + [f"heat {i}"] * (width - width // 2) for i in range(len(tempered))]
+        fig, panels = plt.subplot_mosaic(mosaic, figsize=(9 * width ** 0.75, 5.5 * (1 + 0.9 * len(tempered))),
+                                         layout="constrained")
+        axes = [panels[f"front {k}"] for k in range(len(classes))]
+        for i, d in enumerate(tempered):
+            draw_entropy(d, panels[f"entropy {i}"])
+            draw_heat_capacity(d, panels[f"heat {i}"])
+        fig.suptitle(common, fontsize=10)
     else:
         fig, axes = ax.figure, [ax] * len(classes)
     for a, name in zip(axes, classes):
         mine = [i for i, d in enumerate(diagrams) if _class_of(d) == name]
         _draw(a, [diagrams[i] for i in mine], [labels[i] for i in mine], first_color=mine[0])
         a.set_xlabel(f"complexity: {load_programs(diagrams[mine[0]].programs).unit} (symlog scale)")
-        if len(mine) == 1 and len(diagrams) == 1:
-            a.set_title(labels[0], fontsize=9)
-        else:
-            a.set_title(name if len(classes) > 1 else "complexity-precision phase diagram", fontsize=9)
+        a.set_title(f"phase diagram · {name}" if len(classes) > 1 else "complexity-precision phase diagram", fontsize=9)
     _save(fig, path)
     return fig
+
+
+def _labels(diagrams: Sequence[PhaseDiagram]) -> tuple[str, list[str]]:
+    """What all diagrams share (task parameters, class, method), and for each what sets it apart:
+    a legend names only the difference, the figure's title the rest."""
+    parts = [[*_spec_parts(d.task.spec), d.programs, d.method.name]
+             + ([f"D={d.data['size']:,}"] if d.data is not None else []) for d in diagrams]
+    shared = [p for p in parts[0] if all(p in other for other in parts)] if parts else []
+    own = [" · ".join(p for p in mine if p not in shared) or mine[-1] for mine in parts]
+    return " · ".join(shared), own
+
+
+def _spec_parts(spec: str) -> list[str]:
+    family, _, rest = spec.partition(":")
+    return [family] + [p for p in rest.split(",") if p]
 
 
 def plot_varied(diagrams: Sequence[PhaseDiagram], labels: Sequence[str], path: str | os.PathLike | None = None, *,
@@ -74,10 +86,12 @@ def plot_varied(diagrams: Sequence[PhaseDiagram], labels: Sequence[str], path: s
     axes[0][0].set_title(title, fontsize=9)
     if memorised is not None:
         ax = axes[0][1]
-        for i, (d, label, shares) in enumerate(zip(diagrams, labels, memorised)):
-            ax.plot([s.complexity for s in d.steps], shares, drawstyle="steps-post", color=f"C{i}", lw=1.4, label=label)
-        ax.set_xscale("symlog", linthresh=1, linscale=0.4)
-        ax.set_xlim(left=0)
+        for i, (d, label, shares) in enumerate(zip(diagrams, labels, memorised)):  # equal lines must all show
+            width = 1.4 + 2.2 * (len(diagrams) - 1 - i) / max(len(diagrams) - 1, 1)
+            ax.plot([s.complexity for s in d.steps], shares, drawstyle="steps-post", color=f"C{i}", lw=width,
+                    ls=("-", "--", "-.", ":")[i % 4], alpha=0.55 if i < len(diagrams) - 1 else 1, label=label,
+                    zorder=2 + i)
+        _complexity_axis(ax)
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel("complexity: rules (symlog scale)")
         ax.set_ylabel("memorised share of the rules")
@@ -110,12 +124,13 @@ def plot_spectrum(diagram: PhaseDiagram, path: str | os.PathLike | None = None, 
         ax.axvline(t.complexity, ls=":", lw=0.9, color="C3")
         ax.annotate(f"c={t.complexity}\n÷{t.ratio:.3g}", (t.complexity, t.efficiency_after), xytext=(4, 6),
                     textcoords="offset points", fontsize=7, color="C3")
+    ax.plot([], [], ":", color="C3", lw=0.9, label="transition at c: efficiency falls ÷r (≥ 1.5×)")
+    ax.plot([], [], color="C0", lw=2.5, label="hull segment: error bought per unit of complexity")
     if diagram.data is not None:
         ax.axhline(1.0 / diagram.data["size"], ls="-.", color="0.4", lw=1.0,
                    label=f"1/D = {1.0 / diagram.data['size']:.3g}: memorising one draw")
-        ax.legend(fontsize=7)
-    ax.set_xscale("symlog", linthresh=1, linscale=0.4)
-    ax.set_xlim(left=0)
+    ax.legend(fontsize=7)
+    _complexity_axis(ax)
     ax.set_xlabel(f"complexity: {_unit(diagram)} (symlog scale)")
     ax.set_ylabel("efficiency −Δε/Δc (error per unit of complexity)")
     ax.set_title(f"efficiency spectrum · {diagram_label(diagram)}", fontsize=9)
@@ -134,23 +149,33 @@ def _class_of(diagram: PhaseDiagram) -> str:
 
 
 def _draw(ax, diagrams: Sequence[PhaseDiagram], labels: Sequence[str], first_color: int) -> None:
+    """The fronts on one axis. Earlier series are drawn wider and paler under later ones, so that
+    fronts that coincide all show; each series' transition labels sit at their own height."""
     right = max((d.steps[-1].complexity for d in diagrams if d.steps), default=1)
+    many = len(diagrams) > 1
     for i, (d, label) in enumerate(zip(diagrams, labels)):
         color = f"C{first_color + i}"
         if not d.steps:
             continue
         xs = [s.complexity for s in d.steps] + [max(right, 1) * 1.15]
         ys = [s.error for s in d.steps] + [d.steps[-1].error]
-        train = f" · train, D={d.data['size']:,}" if d.data is not None else ""
-        ax.plot(xs, ys, drawstyle="steps-post", color=color, lw=1.4,
-                label=label + train + ("" if d.complete else " (incomplete)"))
+        train = " (train front)" if d.data is not None else ""
+        found = transitions(d)
+        listed = ", ".join(f"{t.complexity} (÷{t.ratio:.3g})" for t in found[:4]) + (", …" if len(found) > 4 else "")
+        annotate = not many and len(found) <= 8
+        width = 1.4 + 2.2 * (len(diagrams) - 1 - i) / max(len(diagrams) - 1, 1) if many else 1.4
+        ax.plot(xs, ys, drawstyle="steps-post", color=color, lw=width, alpha=0.55 if many and i < len(diagrams) - 1 else 1,
+                label=label + train + ("" if d.complete else " (incomplete)")
+                + (f"; transitions at c = {listed}" if found and not annotate else ""), zorder=2 + i)
         proved = [s for s in d.steps if s.status == "optimal"]
         other = [s for s in d.steps if s.status != "optimal"]
         if len(d.steps) <= 400:
             ax.plot([s.complexity for s in proved], [s.error for s in proved], "o", ms=2.5, color=color)
         if other:
+            kinds = sorted({s.status for s in other})
+            what = " and ".join({"bounds": "proved bounds", "sampled": "sampled (upper bounds)"}[k] for k in kinds)
             ax.plot([s.complexity for s in other], [s.error for s in other], "o", ms=4,
-                    mfc="none", color=color, label=f"{label}: bounds/sampled")
+                    mfc="none", color=color, label=f"{label}: steps not proved optimal, {what}")
         hx, hy = [], []
         for seg in spectrum(d):  # straight in c, so sampled densely to show right on a log axis
             cs = np.linspace(seg.start_complexity, seg.end_complexity, 64)
@@ -159,31 +184,55 @@ def _draw(ax, diagrams: Sequence[PhaseDiagram], labels: Sequence[str], first_col
         ax.plot(hx, hy, "--", lw=0.8, color=color, alpha=0.7)
         if d.data is not None:
             draw_data(ax, d, color, label)
-        for t in transitions(d):
+        for k, t in enumerate(found):
             ax.axvline(t.complexity, ls=":", lw=0.9, color=color, alpha=0.8)
-            ax.annotate(f"c={t.complexity}\n÷{t.ratio:.3g}", (t.complexity, t.error), xytext=(4, 6),
-                        textcoords="offset points", fontsize=7, color=color)
-    ax.set_xscale("symlog", linthresh=1, linscale=0.4)
-    ax.set_xlim(left=0)
+            if annotate:  # one diagram: label each transition, staggered so that close ones stay apart
+                ax.annotate(f"c={t.complexity} ÷{t.ratio:.3g}", (t.complexity, 1.0), xycoords=("data", "axes fraction"),
+                            xytext=(3, -12 - 11 * (k % 3)), textcoords="offset points", fontsize=7, color=color)
+    population = _population(diagrams)
+    if population:
+        ax.plot([s["complexity"] for s in population] + [max(right, 1) * 1.15],
+                [s["error"] for s in population] + [population[-1]["error"]],
+                drawstyle="steps-post", color="0.35", lw=1.0, label="population front (exact)", zorder=1)
+    ax.plot([], [], "--", color="0.4", lw=0.8, label="convex hull (its slopes are the efficiency spectrum)")
+    if any(d.data is not None for d in diagrams):
+        ax.plot([], [], "-.", color="0.4", lw=1.0, label="predicted collapse: efficiency falls below 1/D")
+    if any(transitions(d) for d in diagrams):
+        ax.plot([], [], ":", color="0.4", lw=0.9, label="transition at c: efficiency falls ÷r (≥ 1.5×)")
+    _complexity_axis(ax)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("error ε")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=7, loc="upper right")
+    ax.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1, 0.93))
+
+
+def _complexity_axis(ax) -> None:
+    """Symlog complexity, linear below 1 (so the zero-complexity program shows), ticks at 1, 2, 5
+    per decade so that small fronts read too."""
+    from matplotlib.ticker import NullFormatter, ScalarFormatter, SymmetricalLogLocator
+
+    ax.set_xscale("symlog", linthresh=1, linscale=0.4)
+    ax.xaxis.set_major_locator(SymmetricalLogLocator(linthresh=1, base=10, subs=[1, 2, 5]))
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlim(left=0)
+
+
+def _population(diagrams: Sequence[PhaseDiagram]) -> list | None:
+    """The longest exact population front the diagrams carry (fits on data of one task)."""
+    fronts = [d.data.get("population_front") for d in diagrams if d.data is not None]
+    fronts = [f for f in fronts if f]
+    return max(fronts, key=lambda f: f[-1]["complexity"]) if fronts else None
 
 
 def draw_data(ax, diagram: PhaseDiagram, color: str, label: str) -> None:
-    """A train front's test errors (dots joined), the population front where known (grey), and
-    the predicted collapse point (efficiency 1/D) as a dash-dot vertical."""
+    """A train front's test errors (dots joined) and the predicted collapse point (efficiency 1/D)
+    as a dash-dot vertical (the population front is drawn once per axis by the caller)."""
     data = diagram.data
     tested = [s for s in diagram.steps if s.test_error is not None]
     if tested:
         ax.plot([s.complexity for s in tested], [s.test_error for s in tested], ".-", ms=2.5, lw=0.6,
                 color=color, alpha=0.6, label=f"{label}: test error")
-    population = data.get("population_front")
-    if population and "population front (exact)" not in ax.get_legend_handles_labels()[1]:
-        right = max(diagram.steps[-1].complexity, 1) * 1.15
-        ax.plot([s["complexity"] for s in population] + [right], [s["error"] for s in population] + [population[-1]["error"]],
-                drawstyle="steps-post", color="0.35", lw=1.0, label="population front (exact)")
     c = data.get("collapse") or {}
     if c.get("predicted_complexity") is not None:
         ax.axvline(c["predicted_complexity"], ls="-.", lw=1.0, color=color)
@@ -207,41 +256,51 @@ def draw_entropy(diagram: PhaseDiagram, ax) -> None:
                             (eps[1:] + eps[:-1]) / 2, [eps[-1] + (eps[-1] - eps[-2]) / 2 if len(eps) > 1 else eps[0] + 0.5]])
     cs = np.arange(dos.ln_g.shape[0] + 1) - 0.5
     finite = dos.ln_g[np.isfinite(dos.ln_g)]
-    low = np.percentile(finite, 5) if finite.size else None  # unconverged stragglers would swamp the scale
+    # a visited cell holds at least one program (ln g ≥ 0); unconverged stragglers would swamp the scale
+    low = max(float(np.percentile(finite, 5)), 0.0) if finite.size else None
     mesh = ax.pcolormesh(cs, edges, np.ma.masked_invalid(dos.ln_g.T), cmap="viridis", shading="flat", vmin=low)
     ax.figure.colorbar(mesh, ax=ax, label="ln g (programs per cell)")
     steps = diagram.steps
     ax.plot([s.complexity for s in steps] + [cs[-1]], [s.error for s in steps] + [steps[-1].error] if steps else [],
             drawstyle="steps-post", color="w", lw=1.2, label="sampled front")
+    ax.legend(fontsize=7, loc="upper right", facecolor="0.35", labelcolor="w")
     ax.set_xlabel("complexity")
     ax.set_ylabel("error ε")
     converged = all(diagram.diagnostics.get("wang_landau", {}).get("converged", [True]))
-    ax.set_title("entropy ln g(c, ε) (Wang–Landau" + ("" if converged else ", NOT converged: rough") + ")", fontsize=9)
-    ax.legend(fontsize=7, loc="upper right")
+    ax.set_title("entropy ln g(c, ε): how many programs sit in each cell (Wang–Landau"
+                 + ("" if converged else ", NOT converged: rough") + ")", fontsize=9)
 
 
 def draw_heat_capacity(diagram: PhaseDiagram, ax, *, curves: int = 4) -> None:
-    """Heat capacity β²·Var(c + λε) against β at up to ``curves`` values of λ: Wang–Landau's
-    curves (lines) and parallel tempering's measurements (points)."""
-    lines = diagram.diagnostics.get("tempered_curves") or []
+    """Heat capacity β²·Var(c + λε) against β at up to ``curves`` values of λ: parallel
+    tempering's measurements (points) and, where Wang–Landau converged, the curves its ln g gives
+    (lines). Values below 10⁻³ of a curve's largest are not drawn (a frozen system, not a peak)."""
+    converged = all(diagram.diagnostics.get("wang_landau", {}).get("converged", [False]))
+    lines = diagram.diagnostics.get("tempered_curves") or [] if converged else []
     pt = diagram.diagnostics.get("tempering")
     lambdas = [c["lam"] for c in lines] or (pt["lambdas"] if pt else [])
     chosen = sorted(set(np.linspace(0, len(lambdas) - 1, min(curves, len(lambdas))).astype(int).tolist()))
+    series = []
     for k, i in enumerate(chosen):
-        color = f"C{k}"
         if lines:
-            ax.plot(lines[i]["beta"], lines[i]["heat_capacity"], color=color, lw=1.2,
-                    label=f"λ={lambdas[i]:.3g} (Wang–Landau)")
+            series.append((lines[i]["beta"], lines[i]["heat_capacity"], f"C{k}", "-", f"λ={lambdas[i]:.3g} (Wang–Landau)"))
         if pt and i < len(pt["heat_capacity"]):
             ys = pt["heat_capacity"][i]
-            ax.plot([b for b, y in zip(pt["betas"], ys) if y is not None], [y for y in ys if y is not None],
-                    "o", color=color, ms=4, mfc="none", label=f"λ={pt['lambdas'][i]:.3g} (tempering)")
+            series.append(([b for b, y in zip(pt["betas"], ys) if y is not None], [y for y in ys if y is not None],
+                           f"C{k}", "o-", f"λ={pt['lambdas'][i]:.3g} (tempering)"))
+    for betas, ys, color, style, label in series:
+        top = max(ys, default=0.0)
+        kept = [(b, y) for b, y in zip(betas, ys) if y >= 1e-3 * top]
+        if kept:
+            ax.plot(*zip(*kept), style, color=color, lw=1.2 if style == "-" else 0.5, ms=4, mfc="none", label=label)
     ax.set_xscale("log")
     heights = [y for line in ax.get_lines() for y in line.get_ydata() if y > 0]
-    if heights and max(heights) > 1e3 * min(heights):
+    if heights and max(heights) > 1e2 * min(heights):
         ax.set_yscale("log")  # one unsettled λ would flatten the others' peaks
     ax.set_xlabel("inverse temperature β (per unit of complexity)")
-    ax.set_ylabel("heat capacity β²·Var(H)")
-    ax.set_title("heat capacity: peaks mark transitions", fontsize=9)
+    ax.set_ylabel("heat capacity β²·Var(H), H = c + λε")
+    ax.set_title("heat capacity against β at several λ: peaks mark transitions" if converged else
+                 "heat capacity against β (tempering only: Wang–Landau did not converge)", fontsize=9)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=6)
+    if series:
+        ax.legend(fontsize=6)
