@@ -67,7 +67,8 @@ class SchedulerError(PhasediagError):
 class Point:
     """One diagram of a sweep. ``method`` is resolved (``dp``, ``cpsat``, ``enumerate`` or
     ``tempered``); ``seed`` seeds the method where it takes one (CP-SAT, tempered) and the
-    training sample when ``data`` = D is given; budgets the method does not take are None."""
+    training sample when ``data`` = D is given (else it is 0: an exact method without data is
+    computed once, whatever the seeds); budgets the method does not take are None."""
 
     task: str
     programs: str
@@ -158,6 +159,8 @@ class Grid:
                 method = resolve_method(task, programs, settings.pop("method"))
                 takes = METHODS[method].options
                 kept = {k: v for k, v in settings.items() if k not in _METHOD_BUDGETS or k in takes}
+                if "seed" not in takes and kept["data"] is None:
+                    kept["seed"] = 0  # the seed means nothing to this point: one point for every seed
                 used |= {k for k, v in kept.items() if v is not None}
                 points[Point(task.spec, programs.spec, method, **kept)] = None
         unused = [k for k in _METHOD_BUDGETS if k in run and k not in used]

@@ -46,10 +46,13 @@ def index(folder):
 
 def test_points_are_the_cartesian_product(tmp_path):
     points = read_grid(write(tmp_path, ISSUE_GRID)).points()
-    assert len(points) == 8 and len({p.file_name for p in points}) == 8
+    assert len(points) == 4 and len({p.file_name for p in points}) == 4  # dp takes no seed: one point per task
     assert {(load_task(p.task).n, load_task(p.task).length, p.seed) for p in points} == \
-        {(n, length, s) for n in (3, 4) for length in (3, 4) for s in (0, 1)}
+        {(n, length, 0) for n in (3, 4) for length in (3, 4)}
     assert {p.method for p in points} == {"dp"}
+    seeded = read_grid(write(tmp_path, ISSUE_GRID.replace('method = ["exact"]', 'method = ["cpsat"]'))).points()
+    assert {(load_task(p.task).n, load_task(p.task).length, p.seed) for p in seeded} == \
+        {(n, length, s) for n in (3, 4) for length in (3, 4) for s in (0, 1)}
 
 
 def test_points_equal_after_resolving_are_one():
@@ -63,9 +66,9 @@ def test_points_equal_after_resolving_are_one():
 def test_sweep_on_a_local_cluster_resumes(tmp_path, capsys):
     grid, out = write(tmp_path, ISSUE_GRID), tmp_path / "results"
     assert main(["sweep", str(grid), "--out", str(out), "--workers", "2"]) == 0
-    assert "8 computed now, 0 already done" in capsys.readouterr().out
+    assert "4 computed now, 0 already done" in capsys.readouterr().out
     rows = index(out)
-    assert len(rows) == 8 and {r["outcome"] for r in rows} == {"done"}
+    assert len(rows) == 4 and {r["outcome"] for r in rows} == {"done"}
     assert json.loads((out / MANIFEST).read_text())["version"] == __version__
     for row in rows:  # each file is the closed-form front of its task (an independent check)
         d = read_diagram(out / row["file"])
@@ -75,12 +78,12 @@ def test_sweep_on_a_local_cluster_resumes(tmp_path, capsys):
         assert int(row["n_steps"]) == len(d.steps) and int(row["last_complexity"]) == d.steps[-1].complexity
     stamps = {p: p.stat().st_mtime_ns for p in out.glob("*.json")}
     assert main(["sweep", str(grid), "--out", str(out)]) == 0  # nothing to do: no cluster, nothing rewritten
-    assert "0 computed now, 8 already done" in capsys.readouterr().out
+    assert "0 computed now, 4 already done" in capsys.readouterr().out
     assert {p: p.stat().st_mtime_ns for p in out.glob("*.json")} == stamps
     lost = out / rows[3]["file"]
     lost.unlink()
     assert main(["sweep", str(grid), "--out", str(out), "--workers", "1"]) == 0
-    assert "1 computed now, 7 already done" in capsys.readouterr().out
+    assert "1 computed now, 3 already done" in capsys.readouterr().out
     assert lost.exists() and index(out) == rows[:3] + [index(out)[3]] + rows[4:]
 
 
@@ -219,5 +222,5 @@ def test_cpsat_point_matches_a_direct_run():
 
 def test_the_example_grid_is_valid():
     points = read_grid(Path(__file__).parent.parent / "examples" / "prefix-sorting.toml").points()
-    assert len(points) == 16 and {p.method for p in points} == {"dp", "tempered"}
+    assert len(points) == 12 and {p.method for p in points} == {"dp", "tempered"}
     assert all(p.max_complexity == 40 for p in points)
