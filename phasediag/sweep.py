@@ -275,7 +275,7 @@ def run_sweep(grid: Grid, folder: str | os.PathLike, *, scheduler: str | None = 
         path = folder / point.file_name
         if path.exists():
             try:
-                results[point] = _row(point, family, read_diagram(path))
+                results[point] = _row(point, family, read_diagram(path, witnesses=False))
             except FileFormatError as e:
                 raise FileFormatError(f"{e} Remove it to compute that point again.") from None
     pending = [p for p in points if p not in results]

@@ -65,3 +65,11 @@ def test_damaged_steps(tmp_path, rules):
     path.write_text(json.dumps(obj))
     with pytest.raises(FileFormatError, match="increasing complexity"):
         read_diagram(path)
+
+
+def test_reading_without_witnesses_keeps_every_number(tmp_path, rules):
+    d = dp_diagram(load_task("prefix-sorting:n=4,length=3"), rules)
+    write_diagram(d, tmp_path / "d.json")
+    light = read_diagram(tmp_path / "d.json", witnesses=False)
+    assert [(s.complexity, s.wrong, s.status) for s in light.steps] == [(s.complexity, s.wrong, s.status) for s in d.steps]
+    assert all(s.witness is None for s in light.steps)

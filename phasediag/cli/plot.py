@@ -18,6 +18,6 @@ from ._options import PLOT_SUFFIXES, output_path
 def plot(diagrams: tuple[Path, ...], out: Path) -> None:
     """Overlay the phase diagrams in DIAGRAMS (JSON files) on one plot."""
     output_path(out, PLOT_SUFFIXES, "--out")
-    loaded = [read_diagram(p) for p in diagrams]
+    loaded = [read_diagram(p, witnesses=False) for p in diagrams]
     plot_diagrams(loaded, out)
     click.echo(f"wrote {out}")

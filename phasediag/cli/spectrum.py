@@ -29,7 +29,7 @@ def spectrum_command(diagram: Path, ratio: float, out: Path | None, csv_path: Pa
         output_path(out, PLOT_SUFFIXES, "--out")
     if csv_path is not None:
         output_path(csv_path, (".csv",), "--csv")
-    d = read_diagram(diagram)
+    d = read_diagram(diagram, witnesses=False)
     segments = spectrum(d)
     drops = {t.complexity: t.ratio for t in transitions(d, ratio=ratio)}
     rows = [{"segment": i + 1, "start_complexity": s.start_complexity, "end_complexity": s.end_complexity,
