@@ -22,7 +22,6 @@ import argparse
 import statistics
 import time
 
-import numpy as np
 
 from phasediag import exact_diagram, load_programs, load_task
 from phasediag.programs.trees.dp import patterns

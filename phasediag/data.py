@@ -19,12 +19,12 @@ import numpy as np
 
 from .analysis import spectrum
 from .diagram import PhaseDiagram, Step, TaskInfo
-from .errors import ParameterError, TooLargeError
+from .errors import ParameterError, PhasediagError, TooLargeError
 from .seeding import DATA_STREAM, TEST_STREAM, rng
 from .tables import LIST_LIMIT, TaskTable
 from .task import Task
 
-__all__ = ["Sample", "draw_sample", "fit_on_data", "Collapse", "collapse_point", "population_front",
+__all__ = ["Sample", "draw_sample", "fit_on_data", "with_held_out", "Collapse", "collapse_point", "population_front",
            "DEFAULT_TEST_SIZE"]
 
 #: Draws in the fresh test sample when the population error is not known exactly.
@@ -174,23 +174,29 @@ def population_front(task: Task, programs, max_complexity: int) -> PhaseDiagram 
 
 
 def fit_on_data(task: Task, programs, fit, *, size: int, seed: int = 0, replace: bool = False,
-                test_size: int | None = None, progress=None) -> PhaseDiagram:
+                test_size: int | None = None, held_out: Task | None = None, progress=None) -> PhaseDiagram:
     """The phase diagram fitted on D = ``size`` draws from ``task``: ``fit(sample, progress)``
     computes the train front (any method) on the :class:`Sample`; each step then gets its test
     error, and the file's ``data`` object the sample, the population front (where an exact method
     settles it) and the collapse point. ``test_size``: draws of the fresh test sample used when
-    the population error is not known exactly (default DEFAULT_TEST_SIZE)."""
+    the population error is not known exactly (default DEFAULT_TEST_SIZE). ``held_out``: a test
+    set of the user's (a task of the same kind of inputs) to take the test errors from instead."""
     if test_size is not None and test_size < 1:
         raise ParameterError(f"The test sample needs at least one input. Got --test-size {test_size}.")
     sample = draw_sample(task, size, seed=seed, replace=replace)
     train = fit(sample, progress)
     witnesses = [s.witness for s in train.steps]
-    test, how = _test_errors(task, programs, witnesses, test_size, seed)
+    if held_out is not None:
+        test, how = _held_out_errors(held_out, programs, witnesses), "file"
+    else:
+        test, how = _test_errors(task, programs, witnesses, test_size, seed)
     steps = tuple(Step(s.complexity, s.error, s.wrong, s.total, s.status, s.witness, s.lower_bound, t)
                   for s, t in zip(train.steps, test))
     top = max((s.complexity for s in steps), default=0)
     population = population_front(task, programs, top)
-    data = {**sample.info, "test": how, "test_size": (test_size or DEFAULT_TEST_SIZE) if how == "sample" else None,
+    data = {**sample.info, "test": how,
+            "test_size": {"sample": test_size or DEFAULT_TEST_SIZE, "file": held_out and held_out.total_weight}.get(how),
+            "test_file": getattr(held_out, "provenance", None),
             "population_front": None if population is None else
             [{"complexity": s.complexity, "error": s.error} for s in population.steps]}
     fitted = PhaseDiagram(TaskInfo.of(task), train.programs, train.method, steps, train.runtime_s,
@@ -209,3 +215,30 @@ def _test_errors(task: Task, programs, witnesses: list, test_size: int | None, s
         pass
     fresh = _draw(task, test_size or DEFAULT_TEST_SIZE, rng(seed, TEST_STREAM), seed, True)
     return [w / fresh.total_weight for w in programs.wrong_weights(fresh, witnesses)], "sample"
+
+
+def _held_out_errors(held_out: Task, programs, witnesses: list) -> list[float]:
+    """Each program's error on the user's held-out test set; a set of another kind of inputs
+    (other letters, another width, other labels) is a ParameterError."""
+    try:
+        return [w / held_out.total_weight for w in programs.wrong_weights(held_out, witnesses)]
+    except (ValueError, PhasediagError) as e:
+        raise ParameterError(f"The test set {held_out.spec} does not fit the programs fitted here ({e}); it needs "
+                             f"inputs of the training task's kind.") from None
+
+
+def with_held_out(diagram: PhaseDiagram, task: Task, programs, held_out: Task) -> PhaseDiagram:
+    """``diagram``, computed on ``task`` taken as the training set, with each step's test error on
+    the ``held_out`` test set and a ``data`` object saying so (the measured collapse point: where
+    the test error stops falling; no population front is known)."""
+    test = _held_out_errors(held_out, programs, [s.witness for s in diagram.steps])
+    steps = tuple(Step(s.complexity, s.error, s.wrong, s.total, s.status, s.witness, s.lower_bound, t)
+                  for s, t in zip(diagram.steps, test))
+    data = {"size": task.total_weight, "seed": None, "replace": None, "distinct": task.n_inputs, "test": "file",
+            "test_size": held_out.total_weight, "test_file": getattr(held_out, "provenance", None),
+            "population_front": None}
+    fitted = PhaseDiagram(diagram.task, diagram.programs, diagram.method, steps, diagram.runtime_s,
+                          diagnostics=diagram.diagnostics, complete=diagram.complete, data=data)
+    data["collapse"] = collapse_point(fitted).to_json()
+    return PhaseDiagram(fitted.task, fitted.programs, fitted.method, steps, fitted.runtime_s,
+                        diagnostics=fitted.diagnostics, complete=fitted.complete, data=MappingProxyType(data))

@@ -53,10 +53,14 @@ class TaskInfo:
     family: str
     parameters: Mapping[str, Any]
     inputs: int
+    #: The file the task was read from: {"path", "sha256"} (None for other tasks).
+    source: Mapping[str, str] | None = None
 
     @classmethod
     def of(cls, task) -> TaskInfo:
-        return cls(task.spec, task.family, _frozen(task.params), task.n_inputs)
+        source = getattr(task, "provenance", None)
+        return cls(task.spec, task.family, _frozen(task.params), task.n_inputs,
+                   None if source is None else _frozen(source))
 
 
 @dataclass(frozen=True)

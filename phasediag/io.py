@@ -6,7 +6,6 @@ leaves a file that looks complete.
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 
@@ -38,7 +37,8 @@ def diagram_to_json(diagram: PhaseDiagram) -> dict:
         "schema": SCHEMA,
         "version": __version__,
         "task": {"spec": diagram.task.spec, "family": diagram.task.family,
-                 "parameters": dict(diagram.task.parameters), "inputs": diagram.task.inputs},
+                 "parameters": dict(diagram.task.parameters), "inputs": diagram.task.inputs,
+                 "source": None if diagram.task.source is None else dict(diagram.task.source)},
         "programs": {"class": programs.name, "spec": programs.spec, "parameters": dict(programs.params)},
         "method": {"name": diagram.method.name, "settings": dict(diagram.method.settings),
                    "seed": diagram.method.seed, "time_limit": diagram.method.time_limit},
@@ -86,7 +86,7 @@ def diagram_from_json(obj: object, source: str = "<json>", *, witnesses: bool = 
                               raw["status"], read(raw["witness"]) if witnesses else None, raw["lower_bound"],
                               raw["test_error"]))
         return PhaseDiagram(
-            task=TaskInfo(task["spec"], task["family"], task["parameters"], int(task["inputs"])),
+            task=TaskInfo(task["spec"], task["family"], task["parameters"], int(task["inputs"]), task.get("source")),
             programs=programs.spec,
             method=MethodInfo(method["name"], method["settings"], method["seed"], method["time_limit"]),
             steps=steps,

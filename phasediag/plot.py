@@ -195,7 +195,7 @@ def _draw(ax, diagrams: Sequence[PhaseDiagram], labels: Sequence[str], first_col
                 [s["error"] for s in population] + [population[-1]["error"]],
                 drawstyle="steps-post", color="0.35", lw=1.0, label="population front (exact)", zorder=1)
     ax.plot([], [], "--", color="0.4", lw=0.8, label="convex hull (its slopes are the efficiency spectrum)")
-    if any(d.data is not None for d in diagrams):
+    if any(((d.data or {}).get("collapse") or {}).get("predicted_complexity") is not None for d in diagrams):
         ax.plot([], [], "-.", color="0.4", lw=1.0, label="predicted collapse: efficiency falls below 1/D")
     if any(transitions(d) for d in diagrams):
         ax.plot([], [], ":", color="0.4", lw=0.9, label="transition at c: efficiency falls ÷r (≥ 1.5×)")

@@ -190,7 +190,8 @@ def grid_from_toml(obj: dict, source: str = "grid") -> Grid:
     ``max_complexity``, ``time_limit``, ``steps``, ``chains``, each a value or a list (all
     optional). Unknown keys and empty lists are errors naming the key.
 
-    >>> g = grid_from_toml({"task": {"family": "prefix-sorting", "n": [3, 4]}, "run": {"seed": [0, 1]}})
+    >>> g = grid_from_toml({"task": {"family": "prefix-sorting", "n": [3, 4]},
+    ...                     "run": {"method": "cpsat", "seed": [0, 1]}})
     >>> [(p.task.split(",")[0], p.seed) for p in g.points()]
     [('prefix-sorting:n=3', 0), ('prefix-sorting:n=3', 1), ('prefix-sorting:n=4', 0), ('prefix-sorting:n=4', 1)]
     """

@@ -50,6 +50,8 @@ class Task(ABC):
     description: ClassVar[str]
     parameters: ClassVar[tuple[Param, ...]]
     natural_programs: ClassVar[str]
+    #: A spec to show in ``phasediag tasks`` (default: the family with its defaults).
+    example: ClassVar[str | None] = None
 
     def __init__(self, **values: Any):
         raw = {k: str(v) for k, v in values.items()}

@@ -8,12 +8,13 @@ from ..task import Task
 
 from .boolean import BooleanFunction
 from .prefix_sorting import PrefixSorting
+from .table import Table, table_task
 from .verb_conjugation import VerbConjugation
 
-__all__ = ["FAMILIES", "load_task", "PrefixSorting", "BooleanFunction", "VerbConjugation"]
+__all__ = ["FAMILIES", "load_task", "table_task", "PrefixSorting", "BooleanFunction", "VerbConjugation", "Table"]
 
 #: Every task family by name.
-FAMILIES: dict[str, type[Task]] = {cls.family: cls for cls in (PrefixSorting, VerbConjugation, BooleanFunction)}
+FAMILIES: dict[str, type[Task]] = {cls.family: cls for cls in (PrefixSorting, VerbConjugation, BooleanFunction, Table)}
 
 
 def load_task(spec: str) -> Task:

@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import ParameterError
 from ..params import Param
 from ..seeding import rng
-from ..tables import TaskTable
+from ..tables import TaskTable, input_bits
 from ..task import Task
 
 __all__ = ["BooleanFunction", "parse_table", "format_table"]
@@ -26,20 +26,30 @@ __all__ = ["BooleanFunction", "parse_table", "format_table"]
 _MULTIPLEXER_INPUTS = {s + (1 << s): s for s in range(1, 5)}
 
 
-def parse_table(text: str, inputs: int) -> np.ndarray:
-    """``0x…`` (hex) or ``0b…`` (binary) → (2^inputs,) bool, row 0 first (see the module doc)."""
-    rows = 1 << inputs
+def table_inputs(text: str, inputs: int | None = None) -> int:
+    """The number of inputs a truth table's length says: 2^m rows are m inputs (a hex digit is 4
+    rows, a binary digit 1). A length other than 2^inputs (when ``inputs`` is given), or not a
+    power of two, is a ParameterError."""
     base = {"0x": 16, "0b": 2}.get(text[:2].lower())
-    try:
-        if base is None:
-            raise ValueError
-        value = int(text[2:], base)
-    except ValueError:
-        raise ParameterError(f"The 'table' parameter of boolean must be a truth table written 0x<hex> "
-                             f"or 0b<bits>. Got '{text}'.") from None
-    if value >> rows:
-        raise ParameterError(f"Truth table {text} has more than 2^{inputs} = {rows} bits; it does not "
-                             f"fit inputs={inputs}.")
+    digits = text[2:]
+    if base is None or not digits or any(c.lower() not in "0123456789abcdef"[:base] for c in digits):
+        raise ParameterError(f"The 'table' parameter of boolean must be truth tables written 0x<hex> or 0b<bits>, "
+                             f"several separated by ';'. Got '{text}'.")
+    rows = len(digits) * (4 if base == 16 else 1)
+    if inputs is not None and rows != 1 << inputs:
+        raise ParameterError(f"Truth table {text} has {rows} rows; it does not fit inputs={inputs} (2^{inputs} = "
+                             f"{1 << inputs} rows, written out, leading zeros included).")
+    if rows < 2 or rows & (rows - 1) or rows > 1 << 22:
+        raise ParameterError(f"Truth table {text} has {rows} rows; a table of m inputs has 2^m rows (2 to 2^22): "
+                             f"write every row (leading zeros included).")
+    return rows.bit_length() - 1
+
+
+def parse_table(text: str, inputs: int | None = None) -> np.ndarray:
+    """``0x…`` (hex) or ``0b…`` (binary) → (2^m,) bool, row 0 first (see the module doc); m follows
+    from the length, and must equal ``inputs`` when that is given."""
+    m = table_inputs(text, inputs)
+    value, rows = int(text[2:], 16 if text[:2].lower() == "0x" else 2), 1 << m
     return np.array([(value >> (rows - 1 - r)) & 1 for r in range(rows)], dtype=bool)
 
 
@@ -62,8 +72,8 @@ class BooleanFunction(Task):
         Param("family", str, "table", "which function",
               choices=("table", "parity", "majority", "threshold", "multiplexer", "random")),
         Param("inputs", int, 4, "number of input bits m", low=1, high=22),
-        Param("table", str, "0x8ff0", "truth table, 0x<hex> or 0b<bits>, f(0…0) first",
-              when=("family", ("table",))),
+        Param("table", str, "0x8ff0", "truth table, 0x<hex> or 0b<bits>, f(0…0) first; several outputs "
+              "separated by ';' (inputs follow from the length)", when=("family", ("table",))),
         Param("k", int, 2, "threshold: ones needed", low=0, when=("family", ("threshold",))),
         Param("seed", int, 0, "seed of the coin flips", low=0, when=("family", ("random",))),
     )
@@ -75,8 +85,16 @@ class BooleanFunction(Task):
             raise ParameterError(f"A multiplexer has s + 2^s inputs ({', '.join(map(str, _MULTIPLEXER_INPUTS))}). "
                                  f"Got inputs={m}.")
         if family == "table":
-            canonical = format_table(parse_table(self.params["table"], m))
-            self.params = MappingProxyType({**self.params, "table": canonical})
+            texts = [t.strip() for t in self.params["table"].split(";")]
+            if not 1 <= len(texts) <= 16:
+                raise ParameterError(f"The 'table' parameter of boolean takes 1 to 16 outputs separated by ';'. "
+                                     f"Got {len(texts)}.")
+            given = int(values["inputs"]) if "inputs" in values else None
+            m = table_inputs(texts[0], given)
+            tables = [parse_table(t, m) for t in texts]
+            canonical = ";".join(format_table(t) for t in tables)
+            self.params = MappingProxyType({**self.params, "inputs": len(tables[0]).bit_length() - 1,
+                                            "table": canonical})
 
     @property
     def truth_table(self) -> np.ndarray:
@@ -85,7 +103,7 @@ class BooleanFunction(Task):
         rows = np.arange(1 << m)
         ones = np.array([bin(r).count("1") for r in rows])
         if family == "table":
-            return parse_table(self.params["table"], m)
+            return parse_table(self.params["table"].split(";")[0], m)
         if family == "parity":
             return ones % 2 == 1
         if family == "majority":
@@ -99,8 +117,14 @@ class BooleanFunction(Task):
         return rng(self.params["seed"]).integers(0, 2, 1 << m).astype(bool)
 
     @property
+    def outputs(self) -> int:
+        """The number of output bits (several truth tables separated by ';')."""
+        return self.params["table"].count(";") + 1 if self.params["family"] == "table" else 1
+
+    @property
     def labels(self) -> tuple[str, ...]:
-        return ("0", "1")
+        """Every output bit string (y1 first), so a label's index is the outputs read in binary."""
+        return tuple(format(v, f"0{self.outputs}b") for v in range(1 << self.outputs))
 
     @property
     def alphabet(self) -> tuple[str, ...]:
@@ -116,9 +140,11 @@ class BooleanFunction(Task):
 
     def _list_inputs(self) -> TaskTable:
         m = self.params["inputs"]
-        rows = np.arange(1 << m)
-        codes = np.array([(rows >> (m - 1 - j)) & 1 for j in range(m)], dtype=np.int16).T.copy()
-        return TaskTable(codes, self.truth_table.astype(np.int64), np.ones(1 << m, dtype=np.int64))
+        codes = input_bits(m).astype(np.int16).T.copy()
+        labels = np.zeros(1 << m, dtype=np.int64)
+        for text in self.params["table"].split(";") if self.params["family"] == "table" else [None]:
+            labels = (labels << 1) | (self.truth_table if text is None else parse_table(text, m)).astype(np.int64)
+        return TaskTable(codes, labels, np.ones(1 << m, dtype=np.int64))
 
-    def _too_large_hint(self) -> str:
+    def too_large_hint(self) -> str:
         return "Boolean tasks list every row; take at most 22 inputs."

@@ -21,32 +21,30 @@ Sources:
   follow Zipf's law over a seeded random ranking: weight(rank r) = round(10^6 · r^-zipf)
   (``zipf=0``: uniform, weight 1).
 - ``file``: a CSV ``lexicon`` with columns ``input,label[,weight]`` (what ``phasediag task
-  export`` writes; weight 1 when the column is absent).
+  export`` writes; weight 1 when the column is absent), read as the ``table`` family reads CSV.
 """
 
 from __future__ import annotations
 
-import csv
 import importlib.util
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import numpy as np
 
 from ..errors import FileFormatError, ParameterError
 from ..params import Param
 from ..seeding import rng
-from ..tables import TaskTable
-from ..task import Task
+from .table import Lexicon, LexiconTask, read_csv
 
-__all__ = ["VerbConjugation", "Lexicon", "LANGUAGES", "verbecc_file", "read_verbecc", "read_csv_lexicon",
+__all__ = ["VerbConjugation", "Lexicon", "LANGUAGES", "verbecc_file", "read_verbecc",
            "frequency_weights", "synthetic_lexicon", "FREQUENCY_UNIT"]
 
 #: verbecc's languages by name, with their ISO 639-1 codes (the file suffix and wordfreq's code).
 LANGUAGES = {"french": "fr", "spanish": "es", "italian": "it", "portuguese": "pt", "romanian": "ro",
              "catalan": "ca"}
+_VERBS_EXTRA = ("The verb lexicons come from the PyPI packages verbecc and wordfreq, which this install lacks: "
+                "pip install 'phasediag[verbs]' (source=synthetic and source=file need neither).")
 #: A frequency-weighted verb of frequency f weighs round(f / FREQUENCY_UNIT).
 FREQUENCY_UNIT = 1e-9
 
@@ -54,22 +52,12 @@ _SYNTHETIC_CONSONANTS = "bcdfghlmnprstv"
 _SYNTHETIC_VOWELS = "aeiou"
 
 
-@dataclass(frozen=True)
-class Lexicon:
-    """Words with their labels and integer weights (positive), as read from a source."""
-
-    words: tuple[str, ...]
-    labels: tuple[str, ...]
-    weights: tuple[int, ...]
-
-
 def verbecc_file(language: str) -> Path:
     """The path of verbecc's verb list for ``language`` (a key of :data:`LANGUAGES`), found
     without importing verbecc."""
     spec = importlib.util.find_spec("verbecc")
     if spec is None or not spec.submodule_search_locations:
-        raise FileFormatError("The verb lexicons come from the PyPI package verbecc, which is not installed; "
-                              "pip install verbecc (phasediag's own install does).")
+        raise FileFormatError(_VERBS_EXTRA)
     path = Path(spec.submodule_search_locations[0]) / "data" / "xml" / "verbs" / f"verbs-{LANGUAGES[language]}.xml"
     if not path.is_file():
         raise FileFormatError(f"verbecc's lexicon file {path} is missing; reinstall verbecc.")
@@ -96,40 +84,6 @@ def read_verbecc(path: Path) -> list[tuple[str, str]]:
     return _distinct(pairs, path)
 
 
-def read_csv_lexicon(path: Path) -> Lexicon:
-    """A lexicon from a CSV with a header ``input,label[,weight]`` (weights non-negative integers)."""
-    expected = "a CSV whose header is input,label or input,label,weight"
-    try:
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.reader(f))
-    except FileNotFoundError:
-        raise FileFormatError(f"Lexicon file {path} does not exist; expected {expected}.") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as e:
-        raise FileFormatError(f"Lexicon file {path} is not readable ({e}); expected {expected}.") from None
-    if not rows or [c.strip() for c in rows[0]] not in (["input", "label"], ["input", "label", "weight"]):
-        raise FileFormatError(f"Lexicon file {path} starts with {rows[0] if rows else 'nothing'}; expected {expected}.")
-    weighted = len(rows[0]) == 3
-    pairs, weights = [], {}
-    for line, row in enumerate(rows[1:], 2):
-        if len(row) != len(rows[0]) or not row[0] or not row[1]:
-            raise FileFormatError(f"Lexicon file {path}, line {line}: expected {len(rows[0])} fields "
-                                  f"({', '.join(rows[0])}) with a non-empty input and label; got {row}.")
-        try:
-            weight = int(row[2]) if weighted else 1
-            if weight < 0:
-                raise ValueError
-        except ValueError:
-            raise FileFormatError(f"Lexicon file {path}, line {line}: the weight must be a non-negative "
-                                  f"integer; got '{row[2]}'.") from None
-        pairs.append((row[0], row[1]))
-        weights[row[0]] = weights.get(row[0], 0) + weight
-    pairs = _distinct(pairs, path)
-    kept = [(w, y) for w, y in pairs if weights[w] > 0]
-    if not kept:
-        raise FileFormatError(f"Lexicon file {path} has zero total weight; at least one input needs a positive weight.")
-    return Lexicon(tuple(w for w, _ in kept), tuple(y for _, y in kept), tuple(weights[w] for w, _ in kept))
-
-
 def _distinct(pairs: list[tuple[str, str]], path: Path) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for word, label in pairs:
@@ -142,7 +96,10 @@ def _distinct(pairs: list[tuple[str, str]], path: Path) -> list[tuple[str, str]]
 def frequency_weights(words: tuple[str, ...], language: str, floor: float) -> tuple[int, ...]:
     """Each word's frequency in ``language`` (wordfreq) in units of :data:`FREQUENCY_UNIT`, at
     least the frequency of Zipf value ``floor`` (10^(floor − 9))."""
-    from wordfreq import word_frequency
+    try:
+        from wordfreq import word_frequency
+    except ImportError:
+        raise FileFormatError(_VERBS_EXTRA) from None
 
     least = 10.0 ** (floor - 9)
     return tuple(max(1, round(max(word_frequency(w, LANGUAGES[language]), least) / FREQUENCY_UNIT))
@@ -170,7 +127,7 @@ def synthetic_lexicon(verbs: int, classes: int, irregulars: int, zipf: float, se
     return Lexicon(tuple(ordered), labels, weights)
 
 
-class VerbConjugation(Task):
+class VerbConjugation(LexiconTask):
     family = "verb-conjugation"
     description = (
         "Infinitives labelled by their conjugation template (regular classes are general, "
@@ -213,38 +170,9 @@ class VerbConjugation(Task):
         if source == "synthetic":
             return synthetic_lexicon(p["verbs"], p["classes"], p["irregulars"], p["zipf"], p["seed"])
         if source == "file":
-            return read_csv_lexicon(Path(p["lexicon"]))
+            return read_csv(Path(p["lexicon"]))
         pairs = read_verbecc(verbecc_file(source))
         words = tuple(w for w, _ in pairs)
         weights = (frequency_weights(words, source, p["floor"]) if p["weights"] == "frequency"
                    else (1,) * len(words))
         return Lexicon(words, tuple(t for _, t in pairs), weights)
-
-    @cached_property
-    def labels(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.lexicon.labels)))
-
-    @cached_property
-    def alphabet(self) -> tuple[str, ...]:
-        return tuple(sorted(set("".join(self.lexicon.words))))
-
-    @property
-    def n_inputs(self) -> int:
-        return len(self.lexicon.words)
-
-    @cached_property
-    def total_weight(self) -> int:
-        return sum(self.lexicon.weights)
-
-    @cached_property
-    def uniform(self) -> bool:
-        return all(w == 1 for w in self.lexicon.weights)
-
-    def _list_inputs(self) -> TaskTable:
-        lex, letter = self.lexicon, {a: i for i, a in enumerate(self.alphabet)}
-        label = {y: i for i, y in enumerate(self.labels)}
-        codes = np.full((len(lex.words), max(map(len, lex.words))), -1, dtype=np.int16)
-        for i, word in enumerate(lex.words):
-            codes[i, : len(word)] = [letter[a] for a in word]
-        return TaskTable(codes, np.array([label[y] for y in lex.labels], dtype=np.int64),
-                         np.array(lex.weights, dtype=np.int64))

@@ -90,7 +90,7 @@ def test_task_export(tmp_path):
     (["compute", "prefix-sorting", "--method", "tempered", "--chains", "0", "--out", "X.json"], "0 is not in the range x>=1"),
     (["compute", "prefix-sorting:n=100,length=10", "--method", "tempered", "--max-complexity", "1000000000",
       "--out", "X.json"], "GiB is available"),
-    (["compute", "boolean:inputs=1,table=0x1", "--method", "tempered", "--out", "X.json"], "at least 2 input bits"),
+    (["compute", "boolean:inputs=1,table=0b01", "--method", "tempered", "--out", "X.json"], "at least 2 input bits"),
     (["compute", "prefix-sorting", "--out", "X.txt"], "--out must end in .json"),
     (["compute", "prefix-sorting", "--out", "X.json", "--plot", "X.gif"], "--plot must end in"),
     (["compute", "prefix-sorting", "--programs", "gates", "--out", "X.json"], "Unknown program class"),

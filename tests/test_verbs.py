@@ -294,3 +294,13 @@ def test_anchor_letter_is_refused(tmp_path, suffix):
     task = file_task(tmp_path, [("a^b", "x", 1), ("ab", "y", 1)])
     with pytest.raises(ParameterError, match="anchor"):
         exact_diagram(task, suffix)
+
+
+def test_without_the_verbs_extra_one_line_says_how_to_install_it(monkeypatch, tmp_path, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "verbecc" else real(name, *a))
+    assert main(["compute", "verb-conjugation", "--out", str(tmp_path / "d.json")]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'phasediag[verbs]'" in err and len(err.strip().splitlines()) == 1

@@ -43,11 +43,14 @@ def _sizes(_ctx, _param, text: str) -> list[int]:
 @click.option("--data-seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the training samples.")
 @click.option("--replace", is_flag=True, help="Draw with replacement [without: D distinct inputs].")
 @test_size_option
+@click.option("--test", "test_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A held-out test set (a table file: .csv, .pla, .truth, ...): every fit's test errors come from it.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Figure of the train and test curves (.png, .pdf or .svg).")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the collapse table as CSV.")
-def collapse(spec, programs_name, sizes, method, max_complexity, data_seed, replace, test_size, out, csv_path) -> int:
+def collapse(spec, programs_name, sizes, method, max_complexity, data_seed, replace, test_size, test_path, out,
+             csv_path) -> int:
     """Train fronts of SPEC for several training sizes D, the test errors of their programs, and
     where each collapses into memorisation (predicted: efficiency 1/D on the population front)."""
     the_task = load_task(spec)
@@ -59,11 +62,12 @@ def collapse(spec, programs_name, sizes, method, max_complexity, data_seed, repl
     if bad:
         raise ParameterError(f"Every training size must be at least 1. Got {bad[0]}.")
     fit = diagram_fit(programs, resolve_method(the_task, programs, method), max_complexity=max_complexity)
+    held_out = None if test_path is None else load_task(f"table:path={test_path}")
     diagrams = []
     with _progress() as report:
         for size in sorted(set(sizes)):
             diagrams.append(fit_on_data(the_task, programs, fit, size=size, seed=data_seed, replace=replace,
-                                        test_size=test_size, progress=report))
+                                        test_size=test_size, held_out=held_out, progress=report))
             report("training sizes", len(diagrams), len(set(sizes)))
     rows = [_row(d) for d in diagrams]
     table = Table(title=f"{the_task.spec} · {programs.spec} · {method}")

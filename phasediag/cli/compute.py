@@ -15,7 +15,7 @@ from rich.table import Table
 from ..tasks import load_task
 
 from ..analysis import transitions
-from ..data import fit_on_data
+from ..data import fit_on_data, with_held_out
 from ..diagram import PhaseDiagram
 from ..errors import ParameterError
 from ..io import write_diagram, write_steps_csv
@@ -124,6 +124,9 @@ def _progress_lines():
 @click.option("--replace", is_flag=True, default=None,
               help="Draw the training sample with replacement [without: D distinct inputs].")
 @test_size_option
+@click.option("--test", "test_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A held-out test set (.csv, .pla, .truth, ... as table:path= reads it): each step's test error "
+              "comes from it. With --data, or with a training file (table:path=TRAIN).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Diagram file to write (.json).")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -131,7 +134,7 @@ def _progress_lines():
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the steps as CSV.")
 def compute(spec, programs_name, method, eps, max_complexity, time_limit, workers, seed, sampler, steps, chains,
-            windows, betas, lambdas, data_size, data_seed, replace, test_size, out, plot_path, csv_path) -> int:
+            windows, betas, lambdas, data_size, data_seed, replace, test_size, test_path, out, plot_path, csv_path) -> int:
     """Compute the phase diagram of the task SPEC (e.g. prefix-sorting:n=5,length=4)."""
     the_task = load_task(spec)
     programs = load_programs(programs_name or the_task.natural_programs)
@@ -148,12 +151,17 @@ def compute(spec, programs_name, method, eps, max_complexity, time_limit, worker
     if data_size is None and any(v is not None for v in data.values()):
         names = ", ".join("--" + k.replace("_", "-") for k, v in data.items() if v is not None)
         raise ParameterError(f"{names} only appl{'ies' if len(names.split(', ')) == 1 else 'y'} with --data D.")
+    held_out = None if test_path is None else load_task(f"table:path={test_path}")
+    if held_out is not None and test_size is not None:
+        raise ParameterError("--test-size sizes a fresh test sample; with --test the test set is the file.")
     with _progress() as report:
         if data_size is None:
             diagram = fit(the_task, report)
+            if held_out is not None:
+                diagram = with_held_out(diagram, the_task, programs, held_out)
         else:
             diagram = fit_on_data(the_task, programs, fit, size=data_size, seed=data_seed or 0,
-                                  replace=bool(replace), test_size=test_size, progress=report)
+                                  replace=bool(replace), test_size=test_size, held_out=held_out, progress=report)
     write_diagram(diagram, out)
     written = [str(out)]
     if plot_path is not None:
@@ -218,10 +226,13 @@ def _summarise(diagram: PhaseDiagram, task: Task, programs) -> None:
 
 def _summarise_data(console: Console, data) -> None:
     """The training sample, how test errors were measured, and the collapse point."""
-    test = "exact population error" if data["test"] == "population" else f"a fresh sample of {data['test_size']:,} draws"
-    console.print(f"trained on D={data['size']:,} draws (seed {data['seed']}, "
-                  f"{'with' if data['replace'] else 'without'} replacement, {data['distinct']:,} distinct); "
-                  f"test error: {test}")
+    test = ("exact population error" if data["test"] == "population" else
+            f"a fresh sample of {data['test_size']:,} draws" if data["test"] == "sample" else
+            f"the held-out file ({data['test_size']:,} in weight)")
+    drawn = ("the task itself (a training file)" if data["seed"] is None else
+             f"D={data['size']:,} draws (seed {data['seed']}, {'with' if data['replace'] else 'without'} replacement, "
+             f"{data['distinct']:,} distinct)")
+    console.print(f"trained on {drawn}; test error: {test}")
     c = data["collapse"]
     predicted = ("no population front known" if c["predicted_complexity"] is None else
                  f"c={c['predicted_complexity']} (population error {c['predicted_error']:.6g})")

@@ -8,7 +8,7 @@ import click
 
 from ..tasks import load_task
 
-from ..errors import ParameterError
+from ..errors import ParameterError, PhasediagError
 from ..io import read_diagram
 from ..programs import load_programs
 from ..programs.rules import ARROW
@@ -22,11 +22,11 @@ from ._options import PLOT_SUFFIXES, output_path
               help="The step with this complexity (default: the last step).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Draw the witness (.png, .pdf or .svg: circuits and trees) or write it to a file "
-              "(.csv: rule lists and trees).")
+              "(.csv: rule lists and trees; .aag, .aig, .v, .blif: circuits).")
 def show(diagram: Path, complexity: int | None, out: Path | None) -> None:
     """Print the witness of one step of DIAGRAM; draw or export it with --out."""
     if out is not None:
-        output_path(out, PLOT_SUFFIXES + (".csv",), "--out")
+        output_path(out, PLOT_SUFFIXES + (".csv", ".aag", ".aig", ".v", ".blif"), "--out")
     d = read_diagram(diagram)
     if not d.steps:
         raise ParameterError(f"{diagram} has no steps.")
@@ -73,4 +73,8 @@ def _coverage(d, programs, witness):
     else None."""
     if not programs.has("coverage") or d.task.inputs > LIST_LIMIT:
         return None
-    return programs.coverage(load_task(d.task.spec), witness)
+    try:
+        task = load_task(d.task.spec)
+    except PhasediagError:  # a task built in Python, or a file that moved: print the rules alone
+        return None
+    return programs.coverage(task, witness)

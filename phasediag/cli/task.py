@@ -1,15 +1,14 @@
-"""``phasediag task export``: a task's inputs, labels and weights as CSV."""
+"""``phasediag task export``: a task's inputs with their labels, or a sample of them, as CSV or PLA."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import click
 
+from ..data import draw_sample
 from ..tasks import load_task
-
-from ..files import atomic_path
+from ..tasks.table import WRITTEN, write_task
 from ._options import output_path
 
 
@@ -21,16 +20,17 @@ def task() -> None:
 @task.command()
 @click.argument("spec")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="CSV file to write (columns input,label,weight).")
-def export(spec: str, out: Path) -> None:
-    """Write every input of SPEC with its label and weight."""
+              help="File to write: .csv (input,label,weight) or .pla (the Boolean encoding, one minterm per "
+              "input, unlisted rows don't-cares).")
+@click.option("--data", "size", type=click.IntRange(min=1), default=None,
+              help="Write a sample of this many inputs drawn from the task instead of every input.")
+@click.option("--data-seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the sample.")
+def export(spec: str, out: Path, size: int | None, data_seed: int) -> None:
+    """Write the inputs of SPEC with their labels (and weights, in CSV): all of them, or a sample
+    (train and test files for the task, e.g. --data-seed 1 and 2)."""
     the_task = load_task(spec)
-    output_path(out, (".csv",), "--out")
-    table = the_task.table
-    with atomic_path(out) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["input", "label", "weight"])
-        labels = the_task.labels
-        for codes, label, weight in zip(table.codes, table.labels.tolist(), table.weights.tolist()):
-            writer.writerow([the_task.render(codes), labels[label], weight])
-    click.echo(f"wrote {len(table):,} inputs of {the_task.spec} to {out}")
+    output_path(out, WRITTEN, "--out")
+    if size is not None:
+        the_task = draw_sample(the_task, size, seed=data_seed)
+    count = write_task(the_task, out)
+    click.echo(f"wrote {count:,} inputs of {the_task.spec} to {out}")

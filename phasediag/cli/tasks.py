@@ -20,4 +20,4 @@ def tasks() -> None:
             only = f"; only with {p.when[0]}={' or '.join(p.when[1])}" if p.when else ""
             click.echo(f"  {p.name + '=' + str(p.default):<24} {p.allowed()}{only}")
             click.echo(f"  {'':<24} {p.help}")
-        click.echo(f"  example: {cls().spec}\n")
+        click.echo(f"  example: {cls.example or cls().spec}\n")

@@ -21,6 +21,7 @@ from ...tasks.boolean import BooleanFunction, format_table
 from ..base import ProgramClass
 from .drawing import draw_circuit
 from .circuit import BASES, OP_NAMES, OPS_BY_NAME, Basis, Circuit, ordered_gate
+from .formats import CIRCUIT_FORMATS, write_circuit
 from .enumeration import census, cost_table, costs_within, enumeration_diagram
 from .moves import CircuitKernel
 from .synthesis import synthesis_diagram
@@ -35,7 +36,8 @@ class Circuits(ProgramClass):
     unit = "gates"
     parameters = (Param("basis", str, "b2", "gate basis", choices=tuple(BASES)),)
     exact_methods = MappingProxyType({"enumerate": enumeration_diagram, "cpsat": synthesis_diagram})
-    capabilities = frozenset({"draw"})
+    capabilities = frozenset({"draw", "export"})
+    export_formats = CIRCUIT_FORMATS
 
     def __init__(self, **values):
         super().__init__(**values)
@@ -76,6 +78,11 @@ class Circuits(ProgramClass):
     def wrong_weights(self, task: Task, programs: Sequence[Circuit]) -> list[int]:
         """:meth:`wrong_weight` of each program."""
         return [self.wrong_weight(task, p) for p in programs]
+
+    def export(self, program: Circuit, path) -> None:
+        """Write the circuit as AIGER (``.aag``, ``.aig``), Verilog (``.v``) or BLIF (``.blif``); see
+        :mod:`.formats` (in AIGER an XOR is three ANDs)."""
+        write_circuit(program, path)
 
     def draw(self, program: Circuit, path, title: str = ""):
         """Draw the circuit to ``path`` (see :func:`.drawing.draw_circuit`)."""
