@@ -402,7 +402,8 @@ class Table(LexiconTask):
 
     family = "table"
     description = ("Your own task from a file, format by suffix: .csv (input,label[,weight]), .pla, .truth "
-                   "(IWLS), .aig/.aag (AIGER) or .blif (a reference circuit's function).")
+                   "(IWLS), .aig/.aag (AIGER) or .blif (a reference circuit's function). The bit formats' natural "
+                   "programs are circuits.")
     natural_programs = "prefix-rules"
     parameters = (Param("path", str, "task.csv", "the task file"),)
     example = "table:path=my-task.pla"
