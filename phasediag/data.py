@@ -20,6 +20,7 @@ import numpy as np
 from .analysis import spectrum
 from .diagram import PhaseDiagram, Step, TaskInfo
 from .errors import ParameterError, PhasediagError, TooLargeError
+from .params import check_number
 from .seeding import DATA_STREAM, TEST_STREAM, rng
 from .tables import LIST_LIMIT, TaskTable
 from .task import Task
@@ -81,6 +82,8 @@ def draw_sample(task: Task, size: int, *, seed: int = 0, replace: bool = False) 
     """D = ``size`` inputs drawn from μ (seeded): with replacement, or ``size`` distinct ones."""
     if size < 1:
         raise ParameterError(f"The training sample needs at least one input. Got --data {size}.")
+    check_number("data", size, low=1)
+    check_number("data_seed", seed)
     return _draw(task, size, rng(seed, DATA_STREAM), seed, replace)
 
 

@@ -3,11 +3,13 @@ that answer them, and the record of a CP-SAT run."""
 
 from __future__ import annotations
 
+import math
 from time import perf_counter
 from typing import Callable, Sequence
 
 from .diagram import MethodInfo, PhaseDiagram, Step, TaskInfo, eps_budget
 from .errors import ParameterError
+from .params import check_number
 
 #: ``progress(stage, done, total)``; total None when unknown.
 Progress = Callable[[str, int, "int | None"], None]
@@ -77,10 +79,10 @@ class CpsatRun:
                  configure: Callable | None = None):
         from ortools.sat.python import cp_model
 
-        if time_limit is not None and not time_limit > 0:
-            raise ParameterError(f"time_limit must be a positive number of seconds. Got {time_limit}.")
-        if workers < 1:
-            raise ParameterError(f"workers must be at least 1. Got {workers}.")
+        if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
+            raise ParameterError(f"time_limit must be a positive, finite number of seconds. Got {time_limit}.")
+        check_number("workers", workers, low=1)
+        check_number("seed", seed)
         self.time_limit, self.workers, self.seed = time_limit, workers, seed
         self.solver = cp_model.CpSolver()
         self.solver.parameters.num_workers = workers

@@ -7,6 +7,7 @@ leaves a file that looks complete.
 from __future__ import annotations
 
 import json
+import math
 import os
 
 from .analysis import spectrum, transitions
@@ -103,11 +104,23 @@ def diagram_from_json(obj: object, source: str = "<json>", *, witnesses: bool = 
         raise FileFormatError(f"{source} is not a valid phasediag diagram ({e}).") from None
 
 
+def finite(obj):
+    """``obj`` with every non-finite float (NaN, ±inf: a statistic with nothing to measure) made
+    None, so that the JSON is standard (other readers refuse NaN and Infinity)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [finite(v) for v in obj]
+    return obj
+
+
 def write_diagram(diagram: PhaseDiagram, path: str | os.PathLike) -> None:
-    """Write ``diagram`` as JSON to ``path`` (atomically)."""
-    obj = diagram_to_json(diagram)
+    """Write ``diagram`` as standard JSON to ``path`` (atomically)."""
+    obj = finite(diagram_to_json(diagram))
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(obj, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        tmp.write_text(json.dumps(obj, indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
 
 
 def read_diagram(path: str | os.PathLike, *, witnesses: bool = True) -> PhaseDiagram:

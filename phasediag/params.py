@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from .errors import ParameterError
 
-__all__ = ["Param", "parse_spec", "validate_params", "format_spec"]
+__all__ = ["Param", "parse_spec", "validate_params", "format_spec", "LIMITS", "check_number"]
 
 
 @dataclass(frozen=True)
@@ -138,3 +138,24 @@ def format_spec(family: str, values: Mapping[str, Any]) -> str:
     if not values:
         return family
     return family + ":" + ",".join(f"{k}={_fmt(v) if isinstance(v, float) else v}" for k, v in values.items())
+
+
+#: The largest value each numeric option takes (what its consumers can hold: CP-SAT seeds are
+#: 32-bit, a run of more proposals than this would not end, a sample larger than this would not
+#: fit in memory).
+LIMITS = {
+    "seed": 2**31 - 1, "data_seed": 2**31 - 1, "workers": 256, "max_complexity": 2**31 - 1, "steps": 10**12,
+    "chains": 1024, "windows": 1024, "data": 1 << 26, "test_size": 1 << 26, "verify": 10_000,
+}
+
+
+def check_number(name: str, value, low: float = 0) -> None:
+    """A ParameterError unless ``value`` (an option of that ``name``) is a finite number in
+    [low, LIMITS[name]] (or unlimited above when the name has no limit)."""
+    high = LIMITS.get(name)
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or value < low or (high is not None and value > high):
+        bound = f"[{_fmt(low)}, {high:,}]" if high is not None else f"a finite number ≥ {_fmt(low)}"
+        raise ParameterError(f"{name.replace('_', ' ')} must be in {bound}. Got {value!r}.")

@@ -171,3 +171,19 @@ def test_pla_samples_for_train_and_test(tmp_path):
     assert main(["compute", f"table:path={train}", "--test", str(tmp_path / "rows.csv"), "--out", str(out)]) == 2
     assert main(["collapse", spec, "--programs", "trees", "--data", "8,24", "--test", str(test),
                  "--out", str(tmp_path / "c.png")]) == 0
+
+
+@pytest.mark.parametrize("programs", ["prefix-rules", "suffix-rules", "trees", "circuits"])
+@pytest.mark.parametrize("method", ["exact", "cpsat", "tempered"])
+def test_degenerate_tasks_have_one_step(programs, method):
+    """One input, or one label everywhere: every class and method gives the one step (0, 0)."""
+    from phasediag.methods import diagram_fit, resolve_method
+
+    bit_tasks = [table_task(np.array([[0, 1]]), [1]), table_task(np.array([[0, 1], [1, 1], [0, 0]]), [1, 1, 1])]
+    word_tasks = [table_task(["aimer"], ["er"]), table_task(["aimer", "finir", "b"], ["er", "er", "er"], [3, 3, 3])]
+    for task in bit_tasks if programs == "circuits" else word_tasks:
+        classes = load_programs(programs)
+        chosen = resolve_method(task, classes, method)
+        options = {"steps": 200, "chains": 1} if chosen == "tempered" else {}
+        d = diagram_fit(classes, chosen, **options)(task)
+        assert [(s.complexity, s.error) for s in d.steps] == [(0, 0.0)], (task.spec, chosen)

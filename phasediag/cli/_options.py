@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import math
+import tempfile
 from pathlib import Path
 
 import click
 
 from ..data import DEFAULT_TEST_SIZE
 from ..errors import ParameterError
+from ..params import LIMITS
 
 #: Image formats accepted by --plot / --out of plots.
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
 #: --test-size, shared by the commands that fit on data.
 test_size_option = click.option(
-    "--test-size", type=int, default=None,
+    "--test-size", type=click.IntRange(1, LIMITS["test_size"]), default=None,
     help=f"Draws of the fresh test sample, used when the task has no exact population error [{DEFAULT_TEST_SIZE}].")
 
 
@@ -24,6 +27,13 @@ def output_path(path: Path, suffixes: tuple[str, ...], option: str) -> Path:
         raise ParameterError(f"{option} must end in {' or '.join(suffixes)}. Got '{path}'.")
     if not path.parent.is_dir():
         raise ParameterError(f"{option}: folder '{path.parent}' does not exist.")
+    if len(path.name.encode()) > 200 or "\0" in str(path):
+        raise ParameterError(f"{option}: the file name must be at most 200 bytes, without NUL characters.")
+    try:  # what the atomic write will do: a temporary file beside the output
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".phasediag-probe."):
+            pass
+    except OSError:
+        raise ParameterError(f"{option}: folder '{path.parent}' cannot be written.") from None
     return path
 
 
@@ -46,3 +56,21 @@ def grid(_ctx, param, text: str | None) -> list[float] | None:
     except ValueError:
         raise click.BadParameter(f"{name} takes LO:HI:N (N values, geometric) or numbers separated by "
                                  f"commas. Got '{text}'.") from None
+
+
+class _Seconds(click.ParamType):
+    """A positive, finite number of seconds (inf and nan are refused)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
+        if not math.isfinite(seconds) or seconds <= 0:
+            self.fail(f"must be a positive, finite number of seconds. Got {value!r}.", param, ctx)
+        return seconds
+
+
+seconds = _Seconds()

@@ -14,6 +14,7 @@ from ..files import atomic_path
 from ..programs.circuits import BASES, census, census_check
 from ..programs.circuits.enumeration import MAX_INPUTS
 from ._options import output_path
+from ..params import LIMITS
 
 
 @click.group()
@@ -25,9 +26,9 @@ def circuits() -> None:
 @click.option("--inputs", type=click.IntRange(1, MAX_INPUTS), default=4, show_default=True,
               help="Number of inputs m (2^(2^m) functions).")
 @click.option("--basis", type=click.Choice(list(BASES)), default="b2", show_default=True)
-@click.option("--verify", type=click.IntRange(min=0), default=4, show_default=True,
+@click.option("--verify", type=click.IntRange(0, LIMITS["verify"]), default=4, show_default=True,
               help="Cross-check this many seeded (function, k) pairs by CP-SAT synthesis.")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the check sample.")
+@click.option("--seed", type=click.IntRange(0, LIMITS["seed"]), default=0, show_default=True, help="Seed of the check sample.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the census as JSON.")
 def census_command(inputs: int, basis: str, verify: int, seed: int, out: Path | None) -> int:

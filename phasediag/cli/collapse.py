@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..tasks import load_task
@@ -17,6 +18,7 @@ from ..methods import CHOICES, diagram_fit, resolve_method
 from ..plot import plot_diagrams
 from ..programs import load_programs
 from ._options import PLOT_SUFFIXES, output_path, test_size_option
+from ..params import LIMITS
 from .compute import _progress
 
 
@@ -39,8 +41,8 @@ def _sizes(_ctx, _param, text: str) -> list[int]:
               help="Training sizes D, comma-separated (e.g. 100,1000,1e4).")
 @click.option("--method", type=click.Choice(CHOICES), default="exact",
               show_default=True, help="How each train front is computed.")
-@click.option("--max-complexity", type=click.IntRange(min=0), default=None, help="Stop each front at this complexity.")
-@click.option("--data-seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the training samples.")
+@click.option("--max-complexity", type=click.IntRange(0, LIMITS["max_complexity"]), default=None, help="Stop each front at this complexity.")
+@click.option("--data-seed", type=click.IntRange(0, LIMITS["data_seed"]), default=0, show_default=True, help="Seed of the training samples.")
 @click.option("--replace", is_flag=True, help="Draw with replacement [without: D distinct inputs].")
 @test_size_option
 @click.option("--test", "test_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -70,7 +72,7 @@ def collapse(spec, programs_name, sizes, method, max_complexity, data_seed, repl
                                         test_size=test_size, held_out=held_out, progress=report))
             report("training sizes", len(diagrams), len(set(sizes)))
     rows = [_row(d) for d in diagrams]
-    table = Table(title=f"{the_task.spec} · {programs.spec} · {method}")
+    table = Table(title=escape(f"{the_task.spec} · {programs.spec} · {method}"))
     for column in rows[0]:
         table.add_column(column, justify="right")
     for row in rows:

@@ -9,6 +9,7 @@ from typing import Iterator
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -23,7 +24,8 @@ from ..methods import CHOICES, diagram_fit, resolve_method
 from ..plot import plot_diagrams
 from ..programs import load_programs
 from ..task import Task
-from ._options import PLOT_SUFFIXES, grid, output_path, test_size_option
+from ._options import PLOT_SUFFIXES, grid, output_path, seconds, test_size_option
+from ..params import LIMITS
 
 _STAGES = {"dp": "tree DP over the trie", "witnesses": "witnesses", "cpsat": "CP-SAT (error fixed)",
            "enumerate": "enumerating circuits (depth)", "synthesis": "CP-SAT synthesis (error fixed)",
@@ -92,22 +94,22 @@ def _progress_lines():
               "Wang–Landau and parallel-tempering samplers (steps are upper bounds).")
 @click.option("--eps", "eps", multiple=True, callback=_floats,
               help="Error targets in [0, 1] (comma-separated or repeated): keep only the steps giving C(eps).")
-@click.option("--max-complexity", type=click.IntRange(min=0), default=None,
+@click.option("--max-complexity", type=click.IntRange(0, LIMITS["max_complexity"]), default=None,
               help="Stop the front at this complexity (steps up to it stay proved). tempered: the sampler's "
               "cap [rules: every prefix, at most 12,000; circuits: 4*inputs+4 gates, at most 64; trees: "
               "distinct inputs - 1, at most 255].")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None, help="cpsat: seconds for the whole run; "
+@click.option("--time-limit", type=seconds, default=None, help="cpsat: seconds for the whole run; "
               "a step not proved in time is reported with bounds. tempered: stop sampling after this long.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="cpsat: solver threads [1 for rules, 2 for circuits].")
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="cpsat: solver seed; tempered: sampler seed [0].")
+@click.option("--workers", type=click.IntRange(1, LIMITS["workers"]), default=None, help="cpsat: solver threads [1 for rules, 2 for circuits].")
+@click.option("--seed", type=click.IntRange(0, LIMITS["seed"]), default=None, help="cpsat: solver seed; tempered: sampler seed [0].")
 @click.option("--sampler", type=click.Choice(["auto", "both", "wang-landau", "tempering"]), default=None,
               help="tempered: which samplers [auto: both when Wang–Landau has at most 50,000 cells, else tempering].")
-@click.option("--steps", type=click.IntRange(min=1), default=None,
+@click.option("--steps", type=click.IntRange(1, LIMITS["steps"]), default=None,
               help="tempered: proposals per tempering chain; each Wang–Landau walker makes as many as a whole "
               "tempering run [20000].")
-@click.option("--chains", type=click.IntRange(min=1), default=None,
+@click.option("--chains", type=click.IntRange(1, LIMITS["chains"]), default=None,
               help="tempered: independent runs, for R-hat and agreement [4].")
-@click.option("--windows", type=click.IntRange(min=1), default=None,
+@click.option("--windows", type=click.IntRange(1, LIMITS["windows"]), default=None,
               help="tempered: Wang–Landau error windows with replica exchange between them [one per "
               "about 1,000 cells, at most 16].")
 @click.option("--betas", callback=grid, default=None,
@@ -117,10 +119,10 @@ def _progress_lines():
               help="tempered: error prices lambda in H = c + lambda*error, LO:HI:N or a comma list "
               "[1 to 4*cap/(least weight fraction), or for closed-form tasks 4/(mass of a prefix "
               "one depth below the finest the cap can cover); 12 values].")
-@click.option("--data", "data_size", type=int, default=None,
+@click.option("--data", "data_size", type=click.IntRange(1, LIMITS["data"]), default=None,
               help="Fit on a training sample of this many inputs drawn from the task (empirical error); "
               "each step also gets its test error.")
-@click.option("--data-seed", type=click.IntRange(min=0), default=None, help="Seed of the training sample [0].")
+@click.option("--data-seed", type=click.IntRange(0, LIMITS["data_seed"]), default=None, help="Seed of the training sample [0].")
 @click.option("--replace", is_flag=True, default=None,
               help="Draw the training sample with replacement [without: D distinct inputs].")
 @test_size_option
@@ -187,7 +189,7 @@ def _summarise(diagram: PhaseDiagram, task: Task, programs) -> None:
     proof = "all optimal (proved)" if statuses == {"optimal"} else ", ".join(
         f"{sum(s.status == st for s in steps)} {st}" for st in sorted(statuses))
     unfinished = "" if diagram.complete else " [yellow](front incomplete: stopped early)[/]"
-    console.print(f"[bold]{diagram.task.spec}[/] · {diagram.programs} · {diagram.method.name}: "
+    console.print(f"[bold]{escape(diagram.task.spec)}[/] · {diagram.programs} · {diagram.method.name}: "
                   f"{len(steps)} steps, {proof}, {diagram.runtime_s:.2f} s{unfinished}")
     shown = steps
     found = transitions(diagram)
@@ -210,7 +212,7 @@ def _summarise(diagram: PhaseDiagram, task: Task, programs) -> None:
         status = s.status if s.lower_bound is None else f"{s.status} [{s.lower_bound}, {s.complexity}]"
         test = (f"{s.test_error:.6g}",) if data else ()
         split = ("{} / {}".format(*programs.roles(task, s.witness)),) if roles else ()
-        table.add_row(str(s.complexity), f"{s.error:.6g}", counts, *test, status, *split, witness)
+        table.add_row(str(s.complexity), f"{s.error:.6g}", counts, *test, status, *split, escape(witness))
     console.print(table)
     if data:
         _summarise_data(console, data)
@@ -218,7 +220,7 @@ def _summarise(diagram: PhaseDiagram, task: Task, programs) -> None:
         console.print("transitions (efficiency drop ≥ 1.5×): " +
                       ", ".join(f"c={t.complexity} (÷{t.ratio:.3g})" for t in found))
     for warning in diagram.diagnostics.get("warnings", ()):
-        console.print(f"[yellow]{warning}[/]")
+        console.print(f"[yellow]{escape(warning)}[/]")
     unreached = diagram.diagnostics.get("unreached_eps")
     if unreached:
         console.print(f"[yellow]eps not reached within the complexity cap: {unreached}[/]")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..analysis import DEFAULT_RATIO, spectrum, transitions
@@ -36,7 +37,7 @@ def spectrum_command(diagram: Path, ratio: float, out: Path | None, csv_path: Pa
              "start_error": s.start_error, "end_error": s.end_error, "efficiency": s.efficiency,
              "drop_before": segments[i - 1].efficiency / s.efficiency if i and s.efficiency > 0 else None,
              "transition": s.start_complexity in drops} for i, s in enumerate(segments)]
-    table = Table(title=f"{d.task.spec} · {d.programs} · {d.method.name}: efficiency spectrum",
+    table = Table(title=escape(f"{d.task.spec} · {d.programs} · {d.method.name}: efficiency spectrum"),
                   caption=f"transition: efficiency drops ≥ {ratio:g}× at the segment's start")
     for column in ("segment", "complexity", "error", "efficiency", "drop", "transition"):
         table.add_column(column, justify="right")

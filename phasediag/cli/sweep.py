@@ -6,10 +6,12 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..errors import PhasediagError
 from ..sweep import INDEX, read_grid, run_sweep
+from ..params import LIMITS
 from .compute import _progress
 
 #: Index rows printed at most (the CSV has them all).
@@ -20,7 +22,7 @@ SHOWN = 40
 @click.argument("grid_path", metavar="GRID.toml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 [a local cluster].")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
+@click.option("--workers", type=click.IntRange(1, LIMITS["workers"]), default=None,
               help="Worker processes of the local cluster [one per core, at most one per point].")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Results folder: one diagram file per point, index.csv and sweep.json "
@@ -66,4 +68,4 @@ def _summarise(report, grid) -> None:
 
 
 def _cell(value) -> str:
-    return "" if value is None else f"{value:.4g}" if isinstance(value, float) else str(value)
+    return "" if value is None else f"{value:.4g}" if isinstance(value, float) else escape(str(value))

@@ -10,6 +10,7 @@ from ..data import draw_sample
 from ..tasks import load_task
 from ..tasks.table import WRITTEN, write_task
 from ._options import output_path
+from ..params import LIMITS
 
 
 @click.group()
@@ -22,9 +23,9 @@ def task() -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="File to write: .csv (input,label,weight) or .pla (the Boolean encoding, one minterm per "
               "input, unlisted rows don't-cares).")
-@click.option("--data", "size", type=click.IntRange(min=1), default=None,
+@click.option("--data", "size", type=click.IntRange(1, LIMITS["data"]), default=None,
               help="Write a sample of this many inputs drawn from the task instead of every input.")
-@click.option("--data-seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the sample.")
+@click.option("--data-seed", type=click.IntRange(0, LIMITS["data_seed"]), default=0, show_default=True, help="Seed of the sample.")
 def export(spec: str, out: Path, size: int | None, data_seed: int) -> None:
     """Write the inputs of SPEC with their labels (and weights, in CSV): all of them, or a sample
     (train and test files for the task, e.g. --data-seed 1 and 2)."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..tasks import load_task
@@ -18,6 +20,7 @@ from ..params import parse_spec
 from ..plot import plot_varied
 from ..programs import load_programs
 from ._options import PLOT_SUFFIXES, output_path
+from ..params import LIMITS
 from .compute import _progress
 
 
@@ -36,7 +39,7 @@ def _varied(_ctx, _param, text: str) -> tuple[str, list[str]]:
 @click.option("--programs", "programs_name", default=None, help="Program class (default: the task's natural class).")
 @click.option("--method", type=click.Choice(EXACT_CHOICES), default="exact", show_default=True,
               help="Exact method for every front.")
-@click.option("--max-complexity", type=click.IntRange(min=0), default=None, help="Stop each front at this complexity.")
+@click.option("--max-complexity", type=click.IntRange(0, LIMITS["max_complexity"]), default=None, help="Stop each front at this complexity.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Figure of the fronts (.png, .pdf or .svg).")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -78,14 +81,14 @@ def vary(spec, varied, programs_name, method, max_complexity, out, csv_path, sav
                 title=f"{family} · {programs.spec} · {method}")
     if save is not None:
         for value, d in zip(values, diagrams):
-            write_diagram(d, save / f"{name}-{value}.json")
+            write_diagram(d, save / (re.sub(r"[^A-Za-z0-9=.,+_-]+", "_", f"{name}-{value}")[:150] + ".json"))
     if csv_path is not None:
         write_table_csv(rows, csv_path)
-    table = Table(title=f"{family} · {programs.spec}: exact fronts as {name} varies")
+    table = Table(title=escape(f"{family} · {programs.spec}: exact fronts as {name} varies"))
     for column in rows[0]:
         table.add_column(column.replace("_", " "), justify="left" if column in (name, "transitions") else "right")
     for row in rows:
-        table.add_row(*(f"{v:.4g}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else v
+        table.add_row(*(f"{v:.4g}" if isinstance(v, float) else f"{v:,}" if isinstance(v, int) else escape(v)
                         for v in row.values()))
     Console(width=160).print(table)
     click.echo("wrote " + ", ".join(map(str, [out] + ([csv_path] if csv_path else []) + ([save] if save else []))))

@@ -25,6 +25,7 @@ from ..sampling.chains import Ladder, Records, Sweeps, TemperingStats, Walkers, 
 from ..sampling.density import combine_runs, split_rhat, stitch_windows, tempered_curves
 from ..streams import streams
 from ..front import Progress, answering, eps_budgets
+from ..params import check_number
 
 __all__ = ["sample_diagram", "SamplerParams", "geometric", "SAMPLERS", "DEFAULT_BETAS"]
 
@@ -115,6 +116,9 @@ class SamplerParams:
             raise ParameterError(f"windows must be at least 1. Got {self.windows}.")
         if self.max_complexity is not None and self.max_complexity < 1:
             raise ParameterError(f"max_complexity must be at least 1 for the sampler. Got {self.max_complexity}.")
+        for name in ("steps", "chains", "windows", "max_complexity", "seed"):
+            check_number(name, getattr(self, name))
+        check_number("time_limit", self.time_limit, low=1e-9)
 
 
 @dataclass(frozen=True, eq=False)

@@ -67,12 +67,13 @@ def tempered_curves(density: DensityOfStates, betas: Sequence[float], lam: float
     ln_g, eps = density.ln_g[c, b], density.errors[b]
     h = c + lam * eps
     out = []
-    for beta in betas:
-        logw = ln_g - beta * h
-        p = np.exp(logw - logw.max())
-        p /= p.sum()
-        mean_h = p @ h
-        out.append((p @ c, p @ eps, beta**2 * (p @ (h - mean_h) ** 2)))
+    with np.errstate(all="ignore"):  # energies beyond floats (λ near 1e308) give NaN, written as null
+        for beta in betas:
+            logw = ln_g - beta * h
+            p = np.exp(logw - logw.max())
+            p /= p.sum()
+            mean_h = p @ h
+            out.append((p @ c, p @ eps, beta**2 * (p @ (h - mean_h) ** 2)))
     cols = list(zip(*out)) if out else [(), (), ()]
     return TemperedCurves(float(lam), tuple(float(x) for x in betas), *(tuple(float(v) for v in col) for col in cols))
 

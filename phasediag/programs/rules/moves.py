@@ -349,6 +349,8 @@ def propose(st, rng, r, beta, lamw, lnu, cmax):
         return 1, -1, dw, math.log(P_ADD * _qaff(law, cur, rows[i], dep[i], st.length)
                                      * _label_q(st.mass[r, i], y, k)) - math.log(P_DEL / n)
     if x < P_ADD + P_DEL + P_REL:
+        if k < 2:  # one label: nothing to relabel to
+            return 0, 0, 0.0, 0.0
         i = randint(rng, r, n + 1) - 1  # -1: the default label
         old = _label_of(st, r, i)
         y = randint(rng, r, k - 1)

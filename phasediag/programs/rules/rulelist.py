@@ -204,7 +204,7 @@ def trie_labels(task: Task, program: RuleList) -> tuple[np.ndarray, np.ndarray]:
 def parse_rules(items: list) -> list[Rule]:
     out = []
     for item in items:
-        affix, sep, label = item.rpartition(ARROW) if isinstance(item, str) else ("", "", "")
+        affix, sep, label = item.partition(ARROW) if isinstance(item, str) else ("", "", "")
         if not sep or not affix or not label:
             raise FileFormatError(f"Rule {item!r} is not of the form 'affix{ARROW}label'.")
         out.append((affix, label))

@@ -1,0 +1,90 @@
+"""Edges a hostile user finds: numbers past what a consumer takes, text printed as markup, paths
+that cannot be written, degenerate labels; each gets one line and exit 2, or works."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from phasediag.cli import main
+from phasediag.io import read_diagram
+
+TINY = "prefix-sorting:n=3,length=2"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["compute", TINY, "--method", "cpsat", "--seed", str(2**31)], "--seed"),
+    (["compute", TINY, "--method", "cpsat", "--workers", str(2**31)], "--workers"),
+    (["compute", TINY, "--max-complexity", str(2**63)], "--max-complexity"),
+    (["compute", TINY, "--method", "tempered", "--steps", str(10**30)], "--steps"),
+    (["compute", TINY, "--data", "1e30", "--replace"], "--data"),
+    (["compute", TINY, "--data", str(2**40), "--replace"], "--data"),
+    (["compute", TINY, "--method", "cpsat", "--time-limit", "inf"], "finite number of seconds"),
+    (["compute", TINY, "--method", "cpsat", "--time-limit", "nan"], "finite number of seconds"),
+    (["compute", TINY, "--out", "/proc/phasediag-test.json"], "cannot be written"),
+    (["compute", TINY, "--out", "x" * 300 + ".json"], "at most 200 bytes"),
+    (["circuits", "census", "--verify", str(10**30)], "--verify"),
+])
+def test_numbers_and_paths_past_what_consumers_take(tmp_path, monkeypatch, capsys, argv, message):
+    monkeypatch.chdir(tmp_path)
+    if "--out" not in argv and argv[0] == "compute":
+        argv = argv + ["--out", "d.json"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert not list(tmp_path.iterdir())
+
+
+def test_library_refuses_the_same_numbers():
+    from phasediag import load_programs, load_task, sample_diagram
+    from phasediag.errors import ParameterError
+    from phasediag.methods import cpsat_diagram
+
+    task, rules = load_task(TINY), load_programs("prefix-rules")
+    with pytest.raises(ParameterError, match="steps must be in"):
+        sample_diagram(task, rules, steps=10**13)
+    with pytest.raises(ParameterError, match="seed must be in"):
+        cpsat_diagram(task, rules, seed=2**31)
+    with pytest.raises(ParameterError, match="finite number of seconds"):
+        cpsat_diagram(task, rules, time_limit=float("inf"))
+
+
+def test_files_are_standard_json_even_when_statistics_are_not_finite(tmp_path):
+    out = tmp_path / "d.json"
+    assert main(["compute", TINY, "--method", "tempered", "--steps", "60", "--chains", "1",
+                 "--lambdas", "1e308,1e308", "--out", str(out)]) == 0
+
+    def refuse(constant):
+        raise ValueError(f"non-standard JSON constant {constant}")
+
+    json.loads(out.read_text(), parse_constant=refuse)  # no NaN, Infinity
+    assert read_diagram(out).steps
+
+
+def test_user_text_is_printed_as_text_not_markup(tmp_path, capsys):
+    lexicon = tmp_path / "w.csv"
+    lexicon.write_text("input,label\nab,[/x]\nac,[bold red]loud\nb,[/x]\n", encoding="utf-8")
+    assert main(["compute", f"table:path={lexicon}", "--out", str(tmp_path / "d.json")]) == 0
+    out = capsys.readouterr().out
+    assert "[bold" in out and "[/x]" in out  # as markup, rich would have consumed both
+
+
+def test_labels_with_the_rule_arrow_round_trip(tmp_path):
+    lexicon = tmp_path / "w.csv"
+    lexicon.write_text("input,label\nab,x → y\nac,z\nb,z\n", encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert main(["compute", f"table:path={lexicon}", "--out", str(out)]) == 0
+    assert any(label == "x → y" for s in read_diagram(out).steps for label in s.witness.rules.values())
+
+
+def test_vary_saves_values_that_are_paths(tmp_path):
+    files = []
+    for k in (1, 2):
+        files.append(tmp_path / f"w{k}.csv")
+        files[-1].write_text("input,label\nab,x\nac,y\n" + "b,x\n" * k, encoding="utf-8")
+    save = tmp_path / "saved"
+    save.mkdir()
+    assert main(["vary", "table", "--param", "path=" + ",".join(map(str, files)), "--out", str(tmp_path / "v.png"),
+                 "--save", str(save)]) == 0
+    assert len(list(save.glob("*.json"))) == 2
