@@ -9,6 +9,10 @@ from __future__ import annotations
 import json
 import math
 import os
+from fractions import Fraction
+from functools import cache
+from importlib import resources
+from pathlib import Path
 
 from .analysis import spectrum, transitions
 from .diagram import STATUSES, MethodInfo, PhaseDiagram, Step, TaskInfo
@@ -64,7 +68,8 @@ def diagram_from_json(obj: object, source: str = "<json>", *, witnesses: bool = 
     if not isinstance(obj, dict) or "schema" not in obj:
         raise FileFormatError(f"{source} is not a phasediag diagram (no 'schema' field).")
     if obj["schema"] != SCHEMA:
-        raise FileFormatError(f"{source} has schema {obj['schema']!r}; this phasediag reads {SCHEMA!r}.")
+        raise FileFormatError(f"{source} has schema {str(obj['schema'])[:60]!r}; this phasediag reads {SCHEMA!r}.")
+    _check_schema(obj, source)
     try:
         task, method, name = obj["task"], obj["method"], obj["programs"]["class"]
         if name not in PROGRAM_CLASSES:
@@ -79,13 +84,22 @@ def diagram_from_json(obj: object, source: str = "<json>", *, witnesses: bool = 
                 raise FileFormatError(f"{source}: program spec {spec!r} is not of class {name!r}.")
         except PhasediagError as e:
             raise FileFormatError(f"{source}: {e}") from None
+        def exact(raw: dict):
+            return Fraction(raw["wrong"], raw["total"]) if raw["wrong"] is not None and raw["total"] else raw["error"]
+
+        for k, (a, b) in enumerate(zip(obj["steps"], obj["steps"][1:]), 1):  # the order first, then witnesses
+            if not (a["complexity"] < b["complexity"] and exact(a) > exact(b)):
+                raise FileFormatError(f"{source}: field steps.{k}: steps must have increasing complexity and strictly "
+                                      f"decreasing error.")
         steps, read = [], programs.reader()
         for raw in obj["steps"]:
             if raw["status"] not in STATUSES:
                 raise FileFormatError(f"{source}: step status {raw['status']!r} is not one of {STATUSES}.")
-            steps.append(Step(int(raw["complexity"]), float(raw["error"]), raw["wrong"], raw["total"],
-                              raw["status"], read(raw["witness"]) if witnesses else None, raw["lower_bound"],
-                              raw["test_error"]))
+            step = Step(int(raw["complexity"]), float(raw["error"]), raw["wrong"], raw["total"],
+                        raw["status"], read(raw["witness"]) if witnesses else None, raw["lower_bound"],
+                        raw["test_error"])
+            _check_step(step, steps[-1] if steps else None, programs, len(steps), source)
+            steps.append(step)
         return PhaseDiagram(
             task=TaskInfo(task["spec"], task["family"], task["parameters"], int(task["inputs"]), task.get("source")),
             programs=programs.spec,
@@ -123,15 +137,78 @@ def write_diagram(diagram: PhaseDiagram, path: str | os.PathLike) -> None:
         tmp.write_text(json.dumps(obj, indent=1, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
 
 
+#: Largest diagram file read (bytes).
+MAX_DIAGRAM_BYTES = 1 << 30
+
+
 def read_diagram(path: str | os.PathLike, *, witnesses: bool = True) -> PhaseDiagram:
-    """Read a diagram file; unreadable, foreign or damaged files raise FileFormatError.
+    """Read a diagram file; unreadable, foreign or damaged files raise FileFormatError naming the
+    file and the field. The file is standard JSON (no NaN, Infinity or repeated keys) that keeps
+    the documented schema (``phasediag/diagram.schema.json``) and whose numbers agree (error =
+    wrong/total, lower bounds under complexities, each witness of its step's complexity).
     ``witnesses=False`` skips reading the programs (see :func:`diagram_from_json`)."""
+    path = Path(path)
+    if path.exists() and not path.is_file():
+        raise FileFormatError(f"{path} is not a diagram file (not a regular file).")
+    if path.exists() and path.stat().st_size > MAX_DIAGRAM_BYTES:
+        raise FileFormatError(f"{path} has {path.stat().st_size:,} bytes; diagram files are read up to "
+                              f"{MAX_DIAGRAM_BYTES:,}.")
     text = read_text(path)
     try:
-        obj = json.loads(text)
+        obj = json.loads(text, object_pairs_hook=_no_repeats, parse_constant=_no_constant)
     except json.JSONDecodeError as e:
         raise FileFormatError(f"{path} is not JSON ({e.msg} at line {e.lineno}).") from None
+    except RecursionError:
+        raise FileFormatError(f"{path} nests its JSON too deeply to be a diagram file.") from None
+    except ValueError as e:  # a repeated key, NaN/Infinity, or an integer of thousands of digits
+        raise FileFormatError(f"{path} is not standard JSON for a diagram ({str(e).splitlines()[0][:120]}).") from None
     return diagram_from_json(obj, str(path), witnesses=witnesses)
+
+
+def _no_repeats(pairs: list) -> dict:
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"key {next(k for k in keys if keys.count(k) > 1)[:40]!r} given twice")
+    return dict(pairs)
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+@cache
+def _validator():
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(resources.files(__package__).joinpath("diagram.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def _check_schema(obj: dict, source: str) -> None:
+    """A FileFormatError naming the first field that breaks the documented schema."""
+    error = next(iter(sorted(_validator().iter_errors(obj), key=lambda e: list(e.absolute_path))), None)
+    if error is not None:
+        where = ".".join(str(p) for p in error.absolute_path)
+        if error.validator == "required":
+            missing = error.message.split("'")[1] if "'" in error.message else error.message
+            raise FileFormatError(f"{source} is not a complete phasediag diagram (missing field "
+                                  f"{'.'.join(filter(None, (where, missing)))!r}).")
+        raise FileFormatError(f"{source}: field {where or 'at the top level'}: {error.message[:160]}.")
+
+
+def _check_step(step: Step, before: Step | None, programs, index: int, source: str) -> None:
+    """The step's numbers agree with each other, with the step before and with its witness."""
+    where = f"{source}: field steps.{index}"
+    if before is not None and not (before.complexity < step.complexity and before.exact_error > step.exact_error):
+        raise FileFormatError(f"{where}: steps must have increasing complexity and strictly decreasing error.")
+    if step.wrong is not None and step.total is not None:
+        if step.wrong > step.total or abs(step.wrong / step.total - step.error) > 1e-9:
+            raise FileFormatError(f"{where}: error {step.error} is not wrong/total = {step.wrong}/{step.total}.")
+    if step.lower_bound is not None and step.lower_bound > step.complexity:
+        raise FileFormatError(f"{where}: lower_bound {step.lower_bound} is above the complexity {step.complexity}.")
+    if step.witness is not None and programs.complexity(step.witness) != step.complexity:
+        raise FileFormatError(f"{where}: the witness has complexity {programs.complexity(step.witness)}, the step "
+                              f"says {step.complexity}.")
 
 
 #: Largest total size (Σ complexity over the steps) for which the CSV gives every witness whole.

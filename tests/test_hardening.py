@@ -88,3 +88,50 @@ def test_vary_saves_values_that_are_paths(tmp_path):
     assert main(["vary", "table", "--param", "path=" + ",".join(map(str, files)), "--out", str(tmp_path / "v.png"),
                  "--save", str(save)]) == 0
     assert len(list(save.glob("*.json"))) == 2
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    path = tmp_path_factory.mktemp("d") / "d.json"
+    assert main(["compute", TINY, "--out", str(path)]) == 0
+    return json.loads(path.read_text())
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda o: o["steps"][1].update(error=1.5), "field steps.1.error"),
+    (lambda o: o["steps"][1].update(error=0.2), "is not wrong/total"),
+    (lambda o: o["steps"][0].update(complexity=-1), "field steps.0.complexity"),
+    (lambda o: o["steps"][1].update(lower_bound=5), "lower_bound 5 is above"),
+    (lambda o: o.update(complete="false"), "field complete"),
+    (lambda o: o.update(data="none"), "field data"),
+    (lambda o: o["steps"][1].update(total=0, wrong=0), "field steps.1.total"),
+    (lambda o: o["steps"][1]["witness"]["add"].append("cc → 1"), "the witness has complexity"),
+    (lambda o: o.pop("steps"), "missing field 'steps'"),
+])
+def test_damaged_diagram_files_are_refused_naming_the_field(tmp_path, capsys, written, damage, message):
+    obj = json.loads(json.dumps(written))
+    damage(obj)
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps(obj))
+    assert main(["show", str(path)]) == 2  # reads the witnesses too
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"schema": "phasediag.diagram/1", "schema": "x"}', "given twice"),
+    ('{"schema": "phasediag.diagram/1", "runtime_s": NaN}', "not a JSON number"),
+    ("[" * 100_000 + "]" * 100_000, "nests its JSON too deeply"),
+    ('{"schema": "phasediag.diagram/1", "runtime_s": ' + "9" * 5000 + "}", "not standard JSON"),
+])
+def test_foreign_json_is_refused(tmp_path, capsys, text, message):
+    path = tmp_path / "x.json"
+    path.write_text(text)
+    assert main(["spectrum", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_special_files_are_not_read_without_limit(capsys):
+    assert main(["plot", "/dev/zero", "--out", "/tmp/never.png"]) == 2
+    assert "not a regular file" in capsys.readouterr().err
