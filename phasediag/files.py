@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import glob
 import os
 import tempfile
 from contextlib import contextmanager
@@ -11,15 +12,38 @@ from typing import Iterator
 
 from .errors import FileFormatError, PhasediagError
 
-__all__ = ["atomic_path", "read_text", "write_table_csv"]
+__all__ = ["atomic_path", "read_text", "write_table_csv", "WRITTEN"]
+
+
+#: Every file the running process has written through :func:`atomic_path`, in order.
+WRITTEN: list[Path] = []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _clean_stale(path: Path) -> None:
+    """Remove the temporaries of ``path`` that a killed run left (its process is gone)."""
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*{glob.escape(path.suffix)}"):
+        pid = stale.name[len(path.name) + 2:].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
 
 
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``path`` (same suffix); on success it replaces ``path``,
-    on any failure it is removed."""
+    """Yield a temporary path beside ``path`` (same suffix, named after this process); on success
+    it replaces ``path``, on any failure it is removed. Temporaries of killed runs are removed."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent or ".")
+    _clean_stale(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=path.suffix, dir=path.parent or ".")
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
@@ -27,6 +51,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     try:
         yield Path(tmp)
         os.replace(tmp, path)
+        WRITTEN.append(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

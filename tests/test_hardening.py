@@ -135,3 +135,21 @@ def test_foreign_json_is_refused(tmp_path, capsys, text, message):
 def test_special_files_are_not_read_without_limit(capsys):
     assert main(["plot", "/dev/zero", "--out", "/tmp/never.png"]) == 2
     assert "not a regular file" in capsys.readouterr().err
+
+
+def test_temporaries_of_killed_runs_are_cleaned_and_interrupts_say_what_is_on_disk(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "d.json"
+    stale = tmp_path / ".d.json.999999999.abc.json"  # a run killed mid-write (no such process)
+    stale.write_text("{")
+    assert main(["compute", TINY, "--out", str(out)]) == 0
+    assert out.exists() and not stale.exists()
+
+    import sys
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sys.modules["phasediag.cli.compute"], "plot_diagrams", interrupted)
+    capsys.readouterr()
+    assert main(["compute", TINY, "--out", str(out), "--plot", str(tmp_path / "d.png")]) == 3
+    assert f"complete files written before: {out}" in capsys.readouterr().err and not (tmp_path / "d.png").exists()

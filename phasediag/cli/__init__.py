@@ -11,6 +11,7 @@ import sys
 import click
 
 from ..errors import PhasediagError
+from ..files import WRITTEN
 from .circuits import circuits
 from .collapse import collapse
 from .compare import compare
@@ -38,6 +39,7 @@ for command in (tasks, compute, compare, collapse, vary, sweep, spectrum_command
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI on ``argv`` (default: sys.argv[1:]) and return the exit code."""
+    first = len(WRITTEN)
     try:
         result = cli.main(args=argv, prog_name="phasediag", standalone_mode=False)
     except click.exceptions.Exit as e:
@@ -47,7 +49,10 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(f"phasediag: error: {message}", err=True)
         return 2
     except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("phasediag: interrupted; nothing was written.", err=True)
+        done = WRITTEN[first:]
+        click.echo("phasediag: interrupted; " + (f"complete files written before: {', '.join(map(str, done))}; "
+                                                 "nothing else was written." if done else "nothing was written."),
+                   err=True)
         return 3
     return result if isinstance(result, int) else 0
 
