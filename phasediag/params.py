@@ -9,12 +9,13 @@ Got '1'.``
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .errors import ParameterError
 
-__all__ = ["Param", "parse_spec", "validate_params", "format_spec", "LIMITS", "check_number"]
+__all__ = ["Param", "parse_spec", "validate_params", "format_spec", "LIMITS", "check_number", "count"]
 
 
 @dataclass(frozen=True)
@@ -159,3 +160,15 @@ def check_number(name: str, value, low: float = 0) -> None:
             or value < low or (high is not None and value > high):
         bound = f"[{_fmt(low)}, {high:,}]" if high is not None else f"a finite number ≥ {_fmt(low)}"
         raise ParameterError(f"{name.replace('_', ' ')} must be in {bound}. Got {value!r}.")
+
+
+def count(n: int, digits: int = 3) -> str:
+    """A count of any size as text, in scientific notation past what a float holds.
+
+    >>> count(10**20), count(200**200)
+    ('1e+20', '1.61e+460')
+    """
+    try:
+        return f"{n:.{digits}g}"
+    except OverflowError:
+        return format(Decimal(n), f".{digits - 1}e")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 import numpy as np
 
 from .errors import ParameterError, TooLargeError
-from .params import Param, format_spec, validate_params
+from .params import Param, count, format_spec, validate_params
 from .tables import LIST_LIMIT, TaskTable
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ class Task(ABC):
         """All inputs with labels and weights; refused beyond :data:`LIST_LIMIT` inputs."""
         if self.n_inputs > LIST_LIMIT:
             raise TooLargeError(
-                f"{self.spec} has {self.n_inputs:.3g} inputs; listing them is limited to "
+                f"{self.spec} has {count(self.n_inputs)} inputs; listing them is limited to "
                 f"{LIST_LIMIT:,}. {self.too_large_hint()}"
             )
         return self._list_inputs()
@@ -123,7 +123,7 @@ class Task(ABC):
     def draw(self, generator: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
         """``size`` inputs drawn from μ with replacement, as (codes, label indices), for tasks too
         large to list (smaller ones are drawn from :attr:`table`). Tasks that cannot refuse."""
-        raise TooLargeError(f"{self.spec} has {self.n_inputs:.3g} inputs and cannot draw a sample without "
+        raise TooLargeError(f"{self.spec} has {count(self.n_inputs)} inputs and cannot draw a sample without "
                             f"listing them. {self.too_large_hint()}")
 
     # --- strings ----------------------------------------------------------------------------

@@ -52,6 +52,8 @@ FORMATS = (".csv", ".pla", ".truth", ".aig", ".aag", ".blif")
 MAX_FILE_BYTES = 512 << 20
 #: Most inputs of a Boolean function read from a file (2^22 rows).
 MAX_BITS = 22
+#: Largest total weight of a table: every method (the samplers score in floats) counts it exactly.
+MAX_TOTAL_WEIGHT = 2**53
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,9 @@ def read_csv(path: Path, data: bytes | None = None) -> Lexicon:
     kept = [w for w in seen if weights[w] > 0]
     if not kept:
         raise FileFormatError(f"{path} has zero total weight; at least one input needs a positive weight.")
+    if sum(weights.values()) > MAX_TOTAL_WEIGHT:
+        raise FileFormatError(f"{path}: the weights add up to more than 2^53 = {MAX_TOTAL_WEIGHT:,}, past what every "
+                              f"method counts exactly; scale them down.")
     return Lexicon(tuple(kept), tuple(seen[w] for w in kept), tuple(weights[w] for w in kept))
 
 
@@ -459,6 +464,9 @@ def table_task(inputs: Sequence, labels: Sequence, weights: Sequence[int] | None
                              f"{len(labels)} and {len(weights)}.")
     if any(w < 0 for w in weights) or not any(weights):
         raise ParameterError("Weights must be non-negative integers, and at least one positive.")
+    if sum(weights) > MAX_TOTAL_WEIGHT:
+        raise ParameterError(f"The weights add up to more than 2^53 = {MAX_TOTAL_WEIGHT:,}, past what every method "
+                             f"counts exactly; scale them down.")
     bits = array.ndim == 2
     if bits:
         if not np.isin(array, (0, 1, True, False)).all():

@@ -153,3 +153,20 @@ def test_temporaries_of_killed_runs_are_cleaned_and_interrupts_say_what_is_on_di
     capsys.readouterr()
     assert main(["compute", TINY, "--out", str(out), "--plot", str(tmp_path / "d.png")]) == 3
     assert f"complete files written before: {out}" in capsys.readouterr().err and not (tmp_path / "d.png").exists()
+
+
+def test_astronomical_sizes_are_reported_not_overflowed(tmp_path, capsys):
+    out = tmp_path / "d.json"
+    assert main(["compute", "prefix-sorting:n=200,length=200", "--max-complexity", "3", "--out", str(out)]) == 0
+    assert read_diagram(out).steps[-1].complexity == 3
+    assert main(["task", "export", "prefix-sorting:n=4,length=999", "--out", str(tmp_path / "x.csv")]) == 2
+    assert "2.87e+601 inputs" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("weights", [[2**63 - 1, 2**63 - 1], [2**62] * 3, [2**53, 1]])
+def test_weights_past_exact_counting_are_refused(tmp_path, capsys, weights):
+    lexicon = tmp_path / "w.csv"
+    lexicon.write_text("input,label,weight\n" + "".join(f"w{i},{i % 2},{w}\n" for i, w in enumerate(weights)))
+    for method in ("exact", "cpsat", "tempered"):
+        assert main(["compute", f"table:path={lexicon}", "--method", method, "--out", str(tmp_path / "d.json")]) == 2
+        assert "past what every method counts exactly" in capsys.readouterr().err

@@ -25,7 +25,7 @@ from ..plot import plot_diagrams
 from ..programs import load_programs
 from ..task import Task
 from ._options import PLOT_SUFFIXES, grid, output_path, seconds, test_size_option
-from ..params import LIMITS
+from ..params import LIMITS, count
 
 _STAGES = {"dp": "tree DP over the trie", "witnesses": "witnesses", "cpsat": "CP-SAT (error fixed)",
            "enumerate": "enumerating circuits (depth)", "synthesis": "CP-SAT synthesis (error fixed)",
@@ -208,7 +208,7 @@ def _summarise(diagram: PhaseDiagram, task: Task, programs) -> None:
         lines = describe(s.witness)
         witness = "; ".join(lines[:5]) + (f"; … ({len(lines) - 1} in all)" if len(lines) > 5 else "")
         counts = "-" if s.wrong is None else (f"{s.wrong}/{s.total}" if s.total < 10**12
-                                               else f"{s.wrong:.6e}/{s.total:.0e}")
+                                               else f"{count(s.wrong, 7)}/{count(s.total, 1)}")
         status = s.status if s.lower_bound is None else f"{s.status} [{s.lower_bound}, {s.complexity}]"
         test = (f"{s.test_error:.6g}",) if data else ()
         split = ("{} / {}".format(*programs.roles(task, s.witness)),) if roles else ()

@@ -30,6 +30,7 @@ from ... import views
 from ...diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
 from ...errors import TooLargeError
 from ...front import Progress, answering, eps_budgets, require_method
+from ...params import count
 from ...ruledag import RuleDag
 from ...task import Task
 from .rulelist import RuleList, RuleScore
@@ -284,7 +285,7 @@ def check_front_size(dag: RuleDag, spec: str, cap: int | None) -> int:
         return min(cap, dag.n_prefixes)
     if dag.n_prefixes > FRONT_LIMIT:
         raise TooLargeError(
-            f"The full front of {spec} can have up to {dag.n_prefixes:.3g} steps; give a "
+            f"The full front of {spec} can have up to {count(dag.n_prefixes)} steps; give a "
             f"complexity cap (--max-complexity) or error targets (--eps)."
         )
     return dag.n_prefixes

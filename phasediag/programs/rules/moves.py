@@ -39,6 +39,7 @@ from ...errors import TooLargeError
 from ...laws import LawFunctions, PrefixLaw
 from ...sampling.chains import Moves, bind, bind_functions
 from ...streams import compiled, copy, randint, uniform
+from ...params import count
 from ...tables import LIST_LIMIT
 from ...task import Task
 from .rulelist import RuleList
@@ -532,6 +533,6 @@ def _law(task: Task, closed: bool) -> PrefixLaw:
         return trie_law(task)
     closed_form = task.closed_form()
     if closed_form is None:
-        raise TooLargeError(f"{task.spec} has {task.n_inputs:.3g} inputs and no closed form for its label masses, "
+        raise TooLargeError(f"{task.spec} has {count(task.n_inputs)} inputs and no closed form for its label masses, "
                             f"so rule lists cannot be scored on it. {task.too_large_hint()}")
     return closed_form.law()
