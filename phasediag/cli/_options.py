@@ -17,7 +17,7 @@ PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
 #: --test-size, shared by the commands that fit on data.
 test_size_option = click.option(
-    "--test-size", type=click.IntRange(1, LIMITS["test_size"]), default=None,
+    "--test-size", type=click.IntRange(max=LIMITS["test_size"]), default=None,
     help=f"Draws of the fresh test sample, used when the task has no exact population error [{DEFAULT_TEST_SIZE}].")
 
 

@@ -119,7 +119,7 @@ def _progress_lines():
               help="tempered: error prices lambda in H = c + lambda*error, LO:HI:N or a comma list "
               "[1 to 4*cap/(least weight fraction), or for closed-form tasks 4/(mass of a prefix "
               "one depth below the finest the cap can cover); 12 values].")
-@click.option("--data", "data_size", type=click.IntRange(1, LIMITS["data"]), default=None,
+@click.option("--data", "data_size", type=click.IntRange(max=LIMITS["data"]), default=None,
               help="Fit on a training sample of this many inputs drawn from the task (empirical error); "
               "each step also gets its test error.")
 @click.option("--data-seed", type=click.IntRange(0, LIMITS["data_seed"]), default=None, help="Seed of the training sample [0].")
