@@ -400,8 +400,9 @@ def _client(scheduler: str | None, workers: int, connect_timeout: float, worker_
            "or leave out --scheduler to run on a local cluster.")
     try:
         client = Client(scheduler, timeout=connect_timeout)
-    except (OSError, TimeoutError, ValueError) as e:
-        raise SchedulerError(f"Cannot reach a Dask scheduler at {scheduler} ({str(e).splitlines()[0]}). {how}") from None
+    except (OSError, TimeoutError, ValueError, TypeError) as e:  # TypeError: a tls:// address without security
+        message = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise SchedulerError(f"Cannot reach a Dask scheduler at {scheduler} ({message}). {how}") from None
     with client:
         try:
             client.wait_for_workers(1, timeout=worker_timeout)

@@ -54,6 +54,8 @@ MAX_FILE_BYTES = 512 << 20
 MAX_BITS = 22
 #: Largest total weight of a table: every method (the samplers score in floats) counts it exactly.
 MAX_TOTAL_WEIGHT = 2**53
+#: Longest input and largest alphabet of a table (letters are stored as 16-bit codes).
+MAX_LENGTH, MAX_LETTERS = 4096, 32_000
 
 
 @dataclass(frozen=True)
@@ -394,6 +396,11 @@ class LexiconTask(Task):
 
     def _list_inputs(self) -> TaskTable:
         lex, letter = self.lexicon, {a: i for i, a in enumerate(self.alphabet)}
+        longest = max(map(len, lex.words))
+        if longest > MAX_LENGTH or len(letter) > MAX_LETTERS:
+            raise ParameterError(f"{self.spec} has inputs of up to {longest:,} letters over {len(letter):,} letters; "
+                                 f"tasks take inputs of at most {MAX_LENGTH:,} letters over at most "
+                                 f"{MAX_LETTERS:,} letters.")
         label = {y: i for i, y in enumerate(self.labels)}
         codes = np.full((len(lex.words), max(map(len, lex.words))), -1, dtype=np.int16)
         for i, word in enumerate(lex.words):

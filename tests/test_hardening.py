@@ -53,7 +53,7 @@ def test_library_refuses_the_same_numbers():
 def test_files_are_standard_json_even_when_statistics_are_not_finite(tmp_path):
     out = tmp_path / "d.json"
     assert main(["compute", TINY, "--method", "tempered", "--steps", "60", "--chains", "1",
-                 "--lambdas", "1e308,1e308", "--out", str(out)]) == 0
+                 "--lambdas", "1e30,1e30", "--betas", "1e6", "--out", str(out)]) == 0
 
     def refuse(constant):
         raise ValueError(f"non-standard JSON constant {constant}")
@@ -170,3 +170,39 @@ def test_weights_past_exact_counting_are_refused(tmp_path, capsys, weights):
     for method in ("exact", "cpsat", "tempered"):
         assert main(["compute", f"table:path={lexicon}", "--method", method, "--out", str(tmp_path / "d.json")]) == 2
         assert "past what every method counts exactly" in capsys.readouterr().err
+
+
+def test_ladders_beyond_floats_are_refused(tmp_path, capsys):
+    for option, value in (("--betas", "1e-300:1e300:4"), ("--lambdas", "1e308,1e308")):
+        argv = ["compute", TINY, "--method", "tempered", option, value, "--out", str(tmp_path / "d.json")]
+        assert main(argv) == 2
+        assert "must be a positive number in" in capsys.readouterr().err
+
+
+def test_scheduler_addresses_that_cannot_work_get_one_line(tmp_path, capsys):
+    grid = tmp_path / "g.toml"
+    grid.write_text('[task]\nfamily = "prefix-sorting"\nn = 3\nlength = 2\n')
+    assert main(["sweep", str(grid), "--out", str(tmp_path / "r"), "--scheduler", "tls://127.0.0.1:9"]) == 2
+    err = capsys.readouterr().err
+    assert "Cannot reach a Dask scheduler at tls://127.0.0.1:9" in err and len(err.strip().splitlines()) == 1
+
+
+def test_words_too_long_and_alphabets_too_large_are_refused(tmp_path, capsys):
+    long = tmp_path / "long.csv"
+    long.write_text("input,label\n" + "a" * 100_000 + ",x\nb,y\n")
+    wide = tmp_path / "wide.csv"
+    wide.write_text("input,label\n" + "".join(f"{chr(0x4E00 + k)},{k % 2}\n" for k in range(32_768)), encoding="utf-8")
+    for path in (long, wide):
+        assert main(["compute", f"table:path={path}", "--programs", "suffix-rules", "--out", str(tmp_path / "d.json")]) == 2
+        assert "tasks take inputs of at most" in capsys.readouterr().err
+
+
+def test_show_does_not_open_the_file_a_diagram_names(tmp_path, capsys):
+    lexicon = tmp_path / "w.csv"
+    lexicon.write_text("input,label\nab,x\nac,y\nb,x\n")
+    out = tmp_path / "d.json"
+    assert main(["compute", f"table:path={lexicon}", "--out", str(out)]) == 0
+    lexicon.write_text("root:x:0:0:root:/root:/bin/bash\n")  # what the file names now
+    capsys.readouterr()
+    assert main(["show", str(out)]) == 0
+    assert "root:" not in capsys.readouterr().out

@@ -73,6 +73,8 @@ def _coverage(d, programs, witness):
     else None."""
     if not programs.has("coverage") or d.task.inputs > LIST_LIMIT:
         return None
+    if d.task.source is not None or "lexicon" in d.task.parameters:
+        return None  # the task is a file the diagram names: opened only when the user asks (compute)
     try:
         task = load_task(d.task.spec)
     except PhasediagError:  # a task built in Python, or a file that moved: print the rules alone

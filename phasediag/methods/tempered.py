@@ -60,13 +60,18 @@ def geometric(lo: float, hi: float, n: int) -> tuple[float, ...]:
     return tuple(float(x) for x in np.geomspace(lo, hi, n))
 
 
+#: The range of the ladders: β·(c + λ·ε) and β² must stay within floats.
+LADDER_RANGE = {"beta": (1e-6, 1e6), "lambda": (1e-12, 1e30)}
+
+
 def _grid(values: Sequence[float] | None, default: tuple[float, ...], name: str) -> np.ndarray:
     grid = default if values is None else tuple(values)
     if not grid:
         raise ParameterError(f"The {name} grid is empty; give at least one value.")
+    low, high = LADDER_RANGE[name.split()[0]]
     for v in grid:
-        if not (math.isfinite(v) and v > 0):
-            raise ParameterError(f"Every {name} must be a positive finite number. Got {v}.")
+        if not (math.isfinite(v) and low <= v <= high):
+            raise ParameterError(f"Every {name} must be a positive number in [{low:g}, {high:g}]. Got {v:g}.")
     return np.array(sorted(set(float(v) for v in grid)))
 
 
