@@ -70,8 +70,11 @@ def _grid(values: Sequence[float] | None, default: tuple[float, ...], name: str)
         raise ParameterError(f"The {name} grid is empty; give at least one value.")
     low, high = LADDER_RANGE[name.split()[0]]
     for v in grid:
-        if not (math.isfinite(v) and low <= v <= high):
-            raise ParameterError(f"Every {name} must be a positive number in [{low:g}, {high:g}]. Got {v:g}.")
+        if not (math.isfinite(v) and v > 0):
+            raise ParameterError(f"Every {name} must be a positive finite number. Got {v}.")
+        if not low <= v <= high:
+            raise ParameterError(f"Every {name} must be in [{low:g}, {high:g}] (beyond, energies overflow floats). "
+                                 f"Got {v:g}.")
     return np.array(sorted(set(float(v) for v in grid)))
 
 
