@@ -45,31 +45,6 @@ def answering(front: list[tuple], budgets: Sequence[int]) -> list[tuple]:
     return [front[i] for i in sorted(keep)]
 
 
-def time_left(solver, start: float, time_limit: float | None) -> bool:
-    """Give a CP-SAT ``solver`` what remains of ``time_limit`` seconds counted from ``start``
-    (a perf_counter reading); False when nothing remains."""
-    if time_limit is None:
-        return True
-    remaining = time_limit - (perf_counter() - start)
-    solver.parameters.max_time_in_seconds = max(remaining, 0.0)
-    return remaining > 0
-
-
-def cpsat_method(*, workers: int, seed: int, time_limit: float | None, max_complexity: int | None,
-                 eps: Sequence[float] | None) -> MethodInfo:
-    """How a CP-SAT run was set up, as its diagram records it."""
-    import ortools
-
-    return MethodInfo("cpsat", {"workers": workers, "max_complexity": max_complexity,
-                                "eps": list(eps) if eps else None, "ortools": ortools.__version__},
-                      seed=seed, time_limit=time_limit)
-
-
-def status_counts(statuses: Sequence[str]) -> dict[str, int]:
-    """How often each solver status occurred."""
-    return {s: statuses.count(s) for s in set(statuses)}
-
-
 class CpsatRun:
     """The solver side of a CP-SAT front walk: one solver set up once (``workers`` threads,
     ``seed``, and whatever ``configure(parameters)`` adds), the clock of the whole run under
@@ -94,16 +69,22 @@ class CpsatRun:
 
     def solve(self, model) -> int | None:
         """Solve ``model`` in what remains of the time limit; None when nothing remains."""
-        if not time_left(self.solver, self.start, self.time_limit):
-            return None
+        if self.time_limit is not None:
+            remaining = self.time_limit - self.seconds
+            if remaining <= 0:
+                return None
+            self.solver.parameters.max_time_in_seconds = remaining
         status = self.solver.solve(model)
         self.statuses.append(self.solver.status_name(status))
         return status
 
     def method(self, *, max_complexity: int | None, eps: Sequence[float] | None) -> MethodInfo:
         """How the run was set up, as its diagram records it."""
-        return cpsat_method(workers=self.workers, seed=self.seed, time_limit=self.time_limit,
-                            max_complexity=max_complexity, eps=eps)
+        import ortools
+
+        return MethodInfo("cpsat", {"workers": self.workers, "max_complexity": max_complexity,
+                                    "eps": list(eps) if eps else None, "ortools": ortools.__version__},
+                          seed=self.seed, time_limit=self.time_limit)
 
     @property
     def seconds(self) -> float:
@@ -111,7 +92,8 @@ class CpsatRun:
 
     def diagnostics(self, **more) -> dict:
         """The number of solves and how often each status occurred, with ``more``."""
-        return {"solves": len(self.statuses), **more, "statuses": status_counts(self.statuses)}
+        return {"solves": len(self.statuses), **more,
+                "statuses": {s: self.statuses.count(s) for s in set(self.statuses)}}
 
 
 def size_walk(task, programs, model_of: Callable, *, stage: str, eps: Sequence[float] | None = None,

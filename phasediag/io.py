@@ -98,7 +98,7 @@ def diagram_from_json(obj: object, source: str = "<json>", *, witnesses: bool = 
             step = Step(int(raw["complexity"]), float(raw["error"]), raw["wrong"], raw["total"],
                         raw["status"], read(raw["witness"]) if witnesses else None, raw["lower_bound"],
                         raw["test_error"])
-            _check_step(step, steps[-1] if steps else None, programs, len(steps), source)
+            _check_step(step, programs, len(steps), source)
             steps.append(step)
         return PhaseDiagram(
             task=TaskInfo(task["spec"], task["family"], task["parameters"], int(task["inputs"]), task.get("source")),
@@ -196,11 +196,10 @@ def _check_schema(obj: dict, source: str) -> None:
         raise FileFormatError(f"{source}: field {where or 'at the top level'}: {error.message[:160]}.")
 
 
-def _check_step(step: Step, before: Step | None, programs, index: int, source: str) -> None:
-    """The step's numbers agree with each other, with the step before and with its witness."""
+def _check_step(step: Step, programs, index: int, source: str) -> None:
+    """The step's numbers agree with each other and with its witness (the order of the steps is
+    checked before they are read)."""
     where = f"{source}: field steps.{index}"
-    if before is not None and not (before.complexity < step.complexity and before.exact_error > step.exact_error):
-        raise FileFormatError(f"{where}: steps must have increasing complexity and strictly decreasing error.")
     if step.wrong is not None and step.total is not None:
         if step.wrong > step.total or abs(step.wrong / step.total - step.error) > 1e-9:
             raise FileFormatError(f"{where}: error {step.error} is not wrong/total = {step.wrong}/{step.total}.")

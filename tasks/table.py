@@ -136,8 +136,8 @@ def _bit_lexicon(values: np.ndarray, care: np.ndarray, outputs: int) -> Lexicon:
     rows = np.flatnonzero(care)
     if rows.size == 0:
         raise FileFormatError("The function is a don't-care on every row; at least one row must be specified.")
-    bits = [input_bit(rows, j, m) for j in range(m)]
-    words = tuple("".join(str(int(b[i])) for b in bits) for i in range(len(rows)))
+    digits = np.stack([input_bit(rows, j, m) for j in range(m)], axis=1).astype(np.uint8) + ord("0")
+    words = tuple(w.decode() for w in np.ascontiguousarray(digits).view(f"S{m}").ravel())  # one bytes row each
     names = tuple(format(v, f"0{outputs}b") for v in range(1 << outputs))
     return Lexicon(words, tuple(names[v] for v in values[rows].tolist()), (1,) * len(rows), names, True)
 

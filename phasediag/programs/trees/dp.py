@@ -19,6 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ... import views
 from ...diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
 from ...errors import TooLargeError
 from ...front import Progress, answering, eps_budgets, require_method
@@ -33,15 +34,18 @@ STATE_LIMIT = 200_000
 
 def patterns(task: Task) -> tuple[np.ndarray, np.ndarray]:
     """The distinct answer patterns of the task's inputs to its tests: (passes (U, F) bool,
-    weights (U, K) int64 per label), in first-seen order."""
-    table, conditions = task.table, conditions_of(task)
-    keys, first, inverse = np.unique(conditions.passes, axis=0, return_index=True, return_inverse=True)
-    order = np.argsort(first)
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    weights = np.zeros((len(keys), len(task.labels)), dtype=np.int64)
-    np.add.at(weights, (rank[inverse.ravel()], table.labels), table.weights)
-    return keys[order], weights
+    weights (U, K) int64 per label), in first-seen order (kept with the task)."""
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        table, conditions = task.table, conditions_of(task)
+        keys, first, inverse = np.unique(conditions.passes, axis=0, return_index=True, return_inverse=True)
+        order = np.argsort(first)
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        weights = np.zeros((len(keys), len(task.labels)), dtype=np.int64)
+        np.add.at(weights, (rank[inverse.ravel()], table.labels), table.weights)
+        return keys[order], weights
+
+    return views.kept(task, "tree_patterns", build)
 
 
 class _Solver:
