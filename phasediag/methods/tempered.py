@@ -33,14 +33,19 @@ SAMPLERS = ("auto", "both", "wang-landau", "tempering")
 #: Default inverse temperatures (per unit of complexity): 8 values, geometric from BETA_HOT to the
 #: program class's ``beta_cold``.
 BETA_HOT, DEFAULT_BETAS = 0.1, 8
-#: Default λ ladder: 12 values, geometric from 1 to the program class's ``lambda_top``.
-DEFAULT_LAMBDAS = 12
+#: Default λ ladder: 12 values, geometric over the program class's ``lambda_range``. Settling
+#: on a listed task walks a denser ladder over the same range: ratio SETTLE_RATIO, at most
+#: SETTLE_LAMBDAS values (each front step between two λ is reached only in passing).
+DEFAULT_LAMBDAS, SETTLE_RATIO, SETTLE_LAMBDAS = 12, 1.25, 96
 #: ``auto`` runs Wang–Landau only when it has at most this many cells.
 WL_MAX_CELLS = 50_000
 #: Wang–Landau splits its error bins into overlapping windows (replica exchange between them) when
 #: it has more cells than this: about this many cells per window, at most WL_MAX_WINDOWS windows.
 WL_WINDOW_CELLS, WL_MAX_WINDOWS = 1_000, 16
 WL_EXCHANGE_EVERY = 100
+#: ln f halves when every visited cell of a window has min ≥ max(1, WL_FLATNESS·mean) visits since
+#: the last halving (WL_FLATNESS = 0: the 1/t criterion of Belardinelli and Pereyra, 2007).
+WL_FLATNESS = 0.0
 #: Bytes of witness slots (best program per error level) for all runs together.
 FRONT_BYTES = 1 << 30
 MOVES_PER_EXCHANGE = 20
@@ -136,6 +141,7 @@ class _Plan:
 
     betas: np.ndarray
     lambdas: np.ndarray
+    settle_lambdas: np.ndarray
     budgets: list[int]
     use_pt: bool
     use_wl: bool
@@ -149,7 +155,9 @@ class _Plan:
 
     @property
     def columns(self) -> int:
-        return self.levels + len(self.lambdas)
+        """Record columns: the error levels, then the ground state at each λ of tempering and of
+        settling."""
+        return self.levels + len(self.lambdas) + len(self.settle_lambdas)
 
 
 @dataclass(eq=False)
@@ -213,14 +221,15 @@ def _plan(kernel, task, params: SamplerParams) -> _Plan:
     """The ladders, cells, windows and records of a run, refused up front if they do not fit in
     memory."""
     betas = _grid(params.betas, geometric(BETA_HOT, kernel.beta_cold, DEFAULT_BETAS), "beta (inverse temperature)")
-    lambdas = _grid(params.lambdas, geometric(1.0, kernel.lambda_top, DEFAULT_LAMBDAS), "lambda")
+    lambdas = _grid(params.lambdas, geometric(*kernel.lambda_range, DEFAULT_LAMBDAS), "lambda")
+    settle = _settle_ladder(kernel, params, lambdas)
     cap, chains = kernel.capacity, params.chains
     bins, scale, offset, errors = _cells(kernel)
     use_wl = params.sampler in ("both", "wang-landau") or (params.sampler == "auto" and (cap + 1) * bins <= WL_MAX_CELLS)
     windows = _windows(bins, cap, params.windows) if use_wl else np.zeros((0, 2), np.int64)
     use_pt = params.sampler != "wang-landau"
-    levels, grid = _front_levels(kernel, chains, len(lambdas))
-    plan = _Plan(betas, lambdas, eps_budgets(params.eps, task.total_weight), use_pt, use_wl, bins,
+    levels, grid = _front_levels(kernel, chains, len(lambdas) + len(settle))
+    plan = _Plan(betas, lambdas, settle, eps_budgets(params.eps, task.total_weight), use_pt, use_wl, bins,
                  np.array([scale, offset]), errors, windows, levels, grid,
                  chains * len(lambdas) * len(betas) if use_pt else 0)
     replicas = plan.pt_replicas + chains * len(windows)
@@ -232,6 +241,17 @@ def _plan(kernel, task, params: SamplerParams) -> _Plan:
                              f"{cap} in complexity); {have / 2**30:.1f} GiB is available. Lower "
                              f"--max-complexity, --chains or the beta/lambda grids.")
     return plan
+
+
+def _settle_ladder(kernel, params: SamplerParams, lambdas: np.ndarray) -> np.ndarray:
+    """The λ values settling walks: none without settling, the tempering ladder when it was given
+    or the task is a closed form, else a ratio-SETTLE_RATIO ladder over the kernel's range."""
+    if not params.settle or params.sampler == "wang-landau":
+        return np.zeros(0)
+    if params.lambdas is not None or not kernel.exact:
+        return lambdas
+    lo, hi = kernel.lambda_range
+    return np.array(geometric(lo, hi, min(SETTLE_LAMBDAS, 2 + math.ceil(math.log(hi / lo) / math.log(SETTLE_RATIO)))))
 
 
 def _start(kernel, params: SamplerParams, plan: _Plan, deadline: float | None, report: Progress) -> _Run:
@@ -271,7 +291,8 @@ def _diagnostics(run: _Run, steps_out, found, timed_out, pt_out, settle_out, wl_
     if pt_out is not None:
         diagnostics["tempering"] = _tempering_diagnostics(pt_out[0], pt_out[1], betas, lambdas)
     if settle_out is not None:
-        diagnostics["settling"] = {"beta": float(betas[-1]), "proposals": settle_out[0].tolist(),
+        diagnostics["settling"] = {"beta": float(betas[-1]), "lambdas": plan.settle_lambdas.tolist(),
+                                   "proposals": settle_out[0].tolist(),
                                    "settled": settle_out[1].tolist()}
     if wl_out is not None:
         cap = kernel.capacity
@@ -382,27 +403,34 @@ def _run_tempering(run: _Run):
                                               stats))
 
     timed_out = _chunks(sweeps, run.deadline, run.report, "tempering", chunk)
-    return (stats, block_len, where[:, 0, n_b - 1].copy()), timed_out
+    return (stats, block_len, where[:, :, n_b - 1].copy()), timed_out
 
 
-def _run_settling(run: _Run, walkers: np.ndarray):
-    """Walk each run's coldest replica of the smallest λ (``walkers[run]``) up the λ ladder at the
-    coldest β: at each λ, segments of steps, 2·steps, 4·steps, … proposals, until a segment lowers
-    its energy c + λ·ε by less than 1 (one unit of complexity) or SETTLE_MAX·steps are spent. Each
-    λ starts from the previous one's program, so the front is followed to the capacity (deep
-    levels of many rules need far more proposals than one tempering replica gets). Returns
-    (proposals, settled) per (run, λ) and whether the deadline stopped it."""
+def _run_settling(run: _Run, cold: np.ndarray):
+    """Walk one replica per run up the settling λ ladder at the coldest β: at each λ, segments of
+    steps, 2·steps, 4·steps, … proposals, until a segment lowers its energy c + λ·ε by less than
+    1 (one unit of complexity) or SETTLE_MAX·steps are spent. Each λ starts from the lowest
+    energy at that λ among the previous λ's program and the run's coldest tempering replicas
+    (``cold[run, l]``), so the front is followed to the capacity (deep levels of many rules need
+    far more proposals than one tempering replica gets) and a walk stuck in one basin (say, the
+    other default label) is replaced by a replica of a better one. Returns (proposals, settled)
+    per (run, λ) and whether the deadline stopped it."""
     plan, params, kernel = run.plan, run.params, run.kernel
-    chains, lambdas, steps = len(walkers), plan.lambdas, params.steps
+    chains, lambdas, steps = len(cold), plan.settle_lambdas, params.steps
     cur_c, cur_w = run.walkers
+    walkers = cold[:, 0].copy()
     stats = _stats(chains, 1, 1, len(cur_c), 1)
     used, settled = np.zeros((chains, len(lambdas)), np.int64), np.zeros((chains, len(lambdas)), bool)
     never = np.iinfo(np.int64).max
     tempering = kernel.loops.tempering
     run.report("settling", 0, chains * len(lambdas))
     for l, lam in enumerate(lambdas):
-        ladder = Ladder(walkers.reshape(chains, 1, 1).copy(), plan.betas[-1:], np.array([lam / kernel.total]), l)
-        lamw = ladder.lamws[0]
+        lamw = lam / kernel.total
+        for c in range(chains):
+            candidates = np.append(cold[c], walkers[c])
+            walkers[c] = candidates[np.argmin(cur_c[candidates] + lamw * cur_w[candidates])]
+        ladder = Ladder(walkers.reshape(chains, 1, 1).copy(), plan.betas[-1:], np.array([lam / kernel.total]),
+                        len(plan.lambdas) + l)
         active, length = list(range(chains)), steps
         while active:
             before = cur_c[walkers[active]] + lamw * cur_w[walkers[active]]
@@ -435,7 +463,7 @@ def _run_wang_landau(run: _Run):
     schedule[:, :, 0], schedule[:, :, 5] = 1.0, 1e-8
     wl = WangLandau(plan.pt_replicas + np.arange(chains * n_w, dtype=np.int64).reshape(chains, n_w), windows,
                     plan.cells, np.zeros((chains, n_w, cap + 1, bins)), np.zeros((chains, n_w, cap + 1, bins), np.int64),
-                    schedule, np.zeros((chains, max(n_w - 1, 1), 2), np.int64), cap, 0.8, 10_000, WL_EXCHANGE_EVERY)
+                    schedule, np.zeros((chains, max(n_w - 1, 1), 2), np.int64), cap, WL_FLATNESS, 10_000, WL_EXCHANGE_EVERY)
     wang_landau = kernel.loops.wang_landau
     steps = params.steps * len(plan.lambdas) * len(plan.betas)
 

@@ -237,7 +237,7 @@ def _flat(hist, ln_g, flatness):
                 low = min(low, hist[c, b])
                 total += hist[c, b]
                 count += 1
-    return count > 0 and low >= flatness * total / count
+    return count > 0 and low >= max(1.0, flatness * total / count)
 
 
 @compiled

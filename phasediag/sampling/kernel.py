@@ -12,7 +12,10 @@ from typing import Any, Protocol
 
 from .chains import Loops, Moves
 
-__all__ = ["SamplerKernel"]
+__all__ = ["SamplerKernel", "listed_lambdas", "LAMBDA_MARGIN"]
+
+#: The largest default λ of a listed task is this many times total/(least weight).
+LAMBDA_MARGIN = 4.0
 
 
 class SamplerKernel(Protocol):
@@ -29,9 +32,9 @@ class SamplerKernel(Protocol):
     exact: bool
     #: Wrong weight of the best constant program (the top of the error range walked).
     baseline: float
-    #: Default ladder ends: the coldest β, and the largest λ.
+    #: Default ladder ends: the coldest β, and the λ range (see :func:`listed_lambdas`).
     beta_cold: float
-    lambda_top: float
+    lambda_range: tuple[float, float]
     #: A sentence when a default capacity (no cap given) is below what the front may need, else None.
     capped: str | None
 
@@ -49,3 +52,11 @@ class SamplerKernel(Protocol):
 
     def log_size(self) -> float:
         """ln of the number of programs the walk covers (fixes the constant of ln g)."""
+
+
+def listed_lambdas(total: float, baseline: float, least: float) -> tuple[float, float]:
+    """The λ range that holds the whole front of a listed task, energy c + λ·wrong/total: below
+    total/baseline no program beats the best constant one (no unit of complexity fixes more than
+    ``baseline``), and at LAMBDA_MARGIN·total/``least`` fixing the lightest input is worth a few
+    units of complexity (a front step that needs more is reached by the best-per-level records)."""
+    return (max(1.0, total / baseline) if baseline > 0 else 1.0), LAMBDA_MARGIN * total / least

@@ -25,6 +25,7 @@ from ... import views
 from ...errors import ParameterError
 from ...streams import compiled, copy, randint
 from ...sampling.chains import Moves, bind
+from ...sampling.kernel import listed_lambdas
 from ...tables import input_bits
 from .circuit import Circuit, gate_word, ordered_gate
 
@@ -286,11 +287,10 @@ class CircuitKernel:
         self.inputs, self.outputs = table.inputs, table.outputs
         self.total = float(table.weights.sum())
         self.exact = True
-        #: default ladder ends: the coldest β, and the largest λ, 4·capacity/(least weight fraction),
-        #: at which every front point is some λ's ground state (each gate must fix a row)
-        self.beta_cold = 10.0
-        self.lambda_top = 4.0 * self.capacity * self.total / float(table.weights[table.weights > 0].min())
         self.baseline = self.total - float(np.bincount(table.target, weights=table.weights).max())
+        #: default ladder ends: the coldest β, and the λ range of the front
+        self.beta_cold = 10.0
+        self.lambda_range = listed_lambdas(self.total, self.baseline, float(table.weights[table.weights > 0].min()))
         capacity = self.capacity
         self.funcs = np.array(basis.ops + ((3,) if basis.unary_not else ()), dtype=np.int64)
         rows = np.arange(table.rows)

@@ -38,6 +38,7 @@ import numpy as np
 from ...errors import TooLargeError
 from ...laws import LawFunctions, PrefixLaw
 from ...sampling.chains import Moves, bind, bind_functions
+from ...sampling.kernel import listed_lambdas
 from ...streams import compiled, copy, randint, uniform
 from ...params import count
 from ...tables import LIST_LIMIT
@@ -461,34 +462,34 @@ class RuleKernel:
         self.total = float(task.total_weight)
         #: weights are exact integers (listed tasks), so wrong weights are exact counts
         self.exact = self.law.exact
-        #: default ladder ends (see :meth:`_ladder_ends`)
-        self.beta_cold, self.lambda_top = self._ladder_ends()
         root = np.zeros(self.labels)
         self.functions["_mass"](self.law.data, np.zeros(2, np.uint64), np.full(self.length, -1, np.int16), 0, root)
         #: wrong weight of the best constant label
         self.baseline = float(root.sum() - root.max())
+        #: default ladder ends (see :meth:`_ladder_ends`)
+        self.beta_cold, self.lambda_range = self._ladder_ends()
 
-    def _ladder_ends(self) -> tuple[float, float]:
-        """The coldest default β and the largest default λ.
+    def _ladder_ends(self) -> tuple[float, tuple[float, float]]:
+        """The coldest default β and the default λ range.
 
         β: at least 1.5·ln(prefixes·labels), the entropy one more rule brings (ln of the number of
         ways to add it), so that cold replicas are not swamped by rule lists of neutral rules.
-        λ: exact (listed) tasks, 4·capacity/(least input weight fraction), so every front point is
-        some λ's ground state (each rule fixes at least one input); closed forms, 4/(mass fraction
-        of a prefix at depth d* + 1), d* the shallowest depth with ≥ capacity prefixes up to it (a
-        closed form's letters all extend every prefix): rules one depth below the finest level the
-        capacity can cover pay 4×, so the front runs past that level to the capacity and the
-        transition at its end shows.
+        λ: listed tasks, :func:`~phasediag.sampling.kernel.listed_lambdas`; closed forms, from 1
+        to 4/(mass fraction of a prefix at depth d* + 1), d* the shallowest depth with ≥ capacity
+        prefixes up to it (a closed form's letters all extend every prefix): rules one depth below
+        the finest level the capacity can cover pay 4×, so the front runs past that level to the
+        capacity and the transition at its end shows.
         """
         beta = max(10.0, 1.5 * math.log(self.n_affixes * self.labels))
         if self.exact:
-            return beta, 4.0 * self.capacity * self.total / float(self.task.table.weights.min())
+            weights = self.task.table.weights
+            return beta, listed_lambdas(self.total, self.baseline, float(weights[weights > 0].min()))
         n = self.functions["_children"](self.law.data, np.zeros(2, np.uint64), np.full(self.length, -1, np.int16), 0)
         depth, count = 1, n
         while count < self.capacity and depth < self.length:
             depth += 1
             count += n ** depth
-        return beta, 4.0 * float(n) ** min(depth + 1, self.length)
+        return beta, (1.0, 4.0 * float(n) ** min(depth + 1, self.length))
 
     def slot_bytes(self) -> int:
         return self.capacity * (2 * self.length + 2) + 16

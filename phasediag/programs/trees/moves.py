@@ -24,6 +24,7 @@ import numpy as np
 
 from ...streams import compiled, copy, randint, uniform
 from ...sampling.chains import Moves, bind
+from ...sampling.kernel import listed_lambdas
 from .tree import Leaf, Split, Tree
 
 __all__ = ["TreeKernel", "TreeState"]
@@ -304,7 +305,7 @@ class TreeKernel:
         self.baseline = float(weights.sum() - weights.sum(axis=0).max())
         self.beta_cold = max(10.0, 1.5 * math.log(max(2, len(self.conditions) * self.labels ** 2 * (self.capacity + 1))))
         positive = task.table.weights[task.table.weights > 0]
-        self.lambda_top = 4.0 * self.capacity * self.total / float(positive.min())
+        self.lambda_range = listed_lambdas(self.total, self.baseline, float(positive.min()))
 
     @property
     def _slots(self) -> int:
