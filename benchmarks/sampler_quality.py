@@ -70,7 +70,7 @@ def verbs_instance(seed: int):
     language, weights = r.choice(sorted(LANGUAGES)), r.choice(("frequency", "uniform"))
     key = (language, weights)
     if key not in _LEXICONS:
-        _LEXICONS[key] = load_task(f"verb-conjugation:source={language},weights={weights}").lexicon()
+        _LEXICONS[key] = load_task(f"verb-conjugation:source={language},weights={weights}").lexicon
     lex = _LEXICONS[key]
     size = r.randint(200, min(1000, len(lex.words)))
     pick = sorted(r.sample(range(len(lex.words)), size))
@@ -113,17 +113,22 @@ def oracle(task, programs, proof_limit: float) -> list[tuple[int, int]]:
     five_input_circuits = programs.name == "circuits" and task.n_inputs == 32
     options = {"method": "cpsat", "time_limit": proof_limit} if five_input_circuits else {}
     d = exact_diagram(task, programs, **options)
-    steps = [(s.complexity, s.wrong) for s in d.steps if s.status == "optimal"]
+    steps = [(s.complexity, wrong(s, task)) for s in d.steps if s.status == "optimal"]
     CACHE.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(steps))
     return steps
+
+
+def wrong(step, task) -> float:
+    """A step's wrong weight (from its error where the step does not state it)."""
+    return step.wrong if step.wrong is not None else step.error * task.total_weight
 
 
 def score(exact: list[tuple[int, int]], found: list[tuple[int, float]]) -> dict:
     """Matched share, steps below, and the complexity excess at each exact step."""
     excess, below = [], 0
     for c, w in exact:
-        reach = [k for k, v in found if v <= w + 1e-9]
+        reach = [k for k, v in found if v <= w * (1 + 1e-12) + 1e-9]
         got = min(reach) if reach else None
         if got is not None and got < c:
             below += 1
@@ -197,7 +202,7 @@ def run_instance(make, seed: int, proof_limit: float) -> tuple[str, dict]:
     out = {}
     t0 = perf_counter()
     sampled = sample_diagram(task, programs, seed=seed)
-    out["tempered"] = dict(score(exact, [(s.complexity, s.wrong) for s in sampled.steps]), time=perf_counter() - t0)
+    out["tempered"] = dict(score(exact, [(s.complexity, wrong(s, task)) for s in sampled.steps]), time=perf_counter() - t0)
     budget = int(sampled.diagnostics["proposals"])
     for method, fn in (("greedy", greedy), ("annealing", annealing)):
         t0 = perf_counter()

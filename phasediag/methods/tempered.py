@@ -30,6 +30,8 @@ from ..params import check_number
 __all__ = ["sample_diagram", "SamplerParams", "geometric", "SAMPLERS", "DEFAULT_BETAS"]
 
 SAMPLERS = ("auto", "both", "wang-landau", "tempering")
+#: Default proposals per tempering replica.
+DEFAULT_STEPS = 20_000
 #: Default inverse temperatures (per unit of complexity): 8 values, geometric from BETA_HOT to the
 #: program class's ``beta_cold``.
 BETA_HOT, DEFAULT_BETAS = 0.1, 8
@@ -37,11 +39,15 @@ BETA_HOT, DEFAULT_BETAS = 0.1, 8
 #: on a listed task walks a denser ladder over the same range: ratio SETTLE_RATIO, at most
 #: SETTLE_LAMBDAS values (each front step between two λ is reached only in passing).
 DEFAULT_LAMBDAS, SETTLE_RATIO, SETTLE_LAMBDAS = 12, 1.25, 96
-#: ``auto`` runs Wang–Landau only when it has at most this many cells.
-WL_MAX_CELLS = 50_000
+#: ``auto`` runs Wang–Landau only when it has at most this many cells (its default budget,
+#: WL_STEPS_PER_CELL proposals per cell and run, converges there in about a minute).
+WL_MAX_CELLS = 6_000
+#: Each Wang–Landau run makes at least this many proposals per cell: enough on the spaces measured
+#: (prefix-sorting n=3..4, length 2..3) for the 1/t phase and ln g within 0.1 rms of the exact count.
+WL_STEPS_PER_CELL = 5_000
 #: Wang–Landau splits its error bins into overlapping windows (replica exchange between them) when
 #: it has more cells than this: about this many cells per window, at most WL_MAX_WINDOWS windows.
-WL_WINDOW_CELLS, WL_MAX_WINDOWS = 1_000, 16
+WL_WINDOW_CELLS, WL_MAX_WINDOWS = 10_000, 16
 WL_EXCHANGE_EVERY = 100
 #: ln f halves when every visited cell of a window has min ≥ max(1, WL_FLATNESS·mean) visits since
 #: the last halving (WL_FLATNESS = 0: the 1/t criterion of Belardinelli and Pereyra, 2007).
@@ -100,7 +106,8 @@ class SamplerParams:
 
     ``sampler``: ``tempering``, ``wang-landau``, ``both`` or ``auto`` (both when Wang–Landau has
     at most WL_MAX_CELLS cells, else tempering). ``steps``: proposals per tempering replica; each
-    Wang–Landau run makes as many as a whole tempering run. ``chains``: independent runs.
+    Wang–Landau run makes as many as a whole tempering run, or steps/DEFAULT_STEPS times
+    WL_STEPS_PER_CELL per cell when that is more. ``chains``: independent runs.
     ``betas``/``lambdas``: the ladders (default: geometric, ends from the kernel). ``windows``:
     Wang–Landau error windows (default: one per about WL_WINDOW_CELLS cells). ``settle``: walk each
     run's coldest replica up the λ ladder after tempering. ``max_complexity`` caps complexity;
@@ -109,7 +116,7 @@ class SamplerParams:
     """
 
     sampler: str = "auto"
-    steps: int = 20_000
+    steps: int = DEFAULT_STEPS
     chains: int = 4
     betas: Sequence[float] | None = None
     lambdas: Sequence[float] | None = None
@@ -297,7 +304,8 @@ def _diagnostics(run: _Run, steps_out, found, timed_out, pt_out, settle_out, wl_
     if wl_out is not None:
         cap = kernel.capacity
         stitched = [stitch_windows(run_ln_g) for run_ln_g in wl_out.ln_g]
-        density = combine_runs(np.array([ln_g for ln_g, _ in stitched]), plan.bin_errors, kernel.log_size())
+        density = combine_runs(np.array([ln_g for ln_g, _ in stitched]), plan.bin_errors, kernel.log_size(),
+                               kernel.log_counts())
         diagnostics["wang_landau"] = _wang_landau_diagnostics(wl_out, [n for _, n in stitched], density)
         if not all(diagnostics["wang_landau"]["converged"]):
             diagnostics.setdefault("warnings", []).append(
@@ -403,22 +411,22 @@ def _run_tempering(run: _Run):
                                               stats))
 
     timed_out = _chunks(sweeps, run.deadline, run.report, "tempering", chunk)
-    return (stats, block_len, where[:, :, n_b - 1].copy()), timed_out
+    return (stats, block_len, where[:, 0, n_b - 1].copy()), timed_out
 
 
-def _run_settling(run: _Run, cold: np.ndarray):
-    """Walk one replica per run up the settling λ ladder at the coldest β: at each λ, segments of
-    steps, 2·steps, 4·steps, … proposals, until a segment lowers its energy c + λ·ε by less than
-    1 (one unit of complexity) or SETTLE_MAX·steps are spent. Each λ starts from the lowest
-    energy at that λ among the previous λ's program and the run's coldest tempering replicas
-    (``cold[run, l]``), so the front is followed to the capacity (deep levels of many rules need
-    far more proposals than one tempering replica gets) and a walk stuck in one basin (say, the
-    other default label) is replaced by a replica of a better one. Returns (proposals, settled)
-    per (run, λ) and whether the deadline stopped it."""
+def _run_settling(run: _Run, walkers: np.ndarray):
+    """Walk each run's coldest replica of the smallest λ (``walkers[run]``) up the settling λ
+    ladder at the coldest β: at each λ, segments of steps, 2·steps, 4·steps, … proposals, until a
+    segment lowers its energy c + λ·ε by less than 1 (one unit of complexity) or SETTLE_MAX·steps
+    are spent. Each λ starts from the previous one's program, so the front is followed to the
+    capacity (deep levels of many rules need far more proposals than one tempering replica gets),
+    and the programs passed on the way are the best-per-level records between the λ's ground
+    states. (Restarting a λ from a tempering replica of lower energy there loses those: measured,
+    it halved the steps matched on prefix-sorting bernoulli instances.) Returns (proposals,
+    settled) per (run, λ) and whether the deadline stopped it."""
     plan, params, kernel = run.plan, run.params, run.kernel
-    chains, lambdas, steps = len(cold), plan.settle_lambdas, params.steps
+    chains, lambdas, steps = len(walkers), plan.settle_lambdas, params.steps
     cur_c, cur_w = run.walkers
-    walkers = cold[:, 0].copy()
     stats = _stats(chains, 1, 1, len(cur_c), 1)
     used, settled = np.zeros((chains, len(lambdas)), np.int64), np.zeros((chains, len(lambdas)), bool)
     never = np.iinfo(np.int64).max
@@ -426,9 +434,6 @@ def _run_settling(run: _Run, cold: np.ndarray):
     run.report("settling", 0, chains * len(lambdas))
     for l, lam in enumerate(lambdas):
         lamw = lam / kernel.total
-        for c in range(chains):
-            candidates = np.append(cold[c], walkers[c])
-            walkers[c] = candidates[np.argmin(cur_c[candidates] + lamw * cur_w[candidates])]
         ladder = Ladder(walkers.reshape(chains, 1, 1).copy(), plan.betas[-1:], np.array([lam / kernel.total]),
                         len(plan.lambdas) + l)
         active, length = list(range(chains)), steps
@@ -465,7 +470,8 @@ def _run_wang_landau(run: _Run):
                     plan.cells, np.zeros((chains, n_w, cap + 1, bins)), np.zeros((chains, n_w, cap + 1, bins), np.int64),
                     schedule, np.zeros((chains, max(n_w - 1, 1), 2), np.int64), cap, WL_FLATNESS, 10_000, WL_EXCHANGE_EVERY)
     wang_landau = kernel.loops.wang_landau
-    steps = params.steps * len(plan.lambdas) * len(plan.betas)
+    per_step = max(len(plan.lambdas) * len(plan.betas), WL_STEPS_PER_CELL * (cap + 1) * bins // DEFAULT_STEPS)
+    steps = params.steps * per_step
 
     def chunk(done: int, n: int) -> None:
         _parallel(chains, lambda c: wang_landau(run.state, run.rng, c, run.walkers, run.records, wl, n))

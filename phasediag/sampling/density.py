@@ -78,26 +78,45 @@ def tempered_curves(density: DensityOfStates, betas: Sequence[float], lam: float
     return TemperedCurves(float(lam), tuple(float(x) for x in betas), *(tuple(float(v) for v in col) for col in cols))
 
 
-def combine_runs(ln_g: np.ndarray, errors: np.ndarray, log_total: float) -> DensityOfStates:
-    """One DensityOfStates from per-run estimates ``ln_g[run, c, b]`` (0 where a run never
-    went; ``errors[b]`` the error of bin b): each run is aligned to the first on the cells both visited, the runs are averaged,
-    and the constant is fixed so that Σ g = e^log_total, the number of programs in the class."""
+def combine_runs(ln_g: np.ndarray, errors: np.ndarray, log_total: float,
+                 log_counts: np.ndarray | None = None) -> DensityOfStates:
+    """One DensityOfStates from per-run estimates ``ln_g[run, c, b]`` (0 where a run never went;
+    ``errors[b]`` the error of bin b). When the class counts its programs of each complexity
+    (``log_counts[c]`` = ln of that number), each run's row c is fixed on its own so that
+    Σ_b g(c, b) is that count: a random walk's error along c (the slow direction, one rule or gate
+    per move) is then gone. Otherwise each run is aligned to the first on the cells both visited
+    and the constant is fixed so that Σ g = e^log_total, the number of programs in the class. The
+    runs are averaged; ``spread`` is their standard deviation."""
     runs = ln_g.shape[0]
     seen = ln_g != 0.0
     aligned = np.where(seen, ln_g, np.nan)
-    for i in range(1, runs):
-        common = seen[0] & seen[i]
-        if common.any():
-            aligned[i] += np.mean(ln_g[0][common] - ln_g[i][common])
+    if log_counts is not None:
+        for run in range(runs):
+            _fix_rows(aligned[run], log_counts)
+    else:
+        for i in range(1, runs):
+            common = seen[0] & seen[i]
+            if common.any():
+                aligned[i] += np.mean(ln_g[0][common] - ln_g[i][common])
     with warnings.catch_warnings():  # cells no run visited are NaN, as intended
         warnings.simplefilter("ignore", RuntimeWarning)
         mean = np.nanmean(aligned, axis=0)
         spread = np.nanstd(aligned, axis=0) if runs > 1 else np.full_like(mean, np.nan)
     spread[np.isnan(mean) | (seen.sum(axis=0) < 2)] = np.nan
-    if np.isfinite(mean).any():
+    if log_counts is not None:
+        _fix_rows(mean, log_counts)  # the mean of logs sums to a little less
+    elif np.isfinite(mean).any():
         finite = mean[np.isfinite(mean)]
         mean += log_total - (finite.max() + np.log(np.exp(finite - finite.max()).sum()))
     return DensityOfStates(mean, np.asarray(errors, dtype=float), spread)
+
+
+def _fix_rows(ln_g: np.ndarray, log_counts: np.ndarray) -> None:
+    """Shift each row c of ``ln_g`` (NaN: not visited) in place so that Σ_b g(c, b) = e^log_counts[c]."""
+    for c in np.nonzero(np.isfinite(ln_g).any(axis=1))[0]:
+        row = ln_g[c]
+        top = np.nanmax(row)
+        row += log_counts[c] - (top + np.log(np.nansum(np.exp(row - top))))
 
 
 def stitch_windows(ln_g: np.ndarray) -> tuple[np.ndarray, int]:

@@ -50,6 +50,10 @@ class SamplerKernel(Protocol):
     def witness(self, state: tuple, slot: int) -> Any:
         """The program in witness slot ``slot`` (a program of the class)."""
 
+    def log_counts(self):
+        """ln of the number of programs of each complexity 0..capacity (an array), or None when the
+        class does not count them; with it, each complexity's ln g row is fixed on its own."""
+
     def log_size(self) -> float:
         """ln of the number of programs the walk covers (fixes the constant of ln g)."""
 

@@ -354,6 +354,10 @@ class CircuitKernel:
         return Circuit(m, tuple(gates), tuple(new[int(o)] if o >= 0 else -1 for o in outputs),
                        tuple(bool(x) for x in negated))
 
+    def log_counts(self) -> None:
+        """Genotypes are not counted per number of active gates."""
+        return None
+
     def log_size(self) -> float:
         """ln of the number of genotypes (the walk covers them all)."""
         m, g_count, nf = self.inputs, self.capacity, len(self.funcs)

@@ -522,9 +522,13 @@ class RuleKernel:
         p, c, k = self.n_affixes, complexity, self.labels
         return (math.lgamma(p + 1) - math.lgamma(c + 1) - math.lgamma(p - c + 1)) + (c + 1) * math.log(k)
 
+    def log_counts(self) -> np.ndarray:
+        """ln of the number of rule lists of each complexity 0..capacity."""
+        return np.array([self.log_count(c) for c in range(self.capacity + 1)])
+
     def log_size(self) -> float:
         """ln of the number of rule lists the walk covers (up to ``capacity`` rules)."""
-        logs = np.array([self.log_count(c) for c in range(self.capacity + 1)])
+        logs = self.log_counts()
         return float(logs.max() + np.log(np.exp(logs - logs.max()).sum()))
 
 

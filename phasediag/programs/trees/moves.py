@@ -341,9 +341,13 @@ class TreeKernel:
 
         return build(0)
 
-    def log_size(self) -> float:
-        """ln of the number of trees of at most ``capacity`` splits: Σ_c Catalan(c)·F^c·K^(c+1)."""
+    def log_counts(self) -> np.ndarray:
+        """ln of the number of trees of each number of splits c = 0..capacity: Catalan(c)·F^c·K^(c+1)."""
         f, k = max(len(self.conditions), 1), self.labels
-        logs = np.array([math.lgamma(2 * c + 1) - math.lgamma(c + 1) - math.lgamma(c + 2)
+        return np.array([math.lgamma(2 * c + 1) - math.lgamma(c + 1) - math.lgamma(c + 2)
                          + c * math.log(f) + (c + 1) * math.log(k) for c in range(self.capacity + 1)])
+
+    def log_size(self) -> float:
+        """ln of the number of trees of at most ``capacity`` splits."""
+        logs = self.log_counts()
         return float(logs.max() + np.log(np.exp(logs - logs.max()).sum()))
