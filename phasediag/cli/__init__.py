@@ -37,6 +37,12 @@ for command in (tasks, compute, compare, collapse, vary, sweep, spectrum_command
     cli.add_command(command)
 
 
+def one_line(message: str) -> str:
+    """``message`` on one line: line breaks and other control characters in it (they come from
+    user text it quotes) are written as escapes, like repr does."""
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in message.strip())
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI on ``argv`` (default: sys.argv[1:]) and return the exit code."""
     first = len(WRITTEN)
@@ -46,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         return e.exit_code
     except (click.ClickException, PhasediagError) as e:
         message = e.format_message() if isinstance(e, click.ClickException) else str(e)
-        click.echo(f"phasediag: error: {message}", err=True)
+        click.echo(f"phasediag: error: {one_line(message)}", err=True)
         return 2
     except (KeyboardInterrupt, click.exceptions.Abort):
         done = WRITTEN[first:]
