@@ -9,18 +9,34 @@ For a task and a class of programs, C(ε) is the least complexity of a program w
 [(0, 4), (1, 3), (2, 2), (3, 1), (4, 0)]
 """
 
-from .version import __version__  # noqa: E402
-from .analysis import spectrum, transitions  # noqa: E402
-from .diagram import PhaseDiagram, Step  # noqa: E402
-from .errors import FileFormatError, ParameterError, PhasediagError, TooLargeError  # noqa: E402
-from .io import read_diagram, write_diagram, write_steps_csv  # noqa: E402
-from .compare import compare  # noqa: E402
-from .data import collapse_point, draw_sample, fit_on_data  # noqa: E402
-from .methods import (  # noqa: E402
-    census, cpsat_diagram, dp_diagram, enumeration_diagram, exact_diagram, sample_diagram, synthesis_diagram,
-)
-from .programs import load_programs  # noqa: E402
-from .tasks import FAMILIES, load_task  # noqa: E402
+from importlib import import_module
+
+from .version import __version__
+
+#: Where each public name lives; loaded on first use (PEP 562), so that ``import phasediag`` and
+#: the console script start at once and a Ctrl-C while the CLI loads its libraries can be caught.
+_PUBLIC = {
+    "spectrum": "analysis", "transitions": "analysis", "PhaseDiagram": "diagram", "Step": "diagram",
+    "FileFormatError": "errors", "ParameterError": "errors", "PhasediagError": "errors", "TooLargeError": "errors",
+    "read_diagram": "io", "write_diagram": "io", "write_steps_csv": "io", "compare": "compare",
+    "collapse_point": "data", "draw_sample": "data", "fit_on_data": "data",
+    **{name: "methods" for name in ("census", "cpsat_diagram", "dp_diagram", "enumeration_diagram", "exact_diagram",
+                                    "sample_diagram", "synthesis_diagram")},
+    "load_programs": "programs", "FAMILIES": "tasks", "load_task": "tasks",
+}
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        value = getattr(import_module(f".{_PUBLIC[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'phasediag' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_PUBLIC))
+
 
 __all__ = [
     "__version__", "FAMILIES", "load_task", "load_programs", "exact_diagram", "dp_diagram",

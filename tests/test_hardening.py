@@ -206,3 +206,40 @@ def test_show_does_not_open_the_file_a_diagram_names(tmp_path, capsys):
     capsys.readouterr()
     assert main(["show", str(out)]) == 0
     assert "root:" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("method", ["dp", "cpsat", "tempered"])
+def test_ctrl_c_at_any_moment_of_a_real_process(tmp_path, method):
+    """SIGINT to the process group (what Ctrl-C sends) of ``phasediag compute`` at moments from
+    its first imports to its work: it exits within seconds, with exit 0 (it had finished) or 3 and
+    one line, never a traceback; the output is absent or a readable diagram (complete, or marked
+    incomplete)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    spec = {"dp": "prefix-sorting:n=6,length=6", "cpsat": "prefix-sorting:n=5,length=4",
+            "tempered": "prefix-sorting:n=4,length=4"}[method]
+    for k, delay in enumerate((0.05, 0.3, 0.6, 1.0, 2.0, 3.5)):
+        out = tmp_path / f"d{k}.json"
+        process = subprocess.Popen([sys.executable, "-c", "from phasediag.entry import run; run()", "compute", spec,
+                                    "--method", method, "--out", str(out)], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, start_new_session=True)
+        time.sleep(delay)
+        try:
+            os.killpg(process.pid, signal.SIGINT)
+        except ProcessLookupError:  # it had finished
+            pass
+        try:
+            err = process.communicate(timeout=60)[1].decode()
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise AssertionError(f"{method}: still running 60 s after Ctrl-C at {delay} s")
+        assert "Traceback" not in err, err
+        assert process.returncode in (0, 3), (delay, process.returncode, err)
+        if process.returncode == 3:
+            assert len(err.strip().splitlines()) <= 2, err  # the interrupt line (and a stopped-early note)
+        if out.exists():
+            read_diagram(out)
