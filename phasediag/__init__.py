@@ -12,13 +12,14 @@ For a task and a class of programs, C(ε) is the least complexity of a program w
 from importlib import import_module
 
 from .version import __version__
+from .compare import compare  # light; imported now because the submodule of that name would hide it
 
 #: Where each public name lives; loaded on first use (PEP 562), so that ``import phasediag`` and
 #: the console script start at once and a Ctrl-C while the CLI loads its libraries can be caught.
 _PUBLIC = {
     "spectrum": "analysis", "transitions": "analysis", "PhaseDiagram": "diagram", "Step": "diagram",
     "FileFormatError": "errors", "ParameterError": "errors", "PhasediagError": "errors", "TooLargeError": "errors",
-    "read_diagram": "io", "write_diagram": "io", "write_steps_csv": "io", "compare": "compare",
+    "read_diagram": "io", "write_diagram": "io", "write_steps_csv": "io",
     "collapse_point": "data", "draw_sample": "data", "fit_on_data": "data",
     **{name: "methods" for name in ("census", "cpsat_diagram", "dp_diagram", "enumeration_diagram", "exact_diagram",
                                     "sample_diagram", "synthesis_diagram")},

@@ -233,13 +233,13 @@ def test_ctrl_c_at_any_moment_of_a_real_process(tmp_path, method):
         except ProcessLookupError:  # it had finished
             pass
         try:
-            err = process.communicate(timeout=60)[1].decode()
+            err = process.communicate(timeout=120)[1].decode()
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-            raise AssertionError(f"{method}: still running 60 s after Ctrl-C at {delay} s")
+            raise AssertionError(f"{method}: still running 120 s after Ctrl-C at {delay} s")
         assert "Traceback" not in err, err
         assert process.returncode in (0, 3), (delay, process.returncode, err)
-        if process.returncode == 3:
-            assert len(err.strip().splitlines()) <= 2, err  # the interrupt line (and a stopped-early note)
+        if process.returncode == 3:  # says what is on disk
+            assert "nothing was written" in err or "marked incomplete" in err or "written before" in err, err
         if out.exists():
             read_diagram(out)

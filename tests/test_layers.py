@@ -23,7 +23,7 @@ LAYERS = (
     ("methods",),
     ("data", "compare", "io"),
     ("plot", "sweep"),
-    ("cli",),
+    ("cli", "entry"),
     ("",),  # the package root, phasediag/__init__.py
 )
 

@@ -9,12 +9,7 @@ O(L log R + kids) and enumerates no input (the population error of 10^20 inputs 
 
 Moves (probabilities ``P_*``): add a rule on a prefix drawn by :func:`_draw_affix`, labelled by the
 label of an input under it or uniformly (half each); delete a rule; relabel a rule or the default;
-lengthen a rule to a child prefix; shorten it to its parent; *push down* (add a rule on a prefix v
-with the label v inherits from its nearest rule p, and relabel p: p's label changes everywhere
-but under v) and its reverse *pull up* (give p the label of a rule below it and delete that rule).
-Push and pull turn a list around its default label in one step (a default y with exceptions
-becomes a default y' with a rule on the prefix most inputs share), where adding and relabelling
-one at a time would pass through a rule that does nothing. Each carries its Hastings ratio.
+lengthen a rule to a child prefix; shorten it to its parent. Each carries its Hastings ratio.
 
 The add move draws its prefix (:func:`_draw_affix`) from a mixture of three: with probability
 Q_CUT an input x ~ μ cut at a uniform depth; otherwise a *descent* of a uniform depth D from the
@@ -55,10 +50,10 @@ __all__ = ["RuleKernel", "RuleState"]
 
 #: Default complexity cap: enough for three levels of prefix-sorting at n = 100 (10,101 rules).
 DEFAULT_CAPACITY = 12_000
-P_ADD, P_DEL, P_REL, P_PUSH, P_PULL, P_LEN = 0.28, 0.28, 0.16, 0.05, 0.05, 0.09  # shorten: the rest
-P_SHO = 1.0 - P_ADD - P_DEL - P_REL - P_PUSH - P_PULL - P_LEN
+P_ADD, P_DEL, P_REL, P_LEN = 0.3, 0.3, 0.2, 0.1  # shorten: the remaining 0.1
+P_SHO = 1.0 - P_ADD - P_DEL - P_REL - P_LEN
 Q_CUT, Q_MIXED, Q_LAST = 0.25, 0.25, 0.5  # the add move's prefix draws (module docstring)
-ADD, DEL, REL, LEN, SHO, PUSH, PULL = 0, 1, 2, 3, 4, 5, 6
+ADD, DEL, REL, LEN, SHO = 0, 1, 2, 3, 4
 
 #: The law's functions, bound in by :func:`bound` (the functions below read them as globals).
 law_root = law_descend = law_mass = law_children = law_child_letter = None
@@ -365,40 +360,12 @@ def propose(st, rng, r, beta, lamw, lnu, cmax):
         pend[0], pend[1], pend[2] = REL, i, y
         xm = _exclusive(st, r, i)
         return 1, 0, xm[old] - xm[y], 0.0
-    if x < P_ADD + P_DEL + P_REL + P_PUSH:
-        if n >= cmax or k < 2:
-            return 0, 0, 0.0, 0.0
-        d = _draw_affix(law, cur, rng, r, v, st.length)
-        if _find(rows, n, v) >= 0:
-            return 0, 0, 0.0, 0.0
-        p = _parent(st, r, v, d, -1)
-        yp = _label_of(st, r, p)
-        y = randint(rng, r, k - 1)
-        y += y >= yp
-        _mass(law, cur, v, d, m)
-        _kids_mass(st, r, v, d, -1, kids)
-        xp = _exclusive(st, r, p)
-        pend[0], pend[1], pend[2], pend[3] = PUSH, d, y, p
-        dw = (xp[yp] - (m[yp] - kids[yp])) - (xp[y] - (m[y] - kids[y]))
-        return 1, 1, dw, math.log(P_PULL / (n + 1)) - math.log(P_PUSH * _qaff(law, cur, v, d, st.length) / (k - 1))
-    if x < P_ADD + P_DEL + P_REL + P_PUSH + P_PULL:
-        if n == 0:
-            return 0, 0, 0.0, 0.0
-        i = randint(rng, r, n)
-        p = _parent(st, r, rows[i], dep[i], -1)
-        y, yp = lab[i], _label_of(st, r, p)
-        if y == yp:
-            return 0, 0, 0.0, 0.0
-        xp = _exclusive(st, r, p)
-        pend[0], pend[1], pend[2], pend[3] = PULL, i, y, p
-        return 1, -1, xp[yp] - xp[y], (math.log(P_PUSH * _qaff(law, cur, rows[i], dep[i], st.length) / (k - 1))
-                                       - math.log(P_PULL / n))
     if n == 0:
         return 0, 0, 0.0, 0.0
     i = randint(rng, r, n)
     u, d, y = rows[i], dep[i], lab[i]
     copy(v, u)
-    if x < P_ADD + P_DEL + P_REL + P_PUSH + P_PULL + P_LEN:
+    if x < P_ADD + P_DEL + P_REL + P_LEN:
         nc = _children(law, cur, u, d)
         if nc == 0:
             return 0, 0, 0.0, 0.0
@@ -421,15 +388,6 @@ def propose(st, rng, r, beta, lamw, lnu, cmax):
 
 
 @compiled
-def _set_label(st, r, i, y):
-    """Label rule i (-1: the default) y."""
-    if i < 0:
-        st.root_label[r] = y
-    else:
-        st.label[r, i] = y
-
-
-@compiled
 def commit(st, rng, r):
     """Apply the move the last :func:`propose` scored."""
     pend = st.pending[r]
@@ -439,13 +397,10 @@ def commit(st, rng, r):
     elif kind == DEL:
         _delete_rule(st, r, pend[1])
     elif kind == REL:
-        _set_label(st, r, pend[1], pend[2])
-    elif kind == PUSH:  # the parent rule sorts before the new one, so its index holds
-        _add_rule(st, r, st.prefix[r], pend[1], _label_of(st, r, pend[3]))
-        _set_label(st, r, pend[3], pend[2])
-    elif kind == PULL:  # likewise for the deleted one
-        _set_label(st, r, pend[3], pend[2])
-        _delete_rule(st, r, pend[1])
+        if pend[1] < 0:
+            st.root_label[r] = pend[2]
+        else:
+            st.label[r, pend[1]] = pend[2]
     else:  # a move: delete, then add the rule on its new prefix
         _delete_rule(st, r, pend[1])
         _add_rule(st, r, st.prefix[r], pend[3], pend[2])
