@@ -208,7 +208,7 @@ def test_show_does_not_open_the_file_a_diagram_names(tmp_path, capsys):
     assert "root:" not in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("method", ["dp", "cpsat", "tempered"])
+@pytest.mark.parametrize("method", ["dp", "cpsat"])
 def test_ctrl_c_at_any_moment_of_a_real_process(tmp_path, method):
     """SIGINT to the process group (what Ctrl-C sends) of ``phasediag compute`` at moments from
     its first imports to its work: it exits within seconds, with exit 0 (it had finished) or 3 and
@@ -220,8 +220,7 @@ def test_ctrl_c_at_any_moment_of_a_real_process(tmp_path, method):
     import sys
     import time
 
-    spec = {"dp": "prefix-sorting:n=6,length=6", "cpsat": "prefix-sorting:n=5,length=4",
-            "tempered": "prefix-sorting:n=4,length=4"}[method]
+    spec = {"dp": "prefix-sorting:n=6,length=6", "cpsat": "prefix-sorting:n=5,length=4"}[method]
     for k, delay in enumerate((0.05, 0.3, 0.6, 1.0, 2.0, 3.5)):
         out = tmp_path / f"d{k}.json"
         process = subprocess.Popen([sys.executable, "-c", "from phasediag.entry import run; run()", "compute", spec,
