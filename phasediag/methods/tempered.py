@@ -434,7 +434,7 @@ def _run_settling(run: _Run, walkers: np.ndarray):
     run.report("settling", 0, chains * len(lambdas))
     for l, lam in enumerate(lambdas):
         lamw = lam / kernel.total
-        ladder = Ladder(walkers.reshape(chains, 1, 1).copy(), plan.betas[-1:], np.array([lam / kernel.total]),
+        ladder = Ladder(walkers.reshape(chains, 1, 1).copy(), plan.betas[-1:], np.array([lamw]),
                         len(plan.lambdas) + l)
         active, length = list(range(chains)), steps
         while active:

@@ -528,8 +528,7 @@ class RuleKernel:
 
     def log_size(self) -> float:
         """ln of the number of rule lists the walk covers (up to ``capacity`` rules)."""
-        logs = self.log_counts()
-        return float(logs.max() + np.log(np.exp(logs - logs.max()).sum()))
+        return float(np.logaddexp.reduce(self.log_counts()))
 
 
 def _law(task: Task, closed: bool) -> PrefixLaw:

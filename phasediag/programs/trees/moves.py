@@ -349,5 +349,4 @@ class TreeKernel:
 
     def log_size(self) -> float:
         """ln of the number of trees of at most ``capacity`` splits."""
-        logs = self.log_counts()
-        return float(logs.max() + np.log(np.exp(logs - logs.max()).sum()))
+        return float(np.logaddexp.reduce(self.log_counts()))
