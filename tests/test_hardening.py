@@ -211,7 +211,8 @@ def test_show_does_not_open_the_file_a_diagram_names(tmp_path, capsys):
 @pytest.mark.parametrize("method", ["dp", "cpsat"])
 def test_ctrl_c_at_any_moment_of_a_real_process(tmp_path, method):
     """SIGINT to the process group (what Ctrl-C sends) of ``phasediag compute`` at moments from
-    its first imports to its work: it exits within seconds, with exit 0 (it had finished) or 3 and
+    the start of the console script's guard (the package itself is imported; before that the
+    interpreter is still starting) through loading the CLI's libraries to its work: it exits within seconds, with exit 0 (it had finished) or 3 and
     one line, never a traceback; the output is absent or a readable diagram (complete, or marked
     incomplete)."""
     import os
@@ -221,11 +222,12 @@ def test_ctrl_c_at_any_moment_of_a_real_process(tmp_path, method):
     import time
 
     spec = {"dp": "prefix-sorting:n=6,length=6", "cpsat": "prefix-sorting:n=5,length=4"}[method]
-    for k, delay in enumerate((0.05, 0.3, 0.6, 1.0, 2.0, 3.5)):
+    script = "import sys; from phasediag.entry import run; print('ready', file=sys.stderr, flush=True); run()"
+    for k, delay in enumerate((0.0, 0.05, 0.3, 0.6, 1.0, 2.0, 3.5)):
         out = tmp_path / f"d{k}.json"
-        process = subprocess.Popen([sys.executable, "-c", "from phasediag.entry import run; run()", "compute", spec,
-                                    "--method", method, "--out", str(out)], stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE, start_new_session=True)
+        process = subprocess.Popen([sys.executable, "-c", script, "compute", spec, "--method", method, "--out", str(out)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        assert process.stderr.readline().decode().strip() == "ready"
         time.sleep(delay)
         try:
             os.killpg(process.pid, signal.SIGINT)
