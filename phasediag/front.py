@@ -4,6 +4,7 @@ that answer them, and the record of a CP-SAT run."""
 from __future__ import annotations
 
 import math
+import threading
 from time import perf_counter
 from typing import Callable, Sequence
 
@@ -62,21 +63,51 @@ class CpsatRun:
         self.solver = cp_model.CpSolver()
         self.solver.parameters.num_workers = workers
         self.solver.parameters.random_seed = seed
+        # Ctrl-C is ours (see solve): CP-SAT's own SIGINT handler ends the solve as if timed out,
+        # which let a walk go on to its next solve, and it races with Python's handler.
+        self.solver.parameters.catch_sigint_signal = False
         if configure is not None:
             configure(self.solver.parameters)
         self.start = perf_counter()
         self.statuses: list[str] = []
 
     def solve(self, model) -> int | None:
-        """Solve ``model`` in what remains of the time limit; None when nothing remains."""
+        """Solve ``model`` in what remains of the time limit; None when nothing remains. The
+        solve runs in a thread while this one waits, so that Ctrl-C (KeyboardInterrupt, raised
+        only in the main thread) stops the search at once and is raised here once it has ended."""
         if self.time_limit is not None:
             remaining = self.time_limit - self.seconds
             if remaining <= 0:
                 return None
             self.solver.parameters.max_time_in_seconds = remaining
-        status = self.solver.solve(model)
-        self.statuses.append(self.solver.status_name(status))
-        return status
+        outcome: list = []
+        done = threading.Event()
+
+        def solve() -> None:
+            try:
+                outcome.append(self.solver.solve(model))
+            except BaseException as e:  # raised again in this thread
+                outcome.append(e)
+            finally:
+                done.set()
+
+        # waits on an Event, not Thread.join: a join cut by KeyboardInterrupt can mark a running
+        # thread as ended (Python 3.11), and the process then exits under CP-SAT's threads
+        threading.Thread(target=solve, daemon=True).start()
+        interrupted = False
+        while not done.is_set():
+            if interrupted:  # again: a stop that came before the search had begun is lost
+                self.solver.stop_search()
+            try:
+                done.wait(0.05)
+            except KeyboardInterrupt:
+                interrupted = True
+        if interrupted:
+            raise KeyboardInterrupt
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        self.statuses.append(self.solver.status_name(outcome[0]))
+        return outcome[0]
 
     def method(self, *, max_complexity: int | None, eps: Sequence[float] | None) -> MethodInfo:
         """How the run was set up, as its diagram records it."""
