@@ -208,6 +208,9 @@ def size_walk(task, programs, model_of: Callable, *, stage: str, eps: Sequence[f
                 r += 1
     except KeyboardInterrupt:
         complete = False
+    else:
+        if not complete and (best is None or best > 0):
+            front = closed(front, closing_step(task, programs, searched=r), max_complexity)
     if budgets:
         front = answering(front, budgets)
     return PhaseDiagram(
@@ -220,6 +223,35 @@ def size_walk(task, programs, model_of: Callable, *, stage: str, eps: Sequence[f
                                     **({"warnings": warnings} if warnings else {})),
         complete=complete,
     )
+
+
+def closing_step(task, programs, *, searched: int = 0) -> tuple[int, int, Step] | None:
+    """``(complexity, 0, step)``: the step that closes a front whose search stopped short of error
+    0, with the class's constructed correct program (None where the class has none). Its proved
+    lower bound is the larger of ``searched`` (a size below which the search has settled that no
+    program reaches error 0) and the class's own bound: ``optimal`` where it meets the program's
+    size, else ``bounds``, or ``sampled`` where nothing is proved."""
+    program = programs.correct_program(task)
+    if program is None:
+        return None
+    c = programs.complexity(program)
+    if programs.wrong_weight(task, program) != 0:
+        raise AssertionError(f"the constructed {programs.name} program is not correct on {task.spec}")
+    lower = min(c, max(searched, programs.lower_bound(task, 0)))
+    status = "optimal" if lower == c else "bounds" if lower > 0 else "sampled"
+    uniform = task.uniform
+    return c, 0, Step(c, 0.0, 0 if uniform else None, task.total_weight if uniform else None, status, program,
+                      lower if status == "bounds" else None)
+
+
+def closed(front: list[tuple], closing: tuple | None, max_complexity: int | None = None) -> list[tuple]:
+    """``front`` (tuples ``(complexity, wrong, ...)`` by complexity) with the ``closing`` step of
+    error 0 where it improves on it (steps of its complexity or more then drop out)."""
+    if closing is None or (max_complexity is not None and closing[0] > max_complexity):
+        return front
+    if any(w == 0 and c <= closing[0] for c, w, *_ in front):
+        return front
+    return [s for s in front if s[0] < closing[0]] + [closing]
 
 
 def _unfinished(programs, size: int, best: int | None, total: int, run: CpsatRun) -> str:

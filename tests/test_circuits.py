@@ -229,12 +229,18 @@ def test_sizes_beyond_a_method_are_refused_with_what_to_use(circuits):
 
 def test_a_walk_stopped_in_time_says_what_it_proved(circuits):
     """Parity of 8 bits needs 7 gates; stopped after 2 s, the diagram is incomplete and says
-    which size was being searched, with the proved lower bound that every smaller size gives."""
-    d = synthesis_diagram(load_task("boolean:family=parity,inputs=8"), circuits, time_limit=2)
-    assert not d.complete and [s.complexity for s in d.steps] == [0]
+    which size was being searched, with the proved lower bound that every smaller size gives;
+    the constructed circuit closes the front at error 0 (parity: seven XORs), labelled with that
+    bound."""
+    task = load_task("boolean:family=parity,inputs=8")
+    d = synthesis_diagram(task, circuits, time_limit=2)
+    assert not d.complete and [s.complexity for s in d.steps] == [0, 7]
     (warning,) = d.diagnostics["warnings"]
     searched = d.diagnostics["largest_model_gates"]
     assert f"C(ε) ≥ {searched}" in warning and 1 <= searched < 7
+    last = d.steps[-1]
+    assert last.wrong == 0 and circuits.wrong_weight(task, last.witness) == 0
+    assert last.status == "bounds" and searched <= last.lower_bound < 7
 
 
 def _crosses(p, q, box) -> bool:

@@ -24,7 +24,7 @@ from ..errors import ParameterError
 from ..sampling.chains import Ladder, Records, Sweeps, TemperingStats, Walkers, WangLandau
 from ..sampling.density import combine_runs, split_rhat, stitch_windows, tempered_curves
 from ..streams import streams
-from ..front import Progress, answering, eps_budgets
+from ..front import Progress, answering, closed, closing_step, eps_budgets
 from ..params import check_number
 
 __all__ = ["sample_diagram", "SamplerParams", "geometric", "SAMPLERS", "DEFAULT_BETAS"]
@@ -210,7 +210,8 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
             wl_out, timed_out = _run_wang_landau(run)
     except KeyboardInterrupt:
         complete = False
-    steps_out, found = _front_steps(kernel, task, programs, run.state, run.records, plan.budgets, run.report)
+    steps_out, found = _front_steps(kernel, task, programs, run.state, run.records, plan.budgets, run.report,
+                                    params.max_complexity)
     diagnostics = _diagnostics(run, steps_out, found, timed_out, pt_out, settle_out, wl_out)
     import numba
 
@@ -481,9 +482,10 @@ def _run_wang_landau(run: _Run):
 
 
 # --- results -------------------------------------------------------------------------------------
-def _front_steps(kernel, task, programs, st, records: Records, budgets, report):
+def _front_steps(kernel, task, programs, st, records: Records, budgets, report, max_complexity=None):
     """The Pareto front of all runs' records, witnesses re-scored exactly (listed tasks: every
-    step; closed-form tasks: up to 64 spread steps, to relative 1e-9)."""
+    step; closed-form tasks: up to 64 spread steps, to relative 1e-9), closed at error 0 by the
+    class's constructed program where that improves on it (:func:`~phasediag.front.closing_step`)."""
     front_c, front_w, front_t = records.complexity, records.wrong, records.found
     runs, lvs = np.nonzero(front_c < _NO_PROGRAM)
     order = np.lexsort((front_t[runs, lvs], front_w[runs, lvs], front_c[runs, lvs]))
@@ -494,6 +496,9 @@ def _front_steps(kernel, task, programs, st, records: Records, budgets, report):
             best = front_w[run, lv]
             picked.append((int(front_c[run, lv]), float(front_w[run, lv]), int(front_t[run, lv]),
                            run * front_c.shape[1] + lv))
+    closing = closing_step(task, programs)
+    if closing is not None:
+        picked = closed(picked, (closing[0], 0.0, 0, closing[2]), max_complexity)
     if budgets:
         picked = answering(picked, budgets)
     total = task.total_weight
@@ -501,6 +506,10 @@ def _front_steps(kernel, task, programs, st, records: Records, budgets, report):
     check = set(range(len(picked))) if listed else set(np.linspace(0, len(picked) - 1, min(64, len(picked))).astype(int))
     steps, found = [], []
     for i, (c, w, t, slot) in enumerate(picked):
+        if isinstance(slot, Step):  # the closing step, checked when it was made
+            steps.append(slot)
+            found.append(t)
+            continue
         witness = kernel.witness(st, slot)
         if programs.complexity(witness) != c:
             raise RuntimeError(f"sampler bug: a witness recorded at complexity {c} has {programs.complexity(witness)}")

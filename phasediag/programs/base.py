@@ -168,6 +168,16 @@ class ProgramClass(ABC):
         """Write one program to ``path`` in the format its suffix names (:attr:`export_formats`)."""
         raise self._lacks("export")
 
+    def correct_program(self, task: Task):
+        """A program with no wrong weight on ``task`` built at once, without search (closing a
+        front whose search stopped short of error 0), or None when the class has no construction."""
+        return None
+
+    def lower_bound(self, task: Task, wrong: int) -> int:
+        """A proved lower bound on the complexity of every program with wrong weight ≤ ``wrong``
+        on ``task`` (0 where the class knows none)."""
+        return 0
+
     def roles(self, task: Task, program) -> tuple[int, int]:
         """(general, memorised): how many rules decide several inputs, and how many one (or none)."""
         roles = [c.role for c in self.coverage(task, program)]

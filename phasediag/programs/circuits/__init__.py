@@ -2,7 +2,9 @@
 
 The package holds the circuit itself and its bases (:mod:`.circuit`), the sampler's moves on a
 Cartesian-genetic-programming genotype (:mod:`.moves`), the exhaustive enumerator of small
-functions (:mod:`.enumeration`) and CP-SAT exact synthesis (:mod:`.synthesis`).
+functions (:mod:`.enumeration`), CP-SAT exact synthesis (:mod:`.synthesis`), constructive
+synthesis of correct circuits with cut rewriting (:mod:`.construction`) and lower bounds from
+cofactors (:mod:`.bounds`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from .drawing import draw_circuit
 from .circuit import BASES, OP_NAMES, OPS_BY_NAME, Basis, Circuit, ordered_gate
 from .formats import CIRCUIT_FORMATS, write_circuit
 from .enumeration import census, cost_table, costs_within, enumeration_diagram
+from .bounds import cofactor_bound
+from .construction import synthesise
 from .moves import CircuitKernel
 from .synthesis import synthesis_diagram
 
@@ -79,6 +83,23 @@ class Circuits(ProgramClass):
         """:meth:`wrong_weight` of each program."""
         return [self.wrong_weight(task, p) for p in programs]
 
+    def correct_program(self, task: Task) -> Circuit:
+        """A circuit right on every input of positive weight, by constructive synthesis and cut
+        rewriting (:func:`.construction.synthesise`)."""
+        table = views.boolean_encoding(task)
+        targets = [_as_int((table.target >> (table.outputs - 1 - j)) & 1) for j in range(table.outputs)]
+        return synthesise(targets, table.inputs, self.basis, _as_int(table.weights > 0))
+
+    def lower_bound(self, task: Task, wrong: int) -> int:
+        """The four-input cofactor bound (:func:`.bounds.cofactor_bound`) at wrong weight ≤
+        ``wrong`` (each wrong row weighs at least the least positive weight)."""
+        table = views.boolean_encoding(task)
+        care = table.weights > 0
+        if not care.any():
+            return 0
+        targets = np.array([(table.target >> (table.outputs - 1 - j)) & 1 for j in range(table.outputs)], dtype=bool)
+        return cofactor_bound(targets, care, int(wrong) // int(table.weights[care].min()))
+
     def export(self, program: Circuit, path) -> None:
         """Write the circuit as AIGER (``.aag``, ``.aig``), Verilog (``.v``) or BLIF (``.blif``); see
         :mod:`.formats` (in AIGER an XOR is three ANDs)."""
@@ -130,6 +151,11 @@ class Circuits(ProgramClass):
     def describe(self, program: Circuit) -> list[str]:
         """Readable lines, one per gate then one per output."""
         return program.lines()
+
+
+def _as_int(bits: np.ndarray) -> int:
+    """A (2^m,) bool/0-1 array as a table integer (bit r = row r)."""
+    return int.from_bytes(np.packbits(bits.astype(bool), bitorder="little").tobytes(), "little")
 
 
 def census_check(inputs: int = 4, basis: str = "b2", *, sample: int = 8, seed: int = 0,

@@ -1,0 +1,112 @@
+"""Correct circuits of the IWLS 2022 contest functions (≤ 8 inputs), against ABC and the best known.
+
+    python benchmarks/iwls.py [--time SECONDS] [--only ex00,ex10] [--abc PATH] [--folder DIR]
+
+Each function (``exNN.truth``: one line per output, ABC's order, the leftmost character the value
+at minterm 11…1; so the line read as a binary number has bit r = the value at row r, which is
+phasediag's row order up to renaming the inputs) is synthesised in basis ``aig`` by phasediag's
+:func:`~phasediag.programs.circuits.construction.synthesise` within ``--time`` seconds, checked by
+simulating every output on every row, and by ABC in the same run with the same time
+(``strash; dc2; resyn2`` then ``&deepsyn -T``; Debian's ``berkeley-abc`` has no ``abc.rc``, so the
+aliases are spelt out here). ABC is skipped when absent. Printed per function: inputs/outputs, the
+AND counts and times, the contest's best known, and the ratios; then medians and the worst case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+from pathlib import Path
+from time import perf_counter
+
+import numpy as np
+
+from phasediag.programs.circuits import BASES
+from phasediag.programs.circuits.construction import synthesise
+
+FOLDER = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "iwls2022"
+#: The standard abc.rc aliases the script and ``&deepsyn`` use.
+ABC_RC = """alias b balance
+alias rw rewrite
+alias rwz rewrite -z
+alias rf refactor
+alias rfz refactor -z
+alias rs resub
+alias resyn2 "b; rw; rf; b; rw; rwz; b; rfz; rwz; b"
+alias compress2rs "b -l; rs -K 6 -l; rw -l; rs -K 6 -N 2 -l; rf -l; rs -K 8 -l; b -l; rs -K 8 -N 2 -l; rw -l; rs -K 10 -l; rwz -l; rs -K 10 -N 2 -l; b -l; rs -K 12 -l; rfz -l; rs -K 12 -N 2 -l; rwz -l; b -l"
+"""
+
+
+def read_truth(path: Path) -> tuple[int, list[int]]:
+    """(inputs, one table per output) of a contest ``.truth`` file."""
+    lines = [line.strip() for line in path.read_text().split() if line.strip()]
+    return (len(lines[0]).bit_length() - 1), [int(line, 2) for line in lines]
+
+
+def write_pla(path: Path, inputs: int, tables: list[int]) -> None:
+    """The function as a fully specified PLA (every minterm, type fr) for ABC."""
+    rows = [f"{format(r, f'0{inputs}b')} {''.join(str((t >> r) & 1) for t in tables)}" for r in range(1 << inputs)]
+    path.write_text(f".i {inputs}\n.o {len(tables)}\n.type fr\n" + "\n".join(rows) + "\n.e\n")
+
+
+def simulate(circuit, inputs: int) -> list[int]:
+    """Every output of ``circuit`` as a table (bit r = value on row r)."""
+    return [int.from_bytes(np.packbits(row, bitorder="little").tobytes(), "little") for row in circuit.output_tables()]
+
+
+def run_abc(abc: str, inputs: int, tables: list[int], seconds: float) -> tuple[int | None, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        pla = Path(folder) / "f.pla"
+        write_pla(pla, inputs, tables)
+        (Path(folder) / "abc.rc").write_text(ABC_RC)
+        script = (f"read_pla {pla}; strash; dc2; resyn2; &get -n; &deepsyn -T {max(1, int(seconds))}; &put; "
+                  f"cec {pla}; print_stats")
+        start = perf_counter()
+        out = subprocess.run([abc, "-c", script], capture_output=True, text=True, timeout=seconds * 3 + 60,
+                             cwd=folder).stdout
+        took = perf_counter() - start
+    if "Networks are equivalent" not in out:
+        return None, took
+    found = re.findall(r"and\s*=\s*(\d+)", out)
+    return (int(found[-1]) if found else None), took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--time", type=float, default=20.0, help="seconds per function for each tool")
+    parser.add_argument("--only", default="", help="comma-separated function names")
+    parser.add_argument("--abc", default=shutil.which("berkeley-abc") or shutil.which("abc"))
+    parser.add_argument("--folder", type=Path, default=FOLDER)
+    args = parser.parse_args()
+    best = {row["benchmark"]: row for row in csv.DictReader((args.folder / "best-known.csv").open())}
+    names = [n for n in best if not args.only or n in args.only.split(",")]
+    print(f"{'function':9} {'i/o':>6} {'ours':>6} {'s':>6} {'abc':>6} {'s':>6} {'best':>6} "
+          f"{'ours/abc':>9} {'ours/best':>10}")
+    vs_abc, vs_best = [], []
+    for name in names:
+        inputs, tables = read_truth(args.folder / f"{name}.truth")
+        start = perf_counter()
+        circuit = synthesise(tables, inputs, BASES["aig"], time_limit=args.time)
+        ours_s = perf_counter() - start
+        if simulate(circuit, inputs) != tables:
+            raise SystemExit(f"{name}: phasediag's circuit does not compute the function")
+        ours = len(circuit)
+        abc, abc_s = run_abc(args.abc, inputs, tables, args.time) if args.abc else (None, 0.0)
+        known = int(best[name]["best_known_and_nodes"])
+        vs_best.append(ours / known)
+        if abc:
+            vs_abc.append(ours / abc)
+        print(f"{name:9} {inputs:>2}/{len(tables):<3} {ours:>6} {ours_s:>6.1f} {abc or '-':>6} {abc_s:>6.1f} "
+              f"{known:>6} {ours / abc if abc else float('nan'):>9.2f} {ours / known:>10.2f}", flush=True)
+    print(f"median ours/best {statistics.median(vs_best):.2f} (worst {max(vs_best):.2f})"
+          + (f"; median ours/abc {statistics.median(vs_abc):.2f} (worst {max(vs_abc):.2f}), "
+             f"at most abc's count on {sum(r <= 1 for r in vs_abc)}/{len(vs_abc)}" if vs_abc else "; ABC not found"))
+
+
+if __name__ == "__main__":
+    main()
