@@ -19,6 +19,7 @@ shifts. A *care* set (same form) marks the rows that count; the others are don't
 
 from __future__ import annotations
 
+import itertools
 from functools import cache
 
 import numpy as np
@@ -32,6 +33,10 @@ __all__ = ["Builder", "construct", "rewrite", "ORDER_SEARCH_INPUTS", "LEAF_INPUT
 ORDER_SEARCH_INPUTS = 9
 #: Sub-functions of at most this many variables come from the exact library.
 LEAF_INPUTS = 4
+#: The constructions :func:`synthesise` tries (see :func:`construct`).
+HOWS = ("shannon", "decompose", "factor")
+#: Sub-functions of at least this many variables are also tried as simple disjoint decompositions.
+DECOMPOSE_SUPPORT = 5
 #: Cuts kept per node in rewriting.
 CUTS_PER_NODE = 12
 
@@ -181,10 +186,10 @@ class Builder:
         return Circuit(m, tuple(gates), tuple(out), tuple(negated))
 
     # --- from the four-input library -----------------------------------------------------
-    def library(self, f4: int, variables: list[Literal]) -> Literal:
-        """The library's circuit of the four-input function ``f4`` with input j fed by
-        ``variables[j]``."""
-        circuit = leaf_circuit(f4)
+    def library(self, f4: int | Circuit, variables: list[Literal]) -> Literal:
+        """The library's circuit of the four-input function ``f4`` (or that circuit itself) with
+        input j fed by ``variables[j]``."""
+        circuit = f4 if isinstance(f4, Circuit) else leaf_circuit(f4, self.basis.name)
         nodes: list[Literal] = list(variables) + [(-1, False)] * (4 - len(variables))
         for op, a, b in circuit.gates:
             nodes.append(self.negate(nodes[a]) if op == 3 else self.gate(op, nodes[a], nodes[b]))
@@ -193,17 +198,28 @@ class Builder:
         return self.negate(lit) if neg else lit
 
 
-def leaf_circuit(f4: int) -> Circuit:
-    """The library's circuit of the four-input function ``f4``: a fewest-gate b2 circuit (the
-    b2 enumeration settles every four-input function; a builder turns it into the basis)."""
-    return cost_table(4, "b2").witness(f4)
+@cache
+def leaf_circuit(f4: int, basis: str) -> Circuit:
+    """The library's circuit of the four-input function ``f4`` for ``basis``: a fewest-gate b2
+    circuit (b2 enumeration settles every four-input function; a builder turns it into the
+    basis), or the basis's own enumerated circuit where that is built with fewer gates."""
+    b2 = cost_table(4, "b2").witness(f4)
+    if basis == "b2":
+        return b2
+    own = cost_table(4, basis).witness(f4)
+    return own if _built_size(own, basis) < _built_size(b2, basis) else b2
+
+
+def _built_size(circuit: Circuit, basis: str) -> int:
+    """Gates of a four-input library circuit once built in ``basis`` on separate inputs."""
+    builder = Builder(4, BASES[basis])
+    return len(builder.circuit([builder.library(circuit, [(j, False) for j in range(4)])]))
 
 
 @cache
 def leaf_cost(f4: int, basis: str) -> int:
     """Gates of :func:`leaf_circuit` once built in ``basis`` on four separate inputs."""
-    builder = Builder(4, BASES[basis])
-    return len(builder.circuit([builder.library(f4, [(j, False) for j in range(4)])]))
+    return _built_size(leaf_circuit(f4, basis), basis)
 
 
 def b2_costs() -> np.ndarray:
@@ -233,8 +249,8 @@ def _project(f: int, m: int, support: list[int]) -> int:
 class _Synthesis:
     """Shannon expansion with a memoised size estimate, for one builder (shared by outputs)."""
 
-    def __init__(self, builder: Builder):
-        self.b, self.m = builder, builder.m
+    def __init__(self, builder: Builder, decompose: bool):
+        self.b, self.m, self.decompose = builder, builder.m, decompose
         self.basis = builder.basis.name
         self.estimates: dict[tuple[int, int], int] = {}
         self.built: dict[tuple[int, int], Literal] = {}
@@ -263,7 +279,7 @@ class _Synthesis:
         return leaf_cost(f4, self.basis), f4
 
     def estimate(self, f: int, care: int) -> int:
-        """Gates of the expansion of (f, care) as a tree (sharing not counted), best order."""
+        """Gates of the expansion of (f, care) as a tree (sharing not counted), best split."""
         f, care, support = self.support(f, care)
         key = (f, care)
         if key in self.estimates:
@@ -273,14 +289,30 @@ class _Synthesis:
         elif len(support) <= LEAF_INPUTS:
             cost = self.leaf(f, care, support)[0]
         else:
-            order = support if self.m <= ORDER_SEARCH_INPUTS else [self.greedy(f, care, support)]
-            cost = min(self.split_cost(f, care, j) for j in order)
+            cost = min(self.split_cost(split) for split in self.splits(f, care, support))
         self.estimates[key] = cost
         return cost
 
-    def split_cost(self, f: int, care: int, j: int) -> int:
-        (f0, f1), (c0, c1) = cofactors(f, self.m, j), cofactors(care, self.m, j)
-        return self.estimate(f0 & c0, c0) + self.estimate(f1 & c1, c1) + self.join_cost(f0, c0, f1, c1)
+    def splits(self, f: int, care: int, support: list[int]) -> list[tuple]:
+        """Ways to write f = s ? f₁ : f₀, as (s, f₀, c₀, f₁, c₁): s = (j, None) for variable j (Shannon), or
+        (None, table of h)
+        for a fully specified f of at least :data:`DECOMPOSE_SUPPORT` variables, with h a function
+        of a bound set B of variables such that f = G(h(B), others) (f's columns over B take two
+        values: a simple disjoint decomposition)."""
+        order = support if self.m <= ORDER_SEARCH_INPUTS else [self.greedy(f, care, support)]
+        out = []
+        for j in order:
+            (f0, f1), (c0, c1) = cofactors(f, self.m, j), cofactors(care, self.m, j)
+            out.append(((j, None), f0 & c0, c0, f1 & c1, c1))
+        if self.decompose and care == self.b.full and len(support) >= DECOMPOSE_SUPPORT \
+                and self.m <= ORDER_SEARCH_INPUTS:
+            out += [((None, h), g0, care, g1, care) for h, g0, g1 in simple_decompositions(f, self.m, support)]
+        return out
+
+    def split_cost(self, split: tuple) -> int:
+        (j, h), f0, c0, f1, c1 = split
+        select = 0 if h is None else self.estimate(h, self.b.full)
+        return select + self.estimate(f0, c0) + self.estimate(f1, c1) + self.join_cost(f0, c0, f1, c1)
 
     def join_cost(self, f0: int, c0: int, f1: int, c1: int) -> int:
         both = c0 & c1
@@ -313,11 +345,9 @@ class _Synthesis:
         elif len(support) <= LEAF_INPUTS:
             lit = b.library(self.leaf(f, care, support)[1], [(v, False) for v in support])
         else:
-            order = support if self.m <= ORDER_SEARCH_INPUTS else [self.greedy(f, care, support)]
-            j = min(order, key=lambda v: self.split_cost(f, care, v))
-            (f0, f1), (c0, c1) = cofactors(f, self.m, j), cofactors(care, self.m, j)
-            low, high = self.build(f0 & c0, c0), self.build(f1 & c1, c1)
-            x = (j, False)
+            (j, h), f0, c0, f1, c1 = min(self.splits(f, care, support), key=self.split_cost)
+            x = (j, False) if h is None else self.build(h, b.full)
+            low, high = self.build(f0, c0), self.build(f1, c1)
             if (f0 ^ f1 ^ b.full) & c0 & c1 == 0 and b.table(low) ^ b.table(high) == b.full:
                 lit = b.gate(6, x, low)  # x ? ~low : low
             else:
@@ -326,14 +356,131 @@ class _Synthesis:
         return lit
 
 
-def construct(targets: list[int], inputs: int, basis: Basis, care: int | None = None) -> Circuit:
+def simple_decompositions(f: int, m: int, support: list[int]) -> list[tuple[int, int, int]]:
+    """Every simple disjoint decomposition f = h(B) ? g₁ : g₀ with B a bound set of 2 to
+    |support| − 1 of the support variables and g₀, g₁ functions of the others: f's table, as a
+    matrix of the other variables' values by B's values, has exactly two distinct columns, g₀
+    (the first column) and g₁, and h marks the columns equal to g₁. Returned as full tables
+    (h, g₀, g₁)."""
+    values = _bits_of(f, m).reshape((2,) * m)
+    out = []
+    for size in range(2, len(support)):
+        for bound in itertools.combinations(support, size):
+            rest = [j for j in range(m) if j not in bound]
+            axes = rest + list(bound)
+            matrix = values.transpose(axes).reshape(1 << len(rest), 1 << size)
+            first = (matrix == matrix[:, :1]).all(axis=0)
+            if first.all():
+                continue
+            other = matrix[:, int(np.argmin(first))]
+            h = (matrix == other[:, None]).all(axis=0)
+            if not (first | h).all():
+                continue
+            columns = (matrix[:, 0], other)
+            back = np.argsort(axes)
+            as_table = [np.broadcast_to(a, matrix.shape).reshape((2,) * m).transpose(back).reshape(-1)
+                        for a in (h[None, :].astype(np.uint8), columns[0][:, None], columns[1][:, None])]
+            out.append(tuple(_table_of(a) for a in as_table))
+    return out
+
+
+def _bits_of(table: int, m: int) -> np.ndarray:
+    """(2^m,) uint8: the table's value on every row."""
+    raw = np.frombuffer(table.to_bytes(max(1, (1 << m) // 8), "little"), np.uint8)
+    return np.unpackbits(raw, bitorder="little")[: 1 << m]
+
+
+def _table_of(values: np.ndarray) -> int:
+    return int.from_bytes(np.packbits(values.astype(np.uint8), bitorder="little").tobytes(), "little")
+
+
+def isop(lower: int, upper: int, m: int) -> list[frozenset]:
+    """An irredundant sum of products f with lower ⊆ f ⊆ upper (Minato–Morreale): cubes as sets
+    of literals (j, value), x_(j+1) = value."""
+    return _isop(lower, upper, m, 0, (1 << (1 << m)) - 1, {})[0]
+
+
+def _isop(lower: int, upper: int, m: int, j: int, full: int, memo: dict) -> tuple[list, int]:
+    if lower == 0:
+        return [], 0
+    if upper == full:
+        return [frozenset()], full
+    key = (lower, upper)
+    if key in memo:
+        return memo[key]
+    while True:  # the next variable either bound depends on
+        l0, l1 = cofactors(lower, m, j)
+        u0, u1 = cofactors(upper, m, j)
+        if l0 != l1 or u0 != u1:
+            break
+        j += 1
+    x = variable_table(m, j)
+    c0, f0 = _isop(l0 & ~u1 & full, u0, m, j + 1, full, memo)
+    c1, f1 = _isop(l1 & ~u0 & full, u1, m, j + 1, full, memo)
+    c2, f2 = _isop((l0 & ~f0 | l1 & ~f1) & full, u0 & u1, m, j + 1, full, memo)
+    cubes = [c | {(j, 0)} for c in c0] + [c | {(j, 1)} for c in c1] + c2
+    out = cubes, (f0 & ~x | f1 & x | f2) & full
+    memo[key] = out
+    return out
+
+
+def _factored(builder: Builder, cubes: list[frozenset]) -> Literal:
+    """A sum of products built as an algebraic factoring: the literal in most cubes is taken
+    out, f = l·(f / l) + rest, recursively."""
+    if not cubes:
+        return -1, False
+    if any(not c for c in cubes):
+        return builder.negate((-1, False))
+    counts: dict = {}
+    for c in cubes:
+        for lit in c:
+            counts[lit] = counts.get(lit, 0) + 1
+    lit, n = max(sorted(counts.items()), key=lambda item: item[1])
+    x = (lit[0], not lit[1])  # x_(j+1) = value: the input, complemented when value is 0
+    if n == 1:  # no literal shared: a sum of single cubes
+        terms = [_product(builder, c) for c in cubes]
+        out = terms[0]
+        for t in terms[1:]:
+            out = builder.gate(14, out, t)
+        return out
+    inner = _factored(builder, [c - {lit} for c in cubes if lit in c])
+    term = builder.gate(8, x, inner)
+    rest = [c for c in cubes if lit not in c]
+    return builder.gate(14, term, _factored(builder, rest)) if rest else term
+
+
+def _product(builder: Builder, cube: frozenset) -> Literal:
+    out = builder.negate((-1, False))
+    for j, value in sorted(cube):
+        out = builder.gate(8, out, (j, not value))
+    return out
+
+
+def construct(targets: list[int], inputs: int, basis: Basis, care: int | None = None,
+              how: str = "shannon") -> Circuit:
     """A circuit over ``basis`` computing every target table (one per output bit, as integers of
-    2^inputs bits) on the ``care`` rows (default: all), by Shannon expansion down to the exact
-    four-input library, with functional hashing across outputs (see the module doc)."""
+    2^inputs bits) on the ``care`` rows (default: all), with functional hashing across outputs:
+    ``how="shannon"`` by Shannon expansion down to the exact four-input library, ``"decompose"`` the
+    same with simple disjoint decompositions as further splits, ``"factor"`` by
+    algebraic factoring of an irredundant sum of products of f or of its complement, whichever
+    has fewer literals (see the module doc)."""
     builder = Builder(inputs, basis)
-    synthesis = _Synthesis(builder)
     care = builder.full if care is None else care
-    outputs = [synthesis.build(t & care, care) for t in targets]
+    if how in ("shannon", "decompose"):
+        synthesis = _Synthesis(builder, decompose=how == "decompose")
+        outputs = []
+        for t in targets:  # estimates start afresh: what earlier outputs built is now free
+            synthesis.estimates.clear()
+            outputs.append(synthesis.build(t & care, care))
+    else:
+        outputs = []
+        for t in targets:
+            on, off = isop(t & care, (t | ~care) & builder.full, inputs), \
+                isop(~t & care & builder.full, (~t | ~care) & builder.full, inputs)
+            if sum(map(len, off)) < sum(map(len, on)):
+                outputs.append(builder.negate(_factored(builder, off)))
+            else:
+                outputs.append(_factored(builder, on))
     return builder.circuit(outputs)
 
 
@@ -446,6 +593,43 @@ def _cone_size(circuit: Circuit, node: int, cut: tuple[int, ...], readers: np.nd
 
 
 def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None = None, *,
-               time_limit: float | None = None, seed: int = 0) -> Circuit:
-    """A correct circuit of the targets (see :func:`construct`), rewritten (:func:`rewrite`)."""
-    return rewrite(construct(targets, inputs, basis, care), basis)
+               time_limit: float = 0.0, seed: int = 0) -> Circuit:
+    """The smallest of the Shannon and the factored construction (:func:`construct`), each
+    rewritten (:func:`rewrite`): a circuit right on every care row. With a ``time_limit`` (s),
+    both are tried again on random orders of the inputs (from ``seed``) until it is spent."""
+    from time import perf_counter
+
+    start, draw = perf_counter(), np.random.default_rng(seed)
+    order = list(range(inputs))
+    best = None
+    while best is None or perf_counter() - start < time_limit:
+        tables = [_permuted(t, inputs, order) for t in targets]
+        free = None if care is None else _permuted(care, inputs, order)
+        for how in HOWS:
+            circuit = _relabelled(rewrite(construct(tables, inputs, basis, free, how), basis), order)
+            if best is None or len(circuit) < len(best):
+                best = circuit
+        order = [int(j) for j in draw.permutation(inputs)]
+    return best
+
+
+def _permuted(table: int, m: int, order: list[int]) -> int:
+    """The table over renamed inputs: input k of the result is input ``order[k]`` of ``table``."""
+    if order == sorted(order):
+        return table
+    rows = np.arange(1 << m)
+    bits = (np.frombuffer(table.to_bytes((1 << m) // 8 or 1, "little"), np.uint8)
+            if m >= 3 else np.array([table], np.uint8))
+    values = np.unpackbits(bits, bitorder="little")[: 1 << m].reshape((2,) * m).transpose(order).reshape(-1)
+    return int.from_bytes(np.packbits(values, bitorder="little").tobytes(), "little") if len(rows) else 0
+
+
+def _relabelled(circuit: Circuit, order: list[int]) -> Circuit:
+    """A circuit over renamed inputs read back in the original names (input k is ``order[k]``)."""
+    if order == sorted(order):
+        return circuit
+    m = circuit.inputs
+    node = list(order) + [m + i for i in range(len(circuit))]
+    gates = [ordered_gate(op, node[a], node[b]) for op, a, b in circuit.gates]
+    outputs = tuple(node[o] if o >= 0 else -1 for o in circuit.outputs)
+    return Circuit(m, tuple(gates), outputs, circuit.negated)
