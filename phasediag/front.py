@@ -225,13 +225,14 @@ def size_walk(task, programs, model_of: Callable, *, stage: str, eps: Sequence[f
     )
 
 
-def closing_step(task, programs, *, searched: int = 0) -> tuple[int, int, Step] | None:
+def closing_step(task, programs, *, searched: int = 0, program=None) -> tuple[int, int, Step] | None:
     """``(complexity, 0, step)``: the step that closes a front whose search stopped short of error
     0, with the class's constructed correct program (None where the class has none). Its proved
     lower bound is the larger of ``searched`` (a size below which the search has settled that no
     program reaches error 0) and the class's own bound: ``optimal`` where it meets the program's
-    size, else ``bounds``, or ``sampled`` where nothing is proved."""
-    program = programs.correct_program(task)
+    size, else ``bounds``, or ``sampled`` where nothing is proved. ``program``: that constructed
+    program when it is already at hand."""
+    program = program if program is not None else programs.correct_program(task)
     if program is None:
         return None
     c = programs.complexity(program)

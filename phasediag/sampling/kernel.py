@@ -58,9 +58,11 @@ class SamplerKernel(Protocol):
         """ln of the number of programs the walk covers (fixes the constant of ln g)."""
 
 
-def listed_lambdas(total: float, baseline: float, least: float) -> tuple[float, float]:
+def listed_lambdas(total: float, baseline: float, least: float,
+                   margin: float = LAMBDA_MARGIN) -> tuple[float, float]:
     """The λ range that holds the whole front of a listed task, energy c + λ·wrong/total: below
     total/baseline no program beats the best constant one (no unit of complexity fixes more than
-    ``baseline``), and at LAMBDA_MARGIN·total/``least`` fixing the lightest input is worth a few
-    units of complexity (a front step that needs more is reached by the best-per-level records)."""
-    return (max(1.0, total / baseline) if baseline > 0 else 1.0), LAMBDA_MARGIN * total / least
+    ``baseline``), and at ``margin``·total/``least`` fixing the lightest input is worth ``margin``
+    units of complexity (by default a few: a front step that needs more is reached by the
+    best-per-level records)."""
+    return (max(1.0, total / baseline) if baseline > 0 else 1.0), margin * total / least

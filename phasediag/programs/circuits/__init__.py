@@ -58,8 +58,9 @@ class Circuits(ProgramClass):
         return len(program)
 
     def sampler(self, task: Task, capacity: int | None = None) -> CircuitKernel:
-        """The tempered sampler's moves: a CGP genotype of ``capacity`` gates."""
-        return CircuitKernel(task, self.basis, capacity)
+        """The tempered sampler's moves: a CGP genotype of ``capacity`` gates, every replica
+        starting from the constructed correct circuit where it fits (:meth:`correct_program`)."""
+        return CircuitKernel(task, self.basis, capacity, start=self.correct_program(task))
 
     def check(self, program: Circuit) -> None:
         """Raise ValueError unless every gate and output is allowed in this basis."""

@@ -25,7 +25,7 @@ from ... import views
 from ...errors import ParameterError
 from ...streams import compiled, copy, randint
 from ...sampling.chains import Moves, bind
-from ...sampling.kernel import listed_lambdas
+from ...sampling.kernel import LAMBDA_MARGIN, listed_lambdas
 from ...tables import input_bits
 from .circuit import Circuit, gate_word, ordered_gate
 
@@ -154,6 +154,14 @@ def init(st, rng, r):
     for j in range(o_count):
         st.outputs[r, j] = randint(rng, r, m + g_count + 1) - 1
         st.negated[r, j] = randint(rng, r, 2) if con.free_complement else 0
+    return evaluate(st, r)
+
+
+@compiled
+def evaluate(st, r):
+    """Evaluate replica r's genotype from scratch; returns (complexity, wrong weight)."""
+    con = st.consts
+    m, g_count = con.inputs, con.gates
     st.redo[r] = 1
     st.wrong[r] = _score(st, r, np.inf)
     for node in range(m, m + g_count):
@@ -271,17 +279,23 @@ LOOPS = bind(MOVES)
 
 
 class CircuitKernel:
-    """The circuit sampler for one task and basis: a CGP genotype of ``capacity`` gates."""
+    """The circuit sampler for one task and basis: a CGP genotype of ``capacity`` gates. Given a
+    ``start`` circuit that fits, every replica starts from it (:meth:`seed`)."""
 
     moves = MOVES
     loops = LOOPS
+    moves_evaluate = staticmethod(evaluate)
 
-    def __init__(self, task, basis, capacity: int | None = None):
+    def __init__(self, task, basis, capacity: int | None = None, start: Circuit | None = None):
         table = views.boolean_encoding(task)
         if table.inputs < 2:
             raise ParameterError(f"The circuit sampler needs at least 2 input bits; {task.spec} has {table.inputs}.")
-        #: gates in the genotype (the complexity cap): by default 4·inputs + 4, at most 64
-        self.capacity = min(4 * table.inputs + 4, 64) if capacity is None else capacity
+        #: gates in the genotype (the complexity cap): by default 4·inputs + 4, or the start
+        #: circuit's size if larger, at most 64
+        default = max(4 * table.inputs + 4, len(start) if start is not None else 0)
+        self.capacity = min(default, 64) if capacity is None else capacity
+        self.constructed = start
+        self.start = start if start is not None and len(start) <= self.capacity else None
         self.capped = None  # a circuit front has no known end to compare the genotype's size with
         self.task, self.basis = task, basis
         self.inputs, self.outputs = table.inputs, table.outputs
@@ -290,7 +304,10 @@ class CircuitKernel:
         self.baseline = self.total - float(np.bincount(table.target, weights=table.weights).max())
         #: default ladder ends: the coldest β, and the λ range of the front
         self.beta_cold = 10.0
-        self.lambda_range = listed_lambdas(self.total, self.baseline, float(table.weights[table.weights > 0].min()))
+        # up to where one wrong row outweighs the whole genotype: the error-0 end is then the
+        # ground state (a correct circuit can need many more gates than one row is worth)
+        self.lambda_range = listed_lambdas(self.total, self.baseline, float(table.weights[table.weights > 0].min()),
+                                           margin=max(LAMBDA_MARGIN, self.capacity))
         capacity = self.capacity
         self.funcs = np.array(basis.ops + ((3,) if basis.unary_not else ()), dtype=np.int64)
         rows = np.arange(table.rows)
@@ -328,6 +345,18 @@ class CircuitKernel:
             np.zeros((slots, g), i64), np.zeros((slots, g), i64), np.zeros((slots, g), i64),
             np.zeros((slots, o), i64), np.zeros((slots, o), i64), self._constants,
         )
+
+    def seed(self, state: CircuitState, r: int) -> tuple[int, float]:
+        """Put :attr:`start` into replica r's genotype (its gates first, the rest as drawn) and
+        evaluate it; returns (complexity, wrong weight)."""
+        funcs = [int(f) for f in self.funcs]
+        for g, (op, a, b) in enumerate(self.start.gates):
+            state.ops[r, g] = funcs.index(op)
+            state.first[r, g] = a
+            state.second[r, g] = b if op != 3 else (1 if a == 0 else 0)
+        state.outputs[r] = self.start.outputs
+        state.negated[r] = self.start.negated
+        return self.moves_evaluate(state, r)
 
     def witness(self, state: CircuitState, slot: int):
         """The active circuit of the genotype in witness slot ``slot``."""
