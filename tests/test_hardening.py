@@ -244,3 +244,35 @@ def test_ctrl_c_at_any_moment_of_a_real_process(tmp_path, method):
             assert "nothing was written" in err or "marked incomplete" in err or "written before" in err, err
         if out.exists():
             read_diagram(out)
+
+
+def test_a_killed_sweep_leaves_no_worker_running(tmp_path):
+    """SIGKILL of ``phasediag sweep`` on its local cluster (the client cannot stop anything then):
+    its nannies and workers exit on their own within seconds."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import psutil
+
+    grid = Path(__file__).resolve().parents[1] / "examples" / "prefix-sorting.toml"
+    process = subprocess.Popen([sys.executable, "-c", "from phasediag.entry import run; run()", "sweep", str(grid),
+                                "--out", str(tmp_path / "s"),
+                                "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 120
+    family: list = []
+    while time.monotonic() < deadline and sum("spawn_main" in " ".join(p.cmdline()) for p in family) < 2:
+        time.sleep(0.5)
+        family = psutil.Process(process.pid).children(recursive=True)  # two workers, a resource tracker
+    assert len(family) >= 2, "the local cluster did not start"
+    time.sleep(2)  # the watch starts once the client has its workers
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    gone, alive = psutil.wait_procs(family, timeout=30)
+    for p in alive:
+        p.kill()
+    assert not alive, f"{len(alive)} cluster processes outlived the killed sweep"
