@@ -230,8 +230,10 @@ def b2_costs() -> np.ndarray:
 _FOUR_INPUT = np.arange(1 << 16)
 
 
-def cheapest_completion(f4: int, c4: int, costs: np.ndarray) -> int:
-    """The four-input function of least ``costs`` that equals f4 on the rows of c4."""
+@cache
+def cheapest_completion(f4: int, c4: int) -> int:
+    """The four-input function of least b2 size that equals f4 on the rows of c4."""
+    costs = b2_costs()
     fits = np.flatnonzero((_FOUR_INPUT ^ f4) & c4 == 0)
     return int(fits[np.argmin(costs[fits])])
 
@@ -275,7 +277,7 @@ class _Synthesis:
         """(cost, four-input table): the cheapest completion of f on its ≤ 4 support variables."""
         f4, c4 = _project(f, self.m, support), _project(care, self.m, support)
         if c4 != 0xFFFF:
-            f4 = cheapest_completion(f4, c4, b2_costs())
+            f4 = cheapest_completion(f4, c4)
         return leaf_cost(f4, self.basis), f4
 
     def estimate(self, f: int, care: int) -> int:
@@ -512,7 +514,6 @@ def _rewrite_pass(circuit: Circuit, basis: Basis) -> Circuit:
     when that beats the gates its cone alone uses, else copied."""
     m = circuit.inputs
     tables = [int.from_bytes(np.packbits(row, bitorder="little").tobytes(), "little") for row in circuit.node_tables()]
-    costs = b2_costs()
     readers = np.zeros(m + len(circuit), dtype=np.int64)
     for op, a, b in circuit.gates:
         readers[a] += 1
@@ -529,7 +530,7 @@ def _rewrite_pass(circuit: Circuit, basis: Basis) -> Circuit:
         for cut in cuts[node][1:]:
             if node in cut:
                 continue
-            f4 = _cut_function(tables, node, cut, m, costs)
+            f4 = _cut_function(tables, node, cut, m)
             gain = _cone_size(circuit, node, cut, readers) - leaf_cost(f4, basis.name)
             if gain > 0 and (best is None or gain > best[0]):
                 best = (gain, cut)
@@ -541,7 +542,7 @@ def _rewrite_pass(circuit: Circuit, basis: Basis) -> Circuit:
         node = m + i
         if node in replace:
             cut = replace[node][1]
-            new[node] = builder.library(_cut_function(tables, node, cut, m, costs), [new[c] for c in cut])
+            new[node] = builder.library(_cut_function(tables, node, cut, m), [new[c] for c in cut])
         else:
             new[node] = builder.negate(new[a]) if op == 3 else builder.gate(op, new[a], new[b])
     outputs = []
@@ -551,26 +552,25 @@ def _rewrite_pass(circuit: Circuit, basis: Basis) -> Circuit:
     return builder.circuit(outputs)
 
 
-def _cut_function(tables: list[int], node: int, cut: tuple[int, ...], m: int, costs: np.ndarray) -> int:
+def _cut_function(tables: list[int], node: int, cut: tuple[int, ...], m: int) -> int:
     """The cheapest four-input table that gives ``node`` as a function of the cut's nodes (cut
     node k is variable k) on every pattern of cut values that occurs; the others are free."""
-    rows = np.arange(1 << m)
-    patterns = np.zeros(1 << m, dtype=np.int64)
-    for k, c in enumerate(cut):
-        patterns |= _bits(tables[c], rows) << (3 - k)
-    value = np.zeros(16, dtype=np.int64)
-    value[patterns] = _bits(tables[node], rows)
-    occurs = np.zeros(16, dtype=bool)
-    occurs[patterns] = True
-    f4 = int((value << np.arange(16)).sum())
-    c4 = int((occurs.astype(np.int64) << np.arange(16)).sum())
-    return cheapest_completion(f4, c4, costs)
-
-
-def _bits(table: int, rows: np.ndarray) -> np.ndarray:
-    """The table's value on every row, as an int64 array."""
-    raw = np.frombuffer(table.to_bytes((len(rows) + 7) // 8, "little"), dtype=np.uint8)
-    return np.unpackbits(raw, bitorder="little")[: len(rows)].astype(np.int64)
+    full = (1 << (1 << m)) - 1
+    rows = [full]  # rows[p]: the rows where the cut's first k nodes take pattern p
+    for c in cut:
+        t = tables[c]
+        rows = [r & ~t & full for r in rows] + [r & t for r in rows]
+    k = len(cut)
+    f4 = c4 = 0
+    for p, r in enumerate(rows):
+        if not r:
+            continue
+        # p holds cut node j's value at bit j (the doubling order); the table's row at bit 3 - j
+        r4 = sum(((p >> j) & 1) << (3 - j) for j in range(k))
+        c4 |= 1 << r4
+        if r & tables[node]:
+            f4 |= 1 << r4
+    return f4 if c4 == 0xFFFF else cheapest_completion(f4, c4)
 
 
 def _cone_size(circuit: Circuit, node: int, cut: tuple[int, ...], readers: np.ndarray) -> int:
@@ -605,7 +605,7 @@ def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None =
     while best is None or perf_counter() - start < time_limit:
         tables = [_permuted(t, inputs, order) for t in targets]
         free = None if care is None else _permuted(care, inputs, order)
-        for how in HOWS:
+        for how in HOWS if inputs <= ORDER_SEARCH_INPUTS else ("shannon", "factor"):  # no decompositions there
             circuit = _relabelled(rewrite(construct(tables, inputs, basis, free, how), basis), order)
             if best is None or len(circuit) < len(best):
                 best = circuit
