@@ -112,3 +112,28 @@ def test_a_sampled_front_reaches_error_zero_on_eight_inputs():
     assert last.wrong == 0 and programs.wrong_weight(task, last.witness) == 0
     assert last.status == "bounds" and 0 < last.lower_bound < last.complexity
     assert all(a.complexity < b.complexity and a.error > b.error for a, b in zip(d.steps, d.steps[1:]))
+
+
+def test_restarts_on_other_input_orders_never_do_worse():
+    """With a time limit, synthesis also tries random orders of the inputs: the circuit is still
+    right on every row and never larger than the first attempt's."""
+    draw = np.random.default_rng(13)
+    for m in (5, 7):
+        targets = random_tables(draw, m, 2)
+        first = synthesise(targets, m, BASES["aig"])
+        longer = synthesise(targets, m, BASES["aig"], time_limit=1.0, seed=4)
+        assert outputs_of(longer) == targets and len(longer) <= len(first)
+
+
+def test_the_sampler_starts_from_the_constructed_circuit():
+    """On a five-input, three-output function the constructed circuit fits the genotype; the
+    sampled front's error-0 end is a correct circuit no larger than it."""
+    draw = np.random.default_rng(17)
+    bits = [draw.integers(0, 2, 32).astype(bool) for _ in range(3)]
+    task = BooleanFunction(family="table", inputs=5, table=";".join(format_table(b) for b in bits))
+    programs = load_programs("circuits:basis=aig")
+    built = programs.correct_program(task)
+    d = sample_diagram(task, programs, steps=500, chains=1, sampler="tempering", settle=False)
+    last = d.steps[-1]
+    assert last.wrong == 0 and programs.wrong_weight(task, last.witness) == 0
+    assert last.complexity <= len(built)

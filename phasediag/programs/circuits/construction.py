@@ -595,21 +595,22 @@ def _cone_size(circuit: Circuit, node: int, cut: tuple[int, ...], readers: np.nd
 def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None = None, *,
                time_limit: float = 0.0, seed: int = 0) -> Circuit:
     """The smallest of the Shannon and the factored construction (:func:`construct`), each
-    rewritten (:func:`rewrite`): a circuit right on every care row. With a ``time_limit`` (s),
-    both are tried again on random orders of the inputs (from ``seed``) until it is spent."""
+    rewritten (:func:`rewrite`), on the inputs in their order and reversed: a circuit right on
+    every care row. With a ``time_limit`` (s), they are tried again on random orders of the inputs
+    (from ``seed``) until it is spent."""
     from time import perf_counter
 
     start, draw = perf_counter(), np.random.default_rng(seed)
-    order = list(range(inputs))
+    orders = [list(range(inputs)), list(range(inputs))[::-1]]  # results depend on the inputs' names
     best = None
-    while best is None or perf_counter() - start < time_limit:
+    while orders or perf_counter() - start < time_limit:
+        order = orders.pop(0) if orders else [int(j) for j in draw.permutation(inputs)]
         tables = [_permuted(t, inputs, order) for t in targets]
         free = None if care is None else _permuted(care, inputs, order)
         for how in HOWS if inputs <= ORDER_SEARCH_INPUTS else ("shannon", "factor"):  # no decompositions there
             circuit = _relabelled(rewrite(construct(tables, inputs, basis, free, how), basis), order)
             if best is None or len(circuit) < len(best):
                 best = circuit
-        order = [int(j) for j in draw.permutation(inputs)]
     return best
 
 
@@ -617,11 +618,7 @@ def _permuted(table: int, m: int, order: list[int]) -> int:
     """The table over renamed inputs: input k of the result is input ``order[k]`` of ``table``."""
     if order == sorted(order):
         return table
-    rows = np.arange(1 << m)
-    bits = (np.frombuffer(table.to_bytes((1 << m) // 8 or 1, "little"), np.uint8)
-            if m >= 3 else np.array([table], np.uint8))
-    values = np.unpackbits(bits, bitorder="little")[: 1 << m].reshape((2,) * m).transpose(order).reshape(-1)
-    return int.from_bytes(np.packbits(values, bitorder="little").tobytes(), "little") if len(rows) else 0
+    return _table_of(_bits_of(table, m).reshape((2,) * m).transpose(order).reshape(-1))
 
 
 def _relabelled(circuit: Circuit, order: list[int]) -> Circuit:
