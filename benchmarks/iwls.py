@@ -31,7 +31,7 @@ import numpy as np
 from phasediag.methods import sample_diagram
 from phasediag.programs import load_programs
 from phasediag.programs.circuits import BASES
-from phasediag.programs.circuits.construction import synthesise
+from phasediag.programs.circuits.construction import synthesise, table_of
 from phasediag.tasks.boolean import BooleanFunction, format_table
 
 FOLDER = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "iwls2022"
@@ -61,7 +61,7 @@ def write_pla(path: Path, inputs: int, tables: list[int]) -> None:
 
 def simulate(circuit, inputs: int) -> list[int]:
     """Every output of ``circuit`` as a table (bit r = value on row r)."""
-    return [int.from_bytes(np.packbits(row, bitorder="little").tobytes(), "little") for row in circuit.output_tables()]
+    return [table_of(row) for row in circuit.output_tables()]
 
 
 def run_phasediag(inputs: int, tables: list[int], seconds: float):

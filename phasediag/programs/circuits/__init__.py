@@ -26,7 +26,7 @@ from .circuit import BASES, OP_NAMES, OPS_BY_NAME, Basis, Circuit, ordered_gate
 from .formats import CIRCUIT_FORMATS, write_circuit
 from .enumeration import census, cost_table, costs_within, enumeration_diagram
 from .bounds import cofactor_bound
-from .construction import synthesise
+from .construction import synthesise, table_of
 from .moves import CircuitKernel
 from .synthesis import synthesis_diagram
 
@@ -88,8 +88,8 @@ class Circuits(ProgramClass):
         """A circuit right on every input of positive weight, by constructive synthesis and cut
         rewriting (:func:`.construction.synthesise`)."""
         table = views.boolean_encoding(task)
-        targets = [_as_int((table.target >> (table.outputs - 1 - j)) & 1) for j in range(table.outputs)]
-        return synthesise(targets, table.inputs, self.basis, _as_int(table.weights > 0))
+        targets = [table_of((table.target >> (table.outputs - 1 - j)) & 1) for j in range(table.outputs)]
+        return synthesise(targets, table.inputs, self.basis, table_of(table.weights > 0))
 
     def lower_bound(self, task: Task, wrong: int) -> int:
         """The four-input cofactor bound (:func:`.bounds.cofactor_bound`) at wrong weight ≤
@@ -152,11 +152,6 @@ class Circuits(ProgramClass):
     def describe(self, program: Circuit) -> list[str]:
         """Readable lines, one per gate then one per output."""
         return program.lines()
-
-
-def _as_int(bits: np.ndarray) -> int:
-    """A (2^m,) bool/0-1 array as a table integer (bit r = row r)."""
-    return int.from_bytes(np.packbits(bits.astype(bool), bitorder="little").tobytes(), "little")
 
 
 def census_check(inputs: int = 4, basis: str = "b2", *, sample: int = 8, seed: int = 0,

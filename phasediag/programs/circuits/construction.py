@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import itertools
 from functools import cache
+from time import perf_counter
 
 import numpy as np
 
-from .circuit import BASES, Basis, Circuit, negate_operands, ordered_gate
+from .circuit import BASES, Basis, Circuit, gate_word, negate_operands, ordered_gate
 from .enumeration import cost_table
 
-__all__ = ["Builder", "construct", "rewrite", "ORDER_SEARCH_INPUTS", "LEAF_INPUTS"]
+__all__ = ["Builder", "construct", "rewrite", "synthesise", "table_of", "bits_of", "ORDER_SEARCH_INPUTS", "LEAF_INPUTS"]
 
 #: Up to this many inputs the expansion order is chosen by a search over all orders.
 ORDER_SEARCH_INPUTS = 9
@@ -63,17 +64,9 @@ def cofactors(f: int, m: int, j: int) -> tuple[int, int]:
 
 
 def _apply(op: int, x: int, y: int, full: int) -> int:
-    """The gate function ``op`` (bit 2u+v = op(u, v)) on tables x, y."""
-    out = 0
-    if op & 1:
-        out |= ~x & ~y
-    if op & 2:
-        out |= ~x & y
-    if op & 4:
-        out |= x & ~y
-    if op & 8:
-        out |= x & y
-    return out & full
+    """The gate function ``op`` (bit 2u+v = op(u, v)) on tables x, y: the circuits' shared gate
+    kernel, run as plain Python on integers of any width."""
+    return gate_word.py_func(op, x, y) & full
 
 
 class Builder:
@@ -364,7 +357,7 @@ def simple_decompositions(f: int, m: int, support: list[int]) -> list[tuple[int,
     matrix of the other variables' values by B's values, has exactly two distinct columns, g₀
     (the first column) and g₁, and h marks the columns equal to g₁. Returned as full tables
     (h, g₀, g₁)."""
-    values = _bits_of(f, m).reshape((2,) * m)
+    values = bits_of(f, m).reshape((2,) * m)
     out = []
     for size in range(2, len(support)):
         for bound in itertools.combinations(support, size):
@@ -382,17 +375,18 @@ def simple_decompositions(f: int, m: int, support: list[int]) -> list[tuple[int,
             back = np.argsort(axes)
             as_table = [np.broadcast_to(a, matrix.shape).reshape((2,) * m).transpose(back).reshape(-1)
                         for a in (h[None, :].astype(np.uint8), columns[0][:, None], columns[1][:, None])]
-            out.append(tuple(_table_of(a) for a in as_table))
+            out.append(tuple(table_of(a) for a in as_table))
     return out
 
 
-def _bits_of(table: int, m: int) -> np.ndarray:
-    """(2^m,) uint8: the table's value on every row."""
+def bits_of(table: int, m: int) -> np.ndarray:
+    """(2^m,) uint8: the table's value on every row (inverse of :func:`table_of`)."""
     raw = np.frombuffer(table.to_bytes(max(1, (1 << m) // 8), "little"), np.uint8)
     return np.unpackbits(raw, bitorder="little")[: 1 << m]
 
 
-def _table_of(values: np.ndarray) -> int:
+def table_of(values: np.ndarray) -> int:
+    """A (2^m,) bool or 0/1 array of row values as a table integer (bit r = row r)."""
     return int.from_bytes(np.packbits(values.astype(np.uint8), bitorder="little").tobytes(), "little")
 
 
@@ -513,7 +507,7 @@ def _rewrite_pass(circuit: Circuit, basis: Basis) -> Circuit:
     """One pass: nodes in order, each rebuilt through the cheapest library replacement of a cut
     when that beats the gates its cone alone uses, else copied."""
     m = circuit.inputs
-    tables = [int.from_bytes(np.packbits(row, bitorder="little").tobytes(), "little") for row in circuit.node_tables()]
+    tables = [table_of(row) for row in circuit.node_tables()]
     readers = np.zeros(m + len(circuit), dtype=np.int64)
     for op, a, b in circuit.gates:
         readers[a] += 1
@@ -598,8 +592,6 @@ def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None =
     rewritten (:func:`rewrite`), on the inputs in their order and reversed: a circuit right on
     every care row. With a ``time_limit`` (s), they are tried again on random orders of the inputs
     (from ``seed``) until it is spent."""
-    from time import perf_counter
-
     start, draw = perf_counter(), np.random.default_rng(seed)
     orders = [list(range(inputs)), list(range(inputs))[::-1]]  # results depend on the inputs' names
     best = None
@@ -618,7 +610,7 @@ def _permuted(table: int, m: int, order: list[int]) -> int:
     """The table over renamed inputs: input k of the result is input ``order[k]`` of ``table``."""
     if order == sorted(order):
         return table
-    return _table_of(_bits_of(table, m).reshape((2,) * m).transpose(order).reshape(-1))
+    return table_of(bits_of(table, m).reshape((2,) * m).transpose(order).reshape(-1))
 
 
 def _relabelled(circuit: Circuit, order: list[int]) -> Circuit:

@@ -284,7 +284,6 @@ class CircuitKernel:
 
     moves = MOVES
     loops = LOOPS
-    moves_evaluate = staticmethod(evaluate)
 
     def __init__(self, task, basis, capacity: int | None = None, start: Circuit | None = None):
         table = views.boolean_encoding(task)
@@ -356,7 +355,7 @@ class CircuitKernel:
             state.second[r, g] = b if op != 3 else (1 if a == 0 else 0)
         state.outputs[r] = self.start.outputs
         state.negated[r] = self.start.negated
-        return self.moves_evaluate(state, r)
+        return evaluate(state, r)
 
     def witness(self, state: CircuitState, slot: int):
         """The active circuit of the genotype in witness slot ``slot``."""
