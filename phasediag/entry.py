@@ -1,7 +1,9 @@
-"""The ``phasediag`` console script. It loads the CLI (and with it NumPy, Numba, OR-tools) inside
-a guard, so that a Ctrl-C while those load ends the command with one line, like a Ctrl-C later.
-Once the command has returned (its files are written), Ctrl-C is ignored: a SIGINT during the
-interpreter's exit would otherwise end the process by the signal, with no message."""
+"""The ``phasediag`` console script. It loads the CLI (and with it NumPy, Numba, OR-tools) with
+Ctrl-C held back: a KeyboardInterrupt raised inside a C extension's initialisation is printed by
+that extension as a traceback before anything can catch it, so a SIGINT while loading is only
+recorded, and the command then ends with one line, like a Ctrl-C later. Once the command has
+returned (its files are written), Ctrl-C is ignored: a SIGINT during the interpreter's exit would
+otherwise end the process by the signal, with no message."""
 
 from __future__ import annotations
 
@@ -10,12 +12,13 @@ import sys
 
 
 def run() -> None:
+    interrupted: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(signum))
     try:
         from .cli import main
-    except (KeyboardInterrupt, ImportError) as e:
-        # a C extension interrupted while it initialises raises ImportError from the interrupt
-        if not isinstance(e, KeyboardInterrupt) and not isinstance(e.__cause__ or e.__context__, KeyboardInterrupt):
-            raise
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if interrupted:
         sys.stderr.write("phasediag: interrupted while starting; nothing was written.\n")
         sys.exit(3)
     code = main()
