@@ -20,7 +20,7 @@ import logging
 import os
 import re
 import sys
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -33,6 +33,7 @@ from .data import fit_on_data
 from .diagram import STATUSES, PhaseDiagram
 from .errors import FileFormatError, ParameterError, PhasediagError
 from .files import atomic_path, read_text
+from .interrupts import interrupts_ignored
 from .io import (diagram_from_json, diagram_to_json, read_diagram, write_diagram,
                  write_table_csv)
 from .methods import CHOICES, METHODS, diagram_fit, resolve_method
@@ -391,9 +392,14 @@ def _client(scheduler: str | None, workers: int, connect_timeout: float, worker_
     from distributed import Client, LocalCluster
 
     if scheduler is None:
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
-            client.run(os.setpgrp)  # Ctrl-C reaches the client alone; it stops the workers
+        with ExitStack() as stack:
+            # the workers never see Ctrl-C (the client stops them), and a Ctrl-C while they
+            # start would leave the cluster half started: that one is lost
+            with interrupts_ignored():
+                cluster = stack.enter_context(LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                    silence_logs=logging.ERROR))
+                client = stack.enter_context(Client(cluster))
             yield client
         return
     how = (f"Start one with `dask scheduler` and workers with `dask worker {scheduler}`, "

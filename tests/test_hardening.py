@@ -208,42 +208,155 @@ def test_show_does_not_open_the_file_a_diagram_names(tmp_path, capsys):
     assert "root:" not in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("method", ["dp", "cpsat"])
-def test_ctrl_c_at_any_moment_of_a_real_process(tmp_path, method):
-    """SIGINT to the process group (what Ctrl-C sends) of ``phasediag compute`` at moments from
-    the start of the console script's guard (the package itself is imported; before that the
-    interpreter is still starting) through loading the CLI's libraries to its work: it exits within seconds, with exit 0 (it had finished) or 3 and
-    one line, never a traceback; the output is absent or a readable diagram (complete, or marked
-    incomplete)."""
-    import os
-    import signal
+def _phasediag_process(argv, **kwargs):
+    """``phasediag ARGV`` as a real process in its own process group (as a terminal runs it),
+    once its package has loaded: the console script's guard is what runs next."""
     import subprocess
     import sys
+
+    script = "import sys; from phasediag.entry import run; print('ready', file=sys.stderr, flush=True); run()"
+    process = subprocess.Popen([sys.executable, "-c", script, *argv], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, start_new_session=True, **kwargs)
+    assert process.stderr.readline().decode().strip() == "ready"
+    return process
+
+
+def _signal_and_wait(process, signum, delay, limit=120) -> str:
+    """Send ``signum`` to the process group ``delay`` seconds from now; its stderr once it exits."""
+    import os
+    import subprocess
     import time
 
-    spec = {"dp": "prefix-sorting:n=6,length=6", "cpsat": "prefix-sorting:n=5,length=4"}[method]
-    script = "import sys; from phasediag.entry import run; print('ready', file=sys.stderr, flush=True); run()"
-    for k, delay in enumerate((0.0, 0.05, 0.3, 0.6, 1.0, 2.0, 3.5)):
-        out = tmp_path / f"d{k}.json"
-        process = subprocess.Popen([sys.executable, "-c", script, "compute", spec, "--method", method, "--out", str(out)],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-        assert process.stderr.readline().decode().strip() == "ready"
-        time.sleep(delay)
-        try:
-            os.killpg(process.pid, signal.SIGINT)
-        except ProcessLookupError:  # it had finished
-            pass
-        try:
-            err = process.communicate(timeout=120)[1].decode()
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            raise AssertionError(f"{method}: still running 120 s after Ctrl-C at {delay} s")
+    time.sleep(delay)
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:  # it had finished
+        pass
+    try:
+        return process.communicate(timeout=limit)[1].decode()
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, 9)
+        raise AssertionError(f"still running {limit} s after signal {signum} at {delay} s") from None
+
+
+#: Commands and the moments (seconds after the package has loaded) Ctrl-C comes: from loading the
+#: CLI's libraries (~0.5 s) through the work. Each command writes into the folder it is given.
+INTERRUPTED = {
+    "dp": (["compute", "prefix-sorting:n=6,length=6", "--method", "dp", "--out", "{d}/d.json"],
+           (0.0, 0.05, 0.3, 0.6, 1.0, 2.0, 3.5)),
+    "cpsat": (["compute", "prefix-sorting:n=5,length=4", "--method", "cpsat", "--out", "{d}/d.json"],
+              (0.0, 0.05, 0.3, 0.6, 1.0, 2.0, 3.5)),
+    "tempered": (["compute", "prefix-sorting:n=4,length=4", "--method", "tempered", "--out", "{d}/d.json"],
+                 (0.3, 1.0, 2.5, 5.0)),
+    "enumerate": (["compute", "boolean:family=parity,inputs=3", "--programs", "circuits", "--method", "enumerate",
+                   "--out", "{d}/d.json"], (0.3, 0.7, 1.0)),
+    "census": (["circuits", "census", "--verify", "2", "--out", "{d}/census.json"], (0.3, 0.8, 1.5, 2.2)),
+    "vary": (["vary", "prefix-sorting:length=4", "--param", "n=2,3,4", "--out", "{d}/v.png", "--csv", "{d}/v.csv",
+              "--save", "{d}"], (0.3, 0.6, 0.9, 1.2)),
+    "collapse": (["collapse", "prefix-sorting:n=4,length=4", "--data", "10,100,200", "--out", "{d}/c.png",
+                  "--csv", "{d}/c.csv"], (0.3, 0.6, 0.9, 1.2)),
+}
+
+
+@pytest.mark.parametrize("command", list(INTERRUPTED))
+def test_ctrl_c_at_any_moment_of_a_real_process(tmp_path, command):
+    """SIGINT to the process group (what Ctrl-C sends) of a phasediag command at moments from the
+    start of the console script's guard through loading the CLI's libraries to its work: it exits
+    within seconds, with exit 0 (it had finished) or 3 and one line saying what is on disk, never a
+    traceback; what is on disk is complete or marked incomplete and readable, with no temporaries."""
+    import signal
+
+    argv, delays = INTERRUPTED[command]
+    for k, delay in enumerate(delays):
+        folder = tmp_path / str(k)
+        folder.mkdir()
+        process = _phasediag_process([a.format(d=folder) for a in argv])
+        err = _signal_and_wait(process, signal.SIGINT, delay)
         assert "Traceback" not in err, err
         assert process.returncode in (0, 3), (delay, process.returncode, err)
         if process.returncode == 3:  # says what is on disk
             assert "nothing was written" in err or "marked incomplete" in err or "written before" in err, err
+        for path in folder.iterdir():
+            assert not path.name.startswith("."), f"a temporary was left: {path.name}"
+            if path.name == "census.json":
+                assert json.loads(path.read_text())["inputs"] == 4
+            elif path.suffix == ".json":
+                read_diagram(path)
+
+
+def test_ctrl_c_while_the_sampler_compiles(tmp_path):
+    """The tempered sampler's first run on a machine compiles its Numba kernels (no cache yet):
+    Ctrl-C then still ends it with exit 3, one message and a readable file or none."""
+    import os
+    import signal
+
+    out = tmp_path / "d.json"
+    process = _phasediag_process(["compute", "prefix-sorting:n=4,length=4", "--method", "tempered", "--out", str(out)],
+                                 env=dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cold")))
+    err = _signal_and_wait(process, signal.SIGINT, 4.0)
+    assert "Traceback" not in err, err
+    assert process.returncode == 3 and ("nothing was written" in err or "marked incomplete" in err), err
+    if out.exists():
+        assert not read_diagram(out).complete
+
+
+def test_a_run_killed_at_any_moment_leaves_what_the_next_run_cleans(tmp_path):
+    """SIGKILL (nothing can run then) of ``compute`` at moments through its work: the output is
+    absent or complete; the same command run again writes it and leaves no temporary beside it."""
+    import signal
+
+    out = tmp_path / "d.json"
+    for delay in (0.3, 1.0, 2.0, 3.0):
+        err = _signal_and_wait(_phasediag_process(["compute", "prefix-sorting:n=6,length=6", "--out", str(out)]),
+                               signal.SIGKILL, delay)
+        assert "Traceback" not in err, err
         if out.exists():
-            read_diagram(out)
+            assert read_diagram(out).complete
+        assert main(["compute", TINY, "--out", str(out)]) == 0
+        assert read_diagram(out).task.spec.startswith(TINY)
+        assert [p.name for p in tmp_path.iterdir()] == ["d.json"]
+        out.unlink()
+
+
+def test_ctrl_c_of_a_sweep_stops_its_cluster_and_a_rerun_resumes(tmp_path):
+    """SIGINT to ``phasediag sweep`` on a local cluster, before and while points are computed: it
+    exits with 3 and says where the finished points are; no cluster process outlives it; the same
+    sweep run again computes only what is missing and ends with every point, each the closed-form
+    front of its task (exact) or a front never below it (tempered)."""
+    import signal
+
+    import psutil
+
+    from conftest import closed_form_front
+
+    grid = tmp_path / "g.toml"
+    grid.write_text('[task]\nfamily = "prefix-sorting"\nn = [3, 4]\nlength = [3, 4]\n\n'
+                    '[run]\nprograms = "prefix-rules"\nmethod = ["exact", "tempered"]\nsteps = 2000\n')
+    out = tmp_path / "s"
+    for delay in (1.0, 9.0):
+        process = _phasediag_process(["sweep", str(grid), "--out", str(out), "--workers", "2"])
+        me = psutil.Process(process.pid)
+        err = _signal_and_wait(process, signal.SIGINT, delay)
+        assert "Traceback" not in err, err
+        assert process.returncode in (0, 3), (delay, process.returncode, err)
+        if process.returncode == 3:
+            assert "Run the same command again to resume" in err, err
+        left = [p for p in psutil.process_iter(["cmdline"]) if str(out) in " ".join(p.info["cmdline"] or ())
+                and p.pid != me.pid]
+        assert not left, "cluster processes outlived the sweep"
+    assert main(["sweep", str(grid), "--out", str(out), "--workers", "2"]) == 0
+    with open(out / "index.csv", newline="") as f:
+        import csv
+
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 8 and {r["outcome"] for r in rows} == {"done"}
+    for row in rows:
+        d = read_diagram(out / row["file"])
+        exact = dict(closed_form_front(int(row["task.n"]), int(row["task.length"])))
+        assert d.complete
+        for step in d.steps:  # sampled steps are upper bounds; exact ones are the closed form
+            least = min(w for c, w in exact.items() if c <= step.complexity)
+            assert step.wrong == least if row["method"] == "dp" else step.wrong >= least
 
 
 def test_a_killed_sweep_leaves_no_worker_running(tmp_path):

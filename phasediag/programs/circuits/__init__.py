@@ -169,5 +169,7 @@ def census_check(inputs: int = 4, basis: str = "b2", *, sample: int = 8, seed: i
         bits = np.array([(f >> r) & 1 for r in range(rows)], dtype=bool)
         task = BooleanFunction(family="table", inputs=inputs, table=format_table(bits))
         by_cpsat = synthesis_diagram(task, Circuits(basis=basis), eps=[k / rows], workers=workers, seed=seed)
+        if not by_cpsat.complete:  # no time limit: only Ctrl-C stops a walk short, and half a check says nothing
+            raise KeyboardInterrupt
         out.append((f, k, int(within[k][f]), by_cpsat.steps[-1].complexity))
     return out

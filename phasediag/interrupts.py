@@ -1,0 +1,92 @@
+"""Ctrl-C held back while raising it would leave something half started."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+
+@contextmanager
+def held_interrupts() -> Iterator[None]:
+    """Run the block with SIGINT held back, then raise KeyboardInterrupt at its end if one came.
+
+    Inside, SIGINT is blocked in this thread and recorded wherever else it lands, so no
+    KeyboardInterrupt is raised in the middle of a C extension's initialisation (NumPy prints one
+    as a traceback) or of a cluster's start. Threads and processes started inside inherit the
+    blocked signal: they never see Ctrl-C, and whoever started them stops them. Outside the main
+    thread (where Python delivers no SIGINT) this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+    handler = signal.signal(signal.SIGINT, lambda signum, frame: came.append(signum))
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        if signal.SIGINT in signal.sigpending():
+            came.append(signal.sigwait({signal.SIGINT}))
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        signal.signal(signal.SIGINT, handler)
+    if came:
+        raise KeyboardInterrupt
+
+
+@contextmanager
+def interrupts_ignored() -> Iterator[None]:
+    """Run the block with SIGINT ignored, for starting processes that must never see Ctrl-C
+    (they keep SIGINT ignored for life; whoever started them stops them). A Ctrl-C inside the
+    block is lost. Outside the main thread this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, handler)
+
+
+
+def hold_interrupts_while_numba_compiles() -> None:
+    """From now on, a Ctrl-C while Numba compiles (in the main thread) is held back until the
+    compilation has ended, then raised: one raised inside LLVM's callbacks is printed as a
+    traceback and leaves the kernel half compiled. For the console script; idempotent."""
+    global _compiling
+    if _compiling is not None:
+        return
+    from numba.core import event
+
+    class HeldWhileCompiling(event.Listener):
+        """SIGINT recorded while the compiler lock is taken (nested takes counted), raised after."""
+
+        def __init__(self) -> None:
+            self.depth, self.came, self.handler = 0, False, None
+
+        def notify(self, ev) -> None:
+            if threading.current_thread() is threading.main_thread():
+                super().notify(ev)
+
+        def on_start(self, ev) -> None:
+            if self.depth == 0:
+                self.came = False
+                self.handler = signal.signal(signal.SIGINT, self.record)
+            self.depth += 1
+
+        def on_end(self, ev) -> None:
+            self.depth -= 1
+            if self.depth == 0:
+                signal.signal(signal.SIGINT, self.handler)
+                if self.came:
+                    signal.raise_signal(signal.SIGINT)
+
+        def record(self, signum, frame) -> None:
+            self.came = True
+
+    _compiling = HeldWhileCompiling()
+    event.register("numba:compiler_lock", _compiling)
+
+
+_compiling = None
