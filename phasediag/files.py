@@ -12,7 +12,7 @@ from typing import Iterator
 
 from .errors import FileFormatError, PhasediagError
 
-__all__ = ["atomic_path", "read_text", "write_table_csv", "WRITTEN"]
+__all__ = ["atomic_path", "read_bytes", "read_text", "write_table_csv", "WRITTEN"]
 
 
 #: Every file the running process has written through :func:`atomic_path`, in order.
@@ -57,12 +57,31 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         raise
 
 
-def read_text(path: str | os.PathLike, error: type[PhasediagError] = FileFormatError, what: str = "") -> str:
-    """The UTF-8 text of ``path``; a file that cannot be read raises ``error`` naming it."""
+def read_bytes(path: str | os.PathLike, error: type[PhasediagError] = FileFormatError, what: str = "",
+               limit: int = 1 << 30) -> bytes:
+    """The bytes of the regular file ``path`` (``what`` names its kind in messages, e.g. "grid
+    file "). A file that is missing, unreadable, not a regular file (a device or a pipe would be
+    read without end) or larger than ``limit`` bytes raises ``error`` naming it."""
+    path = Path(path)
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise error(f"Cannot read {what}{path}: {getattr(e, 'strerror', None) or e}.") from None
+        size = path.stat().st_size
+        if not path.is_file():
+            raise error(f"Cannot read {what}{path}: not a regular file.")
+        if size > limit:
+            raise error(f"Cannot read {what}{path}: it has {size:,} bytes; {what or 'files '}are read up to {limit:,}.")
+        return path.read_bytes()
+    except OSError as e:
+        raise error(f"Cannot read {what}{path}: {e.strerror or e}.") from None
+
+
+def read_text(path: str | os.PathLike, error: type[PhasediagError] = FileFormatError, what: str = "",
+              limit: int = 1 << 30) -> str:
+    """The UTF-8 text of the regular file ``path`` (see :func:`read_bytes`); text that is not
+    UTF-8 raises ``error`` naming the file."""
+    try:
+        return read_bytes(path, error, what, limit).decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise error(f"Cannot read {what}{path}: not UTF-8 text (byte {e.start}); save it as UTF-8.") from None
 
 
 def write_table_csv(rows: list[dict], path: str | os.PathLike, fields: list[str] | None = None) -> None:

@@ -147,13 +147,7 @@ def read_diagram(path: str | os.PathLike, *, witnesses: bool = True) -> PhaseDia
     the documented schema (``phasediag/diagram.schema.json``) and whose numbers agree (error =
     wrong/total, lower bounds under complexities, each witness of its step's complexity).
     ``witnesses=False`` skips reading the programs (see :func:`diagram_from_json`)."""
-    path = Path(path)
-    if path.exists() and not path.is_file():
-        raise FileFormatError(f"{path} is not a diagram file (not a regular file).")
-    if path.exists() and path.stat().st_size > MAX_DIAGRAM_BYTES:
-        raise FileFormatError(f"{path} has {path.stat().st_size:,} bytes; diagram files are read up to "
-                              f"{MAX_DIAGRAM_BYTES:,}.")
-    text = read_text(path)
+    text = read_text(path, what="diagram file ", limit=MAX_DIAGRAM_BYTES)
     try:
         obj = json.loads(text, object_pairs_hook=_no_repeats, parse_constant=_no_constant)
     except json.JSONDecodeError as e:

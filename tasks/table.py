@@ -39,6 +39,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import FileFormatError, ParameterError
+from ..files import read_bytes
 from ..params import Param
 from ..tables import LIST_LIMIT, TaskTable, input_bit
 from ..task import Task
@@ -71,17 +72,7 @@ class Lexicon:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise FileFormatError(f"{path} is not a regular file; give a task file ({', '.join(FORMATS)}).")
-        if size > MAX_FILE_BYTES:
-            raise FileFormatError(f"{path} has {size:,} bytes; task files are read up to {MAX_FILE_BYTES:,}.")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise FileFormatError(f"Task file {path} does not exist.") from None
-    except OSError as e:
-        raise FileFormatError(f"Cannot read task file {path}: {e.strerror or e}.") from None
+    return read_bytes(path, what="task file ", limit=MAX_FILE_BYTES)
 
 
 def _text(path: Path, data: bytes) -> str:

@@ -132,9 +132,14 @@ def test_foreign_json_is_refused(tmp_path, capsys, text, message):
     assert message in err and len(err.strip().splitlines()) == 1
 
 
-def test_special_files_are_not_read_without_limit(capsys):
-    assert main(["plot", "/dev/zero", "--out", "/tmp/never.png"]) == 2
-    assert "not a regular file" in capsys.readouterr().err
+def test_special_files_are_not_read_without_limit(tmp_path, capsys):
+    device = tmp_path / "z.csv"
+    device.symlink_to("/dev/zero")
+    for argv in (["plot", "/dev/zero", "--out", "/tmp/never.png"], ["sweep", "/dev/zero"],
+                 ["compute", f"table:path={device}", "--out", str(tmp_path / "d.json")], ["compare", "/dev/zero", "/dev/zero"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "Cannot read" in err and len(err.strip().splitlines()) == 1, err
 
 
 def test_temporaries_of_killed_runs_are_cleaned_and_interrupts_say_what_is_on_disk(tmp_path, monkeypatch, capsys):

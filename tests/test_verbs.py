@@ -251,7 +251,7 @@ def test_show_labels_general_and_memorised(tmp_path, capsys):
 
 @pytest.mark.parametrize("args,message", [
     (["verb-conjugation:source=klingon"], "'source' parameter of verb-conjugation must be one of french"),
-    (["verb-conjugation:source=file,lexicon=/nonexistent/v.csv"], "/nonexistent/v.csv does not exist"),
+    (["verb-conjugation:source=file,lexicon=/nonexistent/v.csv"], "Cannot read task file /nonexistent/v.csv: No such file"),
     (["verb-conjugation:source=synthetic,verbs=10,irregulars=11"], "at most verbs=10"),
     (["verb-conjugation:weights=uniform,floor=2"], "applies only with weights=frequency"),
 ])
