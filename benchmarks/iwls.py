@@ -3,10 +3,11 @@
     python benchmarks/iwls.py [--time SECONDS] [--only ex00,ex10] [--abc PATH] [--folder DIR]
 
 Each function (``exNN.truth``: one line per output, ABC's order, the leftmost character the value
-at minterm 11…1; so the line read as a binary number has bit r = the value at row r, which is
-phasediag's row order up to renaming the inputs) is synthesised in basis ``aig`` by phasediag within ``--time`` seconds: the constructed circuit
-(:func:`~phasediag.programs.circuits.construction.synthesise`), then, for at most 16 outputs (what
-a Boolean task takes), the error-0 end of the tempered front started from it, checked by
+at minterm 11…1; so the line read as a binary number has bit t = the value at minterm t, and
+phasediag's row r is that minterm with its bits reversed) is synthesised in basis ``aig`` by phasediag within ``--time`` seconds: the constructed circuit
+(:func:`~phasediag.programs.circuits.construction.synthesise`), then the error-0 end of the
+tempered front of the file's task started from it (where it fits the sampler's genotype; else
+the construction restarted on random input orders for the same time), checked by
 simulating every output on every row; and by ABC in the same run with the same time
 (``strash; dc2; resyn2`` then ``&deepsyn -T``; Debian's ``berkeley-abc`` has no ``abc.rc``, so the
 aliases are spelt out here). ABC is skipped when absent. Printed per function: inputs/outputs, the
@@ -26,13 +27,13 @@ import tempfile
 from pathlib import Path
 from time import perf_counter
 
-import numpy as np
 
 from phasediag.methods import sample_diagram
 from phasediag.programs import load_programs
 from phasediag.programs.circuits import BASES
 from phasediag.programs.circuits.construction import synthesise, table_of
-from phasediag.tasks.boolean import BooleanFunction, format_table
+from phasediag.programs.circuits.moves import CircuitKernel
+from phasediag.tasks import load_task
 
 FOLDER = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "iwls2022"
 #: The standard abc.rc aliases the script and ``&deepsyn`` use.
@@ -53,6 +54,14 @@ def read_truth(path: Path) -> tuple[int, list[int]]:
     return (len(lines[0]).bit_length() - 1), [int(line, 2) for line in lines]
 
 
+def in_row_order(inputs: int, tables: list[int]) -> list[int]:
+    """The contest's tables (bit t = the value at minterm t, input i = bit i of t) in phasediag's
+    row order (x_(i+1) = bit inputs − 1 − i of row r, taken as the file's input i): row r is
+    minterm r with its bits reversed."""
+    minterm = [int(format(r, f"0{inputs}b")[::-1], 2) for r in range(1 << inputs)]
+    return [sum(((t >> minterm[r]) & 1) << r for r in range(1 << inputs)) for t in tables]
+
+
 def write_pla(path: Path, inputs: int, tables: list[int]) -> None:
     """The function as a fully specified PLA (every minterm, type fr) for ABC."""
     rows = [f"{format(r, f'0{inputs}b')} {''.join(str((t >> r) & 1) for t in tables)}" for r in range(1 << inputs)]
@@ -64,17 +73,17 @@ def simulate(circuit, inputs: int) -> list[int]:
     return [table_of(row) for row in circuit.output_tables()]
 
 
-def run_phasediag(inputs: int, tables: list[int], seconds: float):
-    """(constructed circuit, final circuit): the tempered front's error-0 end within ``seconds``
-    where the function fits a Boolean task, else the construction given that time for restarts."""
-    if len(tables) > 16:
+def run_phasediag(path: Path, inputs: int, tables: list[int], seconds: float):
+    """(constructed circuit, final circuit) for the function in ``path``: the error-0 end of the
+    tempered front started from the construction within ``seconds``, or, where the construction
+    does not fit the sampler's genotype, the construction given that time for restarts."""
+    built = synthesise(tables, inputs, BASES["aig"])
+    programs = load_programs("circuits:basis=aig")
+    task = load_task(f"table:path={path}")
+    if CircuitKernel(task, BASES["aig"], start=built).start is None:
         built = synthesise(tables, inputs, BASES["aig"], time_limit=seconds)
         return built, built
-    built = synthesise(tables, inputs, BASES["aig"])
-    spec = ";".join(format_table(np.array([(t >> r) & 1 for r in range(1 << inputs)], bool)) for t in tables)
-    task = BooleanFunction(family="table", inputs=inputs, table=spec)
-    front = sample_diagram(task, load_programs("circuits:basis=aig"), sampler="tempering", steps=10**9,
-                           time_limit=seconds)
+    front = sample_diagram(task, programs, sampler="tempering", steps=10**9, time_limit=seconds)
     return built, front.steps[-1].witness
 
 
@@ -110,10 +119,11 @@ def main() -> None:
     vs_abc, vs_best = [], []
     for name in names:
         inputs, tables = read_truth(args.folder / f"{name}.truth")
+        rows = in_row_order(inputs, tables)
         start = perf_counter()
-        built, circuit = run_phasediag(inputs, tables, args.time)
+        built, circuit = run_phasediag(args.folder / f"{name}.truth", inputs, rows, args.time)
         ours_s = perf_counter() - start
-        if simulate(circuit, inputs) != tables or simulate(built, inputs) != tables:
+        if simulate(circuit, inputs) != rows or simulate(built, inputs) != rows:
             raise SystemExit(f"{name}: phasediag's circuit does not compute the function")
         ours = len(circuit)
         abc, abc_s = run_abc(args.abc, inputs, tables, args.time) if args.abc else (None, 0.0)

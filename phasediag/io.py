@@ -12,7 +12,7 @@ import os
 from fractions import Fraction
 from functools import cache
 from importlib import resources
-from pathlib import Path
+
 
 from .analysis import spectrum, transitions
 from .diagram import STATUSES, MethodInfo, PhaseDiagram, Step, TaskInfo

@@ -55,17 +55,24 @@ class TaskTable:
 
 @dataclass(frozen=True, eq=False)
 class BooleanTable:
-    """A task as a Boolean function of ``inputs`` bits with ``outputs`` bits out (a label index
-    written in binary). Row r, with x1 the most significant bit of r (:func:`input_bit`), holds
-    the label ``target[r]`` and the weight ``weights[r]`` of the input encoded as r; rows that
-    encode no input weigh 0 (don't-cares). ``input_rows[i]`` is the row of input i of the task's
-    table."""
+    """A task as a Boolean function of ``inputs`` bits with ``outputs`` bits out. Label k is the
+    output code ``label_codes[k]`` (its bits, output 0 most significant). Row r, with x1 the most
+    significant bit of r (:func:`input_bit`), holds the code ``target[r]`` and the weight
+    ``weights[r]`` of the input encoded as r; rows that encode no input weigh 0 (don't-cares).
+    ``input_rows[i]`` is the row of input i of the task's table."""
 
     inputs: int
     outputs: int
     target: np.ndarray
     weights: np.ndarray
     input_rows: np.ndarray
+    label_codes: np.ndarray
+
+    def labels_of(self, codes: np.ndarray) -> np.ndarray:
+        """The label index of each output code; −1 for a code that is no label's."""
+        order = np.argsort(self.label_codes, kind="stable")
+        at = np.searchsorted(self.label_codes, codes, sorter=order).clip(max=len(order) - 1)
+        return np.where(self.label_codes[order[at]] == codes, order[at], -1)
 
     @property
     def rows(self) -> int:

@@ -78,6 +78,12 @@ class Task(ABC):
         """Names of the labels Y, indexed 0..K-1."""
 
     @property
+    def output_bits(self) -> int | None:
+        """For a Boolean function, its number of outputs: each label is then the outputs' bit
+        string (y1 first). None for other tasks."""
+        return None
+
+    @property
     @abstractmethod
     def alphabet(self) -> tuple[str, ...]:
         """Letter tokens, all of one width; an input is a concatenation of them."""

@@ -71,7 +71,8 @@ def rule_dag(task: Task) -> RuleDag:
 
 def boolean_encoding(task: Task) -> BooleanTable:
     """The Boolean encoding circuits run on: each letter as ceil(log2 n) bits (first letter
-    first), each label index as ceil(log2 K) bits. Needs inputs of one length."""
+    first), each label index as ceil(log2 K) bits, or, for a Boolean function, each label as the
+    outputs it names. Needs inputs of one length."""
     return kept(task, "boolean", lambda: _encode(task))
 
 
@@ -87,11 +88,14 @@ def _encode(task: Task) -> BooleanTable:
     rows = np.zeros(len(table), dtype=np.int64)
     for column in table.codes.T:
         rows = (rows << bits) | column
+    if task.output_bits is not None:  # a Boolean function: each label is its outputs' bit string
+        outputs, codes = task.output_bits, np.array([int(y, 2) for y in task.labels], dtype=np.int64)
+    else:
+        outputs, codes = max(1, (len(task.labels) - 1).bit_length()), np.arange(len(task.labels), dtype=np.int64)
     target = np.zeros(1 << m, dtype=np.int64)
     weights = np.zeros(1 << m, dtype=np.int64)
-    target[rows], weights[rows] = table.labels, table.weights
-    outputs = max(1, (len(task.labels) - 1).bit_length())
-    return BooleanTable(m, outputs, target, weights, rows)
+    target[rows], weights[rows] = codes[table.labels], table.weights
+    return BooleanTable(m, outputs, target, weights, rows, codes)
 
 
 class Reversed(Task):

@@ -122,6 +122,10 @@ class BooleanFunction(Task):
         return self.params["table"].count(";") + 1 if self.params["family"] == "table" else 1
 
     @property
+    def output_bits(self) -> int:
+        return self.outputs
+
+    @property
     def labels(self) -> tuple[str, ...]:
         """Every output bit string (y1 first), so a label's index is the outputs read in binary."""
         return tuple(format(v, f"0{self.outputs}b") for v in range(1 << self.outputs))

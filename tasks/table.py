@@ -53,6 +53,9 @@ FORMATS = (".csv", ".pla", ".truth", ".aig", ".aag", ".blif")
 MAX_FILE_BYTES = 512 << 20
 #: Most inputs of a Boolean function read from a file (2^22 rows).
 MAX_BITS = 22
+#: Most outputs of a Boolean function (its rows' outputs are read as one 64-bit number), and the
+#: most for which every output bit string is a label even where it never occurs.
+MAX_OUTPUTS, LISTED_OUTPUTS = 63, 16
 #: Largest total weight of a table: every method (the samplers score in floats) counts it exactly.
 MAX_TOTAL_WEIGHT = 2**53
 #: Longest input and largest alphabet of a table (letters are stored as 16-bit codes).
@@ -62,7 +65,8 @@ MAX_LENGTH, MAX_LETTERS = 4096, 32_000
 @dataclass(frozen=True)
 class Lexicon:
     """Inputs (strings, or bit strings x1…xm) with their labels and integer weights (≥ 0), the
-    labels a task has (all of them, in order), and whether inputs are bits."""
+    labels a task has (all of them, in order; () for those that occur), and whether inputs are
+    bits and labels their outputs' bit strings (a Boolean function)."""
 
     words: tuple[str, ...]
     labels: tuple[str, ...]
@@ -120,6 +124,13 @@ def read_csv(path: Path, data: bytes | None = None) -> Lexicon:
     return Lexicon(tuple(kept), tuple(seen[w] for w in kept), tuple(weights[w] for w in kept))
 
 
+def output_vectors(outputs: int) -> tuple[str, ...]:
+    """The labels a Boolean function of ``outputs`` outputs has whatever its values: every output
+    bit string (y1 first) up to :data:`LISTED_OUTPUTS` outputs; beyond, () (its labels are then
+    the bit strings that occur)."""
+    return tuple(format(v, f"0{outputs}b") for v in range(1 << outputs)) if outputs <= LISTED_OUTPUTS else ()
+
+
 def _bit_lexicon(values: np.ndarray, care: np.ndarray, outputs: int) -> Lexicon:
     """A Boolean function as a lexicon: ``values[r]`` the outputs on row r (x1 = the most
     significant bit of r, :func:`phasediag.tables.input_bit`), ``care[r]`` whether row r counts."""
@@ -129,8 +140,8 @@ def _bit_lexicon(values: np.ndarray, care: np.ndarray, outputs: int) -> Lexicon:
         raise FileFormatError("The function is a don't-care on every row; at least one row must be specified.")
     digits = np.stack([input_bit(rows, j, m) for j in range(m)], axis=1).astype(np.uint8) + ord("0")
     words = tuple(w.decode() for w in np.ascontiguousarray(digits).view(f"S{m}").ravel())  # one bytes row each
-    names = tuple(format(v, f"0{outputs}b") for v in range(1 << outputs))
-    return Lexicon(words, tuple(names[v] for v in values[rows].tolist()), (1,) * len(rows), names, True)
+    return Lexicon(words, tuple(format(v, f"0{outputs}b") for v in values[rows].tolist()), (1,) * len(rows),
+                   output_vectors(outputs), True)
 
 
 def read_pla(path: Path, data: bytes | None = None) -> Lexicon:
@@ -173,8 +184,8 @@ def read_pla(path: Path, data: bytes | None = None) -> Lexicon:
         if len(plane_out) != n_out or set(plane_out) - set("01-~"):
             raise FileFormatError(f"{path}, line {line}: the output plane must be {n_out} characters of 0, 1, -, ~.")
         cubes.append((line, plane_in, plane_out))
-    if n_in is None or n_out is None or not 1 <= n_in <= MAX_BITS or not 1 <= n_out <= 16:
-        raise FileFormatError(f"{path}: expected .i between 1 and {MAX_BITS} and .o between 1 and 16.")
+    if n_in is None or n_out is None or not 1 <= n_in <= MAX_BITS or not 1 <= n_out <= MAX_OUTPUTS:
+        raise FileFormatError(f"{path}: expected .i between 1 and {MAX_BITS} and .o between 1 and {MAX_OUTPUTS}.")
     if not cubes:
         raise FileFormatError(f"{path} has no cubes (rows such as '01- 1').")
     rows, index = 1 << n_in, np.arange(1 << n_in)
@@ -218,9 +229,9 @@ def read_truth(path: Path, data: bytes | None = None) -> Lexicon:
             raise FileFormatError(f"{path}, line {k}: {len(line)} characters; every line must have the same "
                                   f"length, a power of two (2^m for m inputs).")
     m = size.bit_length() - 1
-    if m > MAX_BITS or len(lines) > 16:
+    if m > MAX_BITS or len(lines) > MAX_OUTPUTS:
         raise FileFormatError(f"{path}: {m} inputs and {len(lines)} outputs; phasediag reads up to {MAX_BITS} inputs "
-                              f"and 16 outputs.")
+                              f"and {MAX_OUTPUTS} outputs.")
     rows = np.arange(size)
     minterm = np.zeros(size, dtype=np.int64)  # ABC's minterm of our row r: input j (x_(j+1)) is bit j
     for j in range(m):
@@ -246,9 +257,9 @@ def read_circuit(path: Path, data: bytes | None = None) -> Lexicon:
         raise FileFormatError(f"{path}: the AIGER header must give five numbers M I L O A.") from None
     if latches:
         raise FileFormatError(f"{path} has {latches} latches; phasediag reads combinational circuits (L = 0).")
-    if not 1 <= n_in <= MAX_BITS or not 1 <= n_out <= 16:
+    if not 1 <= n_in <= MAX_BITS or not 1 <= n_out <= MAX_OUTPUTS:
         raise FileFormatError(f"{path}: {n_in} inputs and {n_out} outputs; phasediag reads 1 to {MAX_BITS} inputs and "
-                              f"1 to 16 outputs.")
+                              f"1 to {MAX_OUTPUTS} outputs.")
     from aigverse.algorithms import simulate
     from aigverse.io import read_aiger_into_aig, read_ascii_aiger_into_aig
 
@@ -305,9 +316,9 @@ def _read_blif(path: Path, text: str) -> Lexicon:
         else:
             raise FileFormatError(f"{path}, line {k}: unexpected {words[0]!r}; expected .model, .inputs, .outputs, "
                                   f".names or a cover row.")
-    if not 1 <= len(inputs) <= MAX_BITS or not 1 <= len(outputs) <= 16:
+    if not 1 <= len(inputs) <= MAX_BITS or not 1 <= len(outputs) <= MAX_OUTPUTS:
         raise FileFormatError(f"{path}: {len(inputs)} inputs and {len(outputs)} outputs; phasediag reads 1 to "
-                              f"{MAX_BITS} inputs and 1 to 16 outputs.")
+                              f"{MAX_BITS} inputs and 1 to {MAX_OUTPUTS} outputs.")
     m = len(inputs)
     minterms = np.arange(1 << m)
     value: dict[str, np.ndarray] = {name: ((minterms >> j) & 1).astype(bool) for j, name in enumerate(inputs)}
@@ -368,6 +379,10 @@ class LexiconTask(Task):
     @cached_property
     def labels(self) -> tuple[str, ...]:
         return self.lexicon.label_names or tuple(sorted(set(self.lexicon.labels)))
+
+    @property
+    def output_bits(self) -> int | None:
+        return len(self.labels[0]) if self.lexicon.bits else None
 
     @cached_property
     def alphabet(self) -> tuple[str, ...]:
@@ -472,6 +487,8 @@ def table_task(inputs: Sequence, labels: Sequence, weights: Sequence[int] | None
         words = ["".join(str(int(b)) for b in row) for row in array]
         values = np.asarray(labels, dtype=object)
         outputs = 1 if values.ndim == 1 else values.shape[1]
+        if outputs > MAX_OUTPUTS:
+            raise ParameterError(f"A Boolean function has at most {MAX_OUTPUTS} outputs; got {outputs}.")
         if not np.isin(values, (0, 1, True, False)).all():
             bits = False  # labels of any kind: the inputs stay bit strings, the labels stay names
             names = [str(y) for y in labels]
@@ -489,7 +506,7 @@ def table_task(inputs: Sequence, labels: Sequence, weights: Sequence[int] | None
             raise ParameterError(f"Input {word!r} is given two labels; a task has one label per input.")
         total[word] = total.get(word, 0) + weight
     kept = [w for w in seen if total[w] > 0]
-    label_names = tuple(format(v, f"0{outputs}b") for v in range(1 << outputs)) if bits else ()
+    label_names = output_vectors(outputs) if bits else ()
     lexicon = Lexicon(tuple(kept), tuple(seen[w] for w in kept), tuple(total[w] for w in kept), label_names, bits)
     return Table(lexicon, name=re.sub(r"[^A-Za-z0-9_.-]+", "_", name))
 

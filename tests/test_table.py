@@ -55,6 +55,36 @@ def test_truth_files_read_in_abc_order(tmp_path):
     assert outputs_by_row(task) == {"00": "00", "10": "10", "01": "00", "11": "01"}
 
 
+def test_functions_with_many_outputs(tmp_path, capsys):
+    """Past 16 outputs the labels are the output strings that occur (not all 2^outputs); the
+    constructed circuit computes every output on every row of the file (read back from the file's
+    own lines, ABC's minterm order), and a circuit front written by the CLI ends at error 0."""
+    rng = np.random.default_rng(7)
+    m, outputs = 5, 40
+    lines = ["".join(rng.choice(["0", "1"], size=1 << m)) for _ in range(outputs)]
+    path = tmp_path / "wide.truth"
+    path.write_text("\n".join(lines) + "\n")
+    task = load_task(f"table:path={path}")
+    assert task.output_bits == outputs and len(task.labels) == len(set(task.labels)) <= 1 << m
+    circuits = load_programs("circuits:basis=aig")
+    circuit = circuits.correct_program(task)
+    tables = circuit.output_tables()
+    for j, line in enumerate(lines):  # line j: character 2^m − 1 − t is output j on minterm t
+        for row in range(1 << m):
+            minterm = sum(((row >> (m - 1 - i)) & 1) << i for i in range(m))
+            assert tables[j, row] == (line[(1 << m) - 1 - minterm] == "1")
+    assert (circuits.predict(task, circuit) == task.table.labels).all()
+    out = tmp_path / "d.json"
+    assert main(["compute", f"table:path={path}", "--programs", "circuits:basis=aig", "--method", "tempered",
+                 "--steps", "300", "--out", str(out)]) == 0
+    last = read_diagram(out).steps[-1]
+    assert last.wrong == 0 and circuits.wrong_weight(task, last.witness) == 0
+    path.write_text("01\n" * 64)
+    capsys.readouterr()
+    assert main(["compute", f"table:path={path}", "--out", str(out)]) == 2
+    assert "phasediag reads up to 22 inputs and 63 outputs" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("spec, table", [("boolean:family=majority,inputs=3", None), ("boolean:table=0x6;0x8", None),
                                          ("boolean:family=random,inputs=4,seed=3", None)])
 def test_exported_witnesses_are_the_task_for_an_independent_checker(tmp_path, spec, table):

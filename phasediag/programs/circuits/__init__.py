@@ -111,9 +111,10 @@ class Circuits(ProgramClass):
         return draw_circuit(program, path, title=title)
 
     def predict(self, task: Task, program: Circuit) -> np.ndarray:
-        """The label index the circuit gives each input of ``task.table`` (codes beyond the last
-        label are returned as they are, hence always wrong)."""
-        return program.output_codes()[views.boolean_encoding(task).input_rows]
+        """The label index the circuit gives each input of ``task.table`` (−1, always wrong, where
+        its outputs name no label)."""
+        table = views.boolean_encoding(task)
+        return table.labels_of(program.output_codes()[table.input_rows])
 
     def serialise(self, program: Circuit, previous: Circuit | None = None) -> dict:
         """``{"inputs": m, "gates": [["XOR", "x1", "x2"], ...], "outputs": ["~g2"]}`` (whole

@@ -300,7 +300,7 @@ class CircuitKernel:
         self.inputs, self.outputs = table.inputs, table.outputs
         self.total = float(table.weights.sum())
         self.exact = True
-        self.baseline = self.total - float(np.bincount(table.target, weights=table.weights).max())
+        self.baseline = self.total - float(np.bincount(np.unique(table.target, return_inverse=True)[1], weights=table.weights).max())
         #: default ladder ends: the coldest β, and the λ range of the front
         self.beta_cold = 10.0
         # up to where one wrong row outweighs the whole genotype: the error-0 end is then the
