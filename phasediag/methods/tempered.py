@@ -271,7 +271,7 @@ def _start(kernel, params: SamplerParams, plan: _Plan, deadline: float | None, r
     walkers = Walkers(np.zeros(replicas, np.int64), np.zeros(replicas))
     for r in range(replicas):
         walkers.complexity[r], walkers.wrong[r] = kernel.moves.init(state, rng, r)
-        if getattr(kernel, "start", None) is not None:  # a program to start from
+        if kernel.start is not None:
             walkers.complexity[r], walkers.wrong[r] = kernel.seed(state, r)
     records = Records(np.full((chains, columns), _NO_PROGRAM, np.int64), np.full((chains, columns), np.inf),
                       np.zeros((chains, columns), np.int64), plan.grid, np.zeros(chains, np.int64))
@@ -498,7 +498,7 @@ def _front_steps(kernel, task, programs, st, records: Records, budgets, report, 
             best = front_w[run, lv]
             picked.append((int(front_c[run, lv]), float(front_w[run, lv]), int(front_t[run, lv]),
                            run * front_c.shape[1] + lv))
-    closing = closing_step(task, programs, program=getattr(kernel, "constructed", None))
+    closing = closing_step(task, programs, program=kernel.constructed)
     if closing is not None:
         picked = closed(picked, (closing[0], 0.0, 0, closing[2]), max_complexity)
     if budgets:

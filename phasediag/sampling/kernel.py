@@ -37,9 +37,18 @@ class SamplerKernel(Protocol):
     lambda_range: tuple[float, float]
     #: A sentence when a default capacity (no cap given) is below what the front may need, else None.
     capped: str | None
+    #: The class's correct program of the task where it builds one (it closes a front that stopped
+    #: short of error 0), else None; ``start``: that program where it fits the state, so that
+    #: every replica starts from it (:meth:`seed`), else None.
+    constructed: Any
+    start: Any
 
     def allocate(self, replicas: int, slots: int) -> tuple:
         """The state tuple for ``replicas`` replicas and ``slots`` witness slots."""
+
+    def seed(self, state: tuple, replica: int) -> tuple[int, float]:
+        """Write ``start`` into replica ``replica``; its (complexity, wrong weight). Called only
+        where ``start`` is not None."""
 
     def replica_bytes(self) -> int:
         """Memory one replica's state takes."""

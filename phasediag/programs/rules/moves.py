@@ -448,6 +448,8 @@ class RuleKernel:
     scored by their closed form (``closed_form=True`` forces it on any task that has one).
     """
 
+    constructed = start = None  # no correct program is built (see SamplerKernel)
+
     def __init__(self, task: Task, capacity: int | None = None, *, closed_form: bool | None = None):
         closed = task.n_inputs > LIST_LIMIT if closed_form is None else closed_form
         self.task, self.law = task, _law(task, closed)

@@ -282,6 +282,8 @@ class TreeKernel:
     """The decision-tree sampler for one listed task: trees of at most ``capacity`` splits over
     the task's distinct answer patterns."""
 
+    constructed = start = None  # no correct program is built (see SamplerKernel)
+
     moves = MOVES
     loops = LOOPS
 
