@@ -145,3 +145,31 @@ def test_table_files_load_or_are_refused_in_one_line(tmp_path_factory, data):
         assert str(e) and "\n" not in str(e).strip()
     else:
         assert task.n_inputs >= 1 and task.total_weight >= 0
+
+
+GRID_LINES = st.lists(st.one_of(
+    st.sampled_from(["[task]", "[run]", "[bogus]", 'family = "prefix-sorting"', 'family = "nope"', "n = [3, 4]",
+                     "n = []", "length = 2", "length = [2, -1]", 'programs = "prefix-rules"', 'programs = ["x"]',
+                     'method = ["exact", "tempered"]', 'method = "dp"', "seed = [0, 1]", "seed = 1e300",
+                     "steps = 10", "steps = 0", "data = [10, 100]", "time_limit = nan", "max_complexity = inf",
+                     "chains = 2", "bogus = 1", "n = ", "[task", 'n = "3"']),
+    TEXT.map(lambda t: f"x = {json.dumps(t)}")), max_size=8)
+
+
+@SETTINGS
+@given(lines=GRID_LINES)
+def test_grid_files_read_or_are_refused_in_one_line(tmp_path_factory, lines):
+    """A sweep grid (TOML) of plausible and implausible lines: a grid whose every point names a
+    task spec and method that load, or one line saying what is wrong."""
+    from phasediag.sweep import read_grid
+
+    path = tmp_path_factory.mktemp("g") / "g.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        grid = read_grid(path)
+        points = grid.points()
+    except PhasediagError as e:
+        assert str(e) and "\n" not in str(e).strip()
+    else:
+        for point in points:
+            load_task(point.task)
