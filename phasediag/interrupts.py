@@ -14,9 +14,7 @@ def held_interrupts() -> Iterator[None]:
 
     Inside, SIGINT is blocked in this thread and recorded wherever else it lands, so no
     KeyboardInterrupt is raised in the middle of a C extension's initialisation (NumPy prints one
-    as a traceback) or of a cluster's start. Threads and processes started inside inherit the
-    blocked signal: they never see Ctrl-C, and whoever started them stops them. Outside the main
-    thread (where Python delivers no SIGINT) this does nothing."""
+    as a traceback). Outside the main thread (where Python delivers no SIGINT) this does nothing."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -47,7 +45,6 @@ def interrupts_ignored() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, handler)
-
 
 
 def hold_interrupts_while_numba_compiles() -> None:

@@ -13,7 +13,6 @@ from fractions import Fraction
 from functools import cache
 from importlib import resources
 
-
 from .analysis import spectrum, transitions
 from .diagram import STATUSES, MethodInfo, PhaseDiagram, Step, TaskInfo
 from .errors import FileFormatError, PhasediagError
