@@ -394,11 +394,13 @@ def _client(scheduler: str | None, workers: int, connect_timeout: float, worker_
     if scheduler is None:
         with ExitStack() as stack:
             # the workers never see Ctrl-C (the client stops them), and a Ctrl-C while they
-            # start would leave the cluster half started: that one is lost
+            # start would leave the cluster half started: that one is lost. Dask's own logs are
+            # silenced (a worker whose heartbeat races the scheduler's shutdown logs a traceback);
+            # a point that fails reaches the client as its exception.
             with interrupts_ignored():
                 cluster = stack.enter_context(LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                    silence_logs=logging.ERROR))
+                    silence_logs=logging.CRITICAL))
                 client = stack.enter_context(Client(cluster))
             yield client
         return

@@ -55,11 +55,15 @@ class TaskTable:
 
 @dataclass(frozen=True, eq=False)
 class BooleanTable:
-    """A task as a Boolean function of ``inputs`` bits with ``outputs`` bits out. Label k is the
-    output code ``label_codes[k]`` (its bits, output 0 most significant). Row r, with x1 the most
-    significant bit of r (:func:`input_bit`), holds the code ``target[r]`` and the weight
-    ``weights[r]`` of the input encoded as r; rows that encode no input weigh 0 (don't-cares).
-    ``input_rows[i]`` is the row of input i of the task's table."""
+    """A task as a Boolean function of ``inputs`` bits with ``outputs`` bits out, on the rows a
+    circuit is evaluated on. Label k is the output code ``label_codes[k]`` (its bits, output 0
+    most significant); row r holds the code ``target[r]`` and the weight ``weights[r]``, and
+    ``input_rows[i]`` is the row of input i of the task's table.
+
+    *Dense* (``columns`` None): the rows are all 2^m assignments, row r with x1 the most
+    significant bit of r (:func:`input_bit`); rows that encode no input weigh 0 (don't-cares).
+    *Sparse*: the rows are the task's inputs only, and ``columns[j]`` holds x_(j+1) on each, so
+    a sample of a function of many inputs costs its rows, not 2^m."""
 
     inputs: int
     outputs: int
@@ -67,6 +71,7 @@ class BooleanTable:
     weights: np.ndarray
     input_rows: np.ndarray
     label_codes: np.ndarray
+    columns: np.ndarray | None = None
 
     def labels_of(self, codes: np.ndarray) -> np.ndarray:
         """The label index of each output code; −1 for a code that is no label's."""
@@ -75,8 +80,18 @@ class BooleanTable:
         return np.where(self.label_codes[order[at]] == codes, order[at], -1)
 
     @property
+    def dense(self) -> bool:
+        """True when the rows are every assignment of the inputs (the truth table)."""
+        return self.columns is None
+
+    @property
     def rows(self) -> int:
-        return 1 << self.inputs
+        """Rows evaluated: 2^m when dense, else the task's inputs."""
+        return 1 << self.inputs if self.columns is None else self.columns.shape[1]
+
+    def input_columns(self) -> np.ndarray:
+        """(m, rows) uint8: x_(j+1) on every row (:func:`input_bits` when dense)."""
+        return input_bits(self.inputs) if self.columns is None else self.columns
 
 
 @njit(cache=True)

@@ -23,7 +23,7 @@ from .tables import ANCHOR, LIST_LIMIT, BooleanTable, TaskTable
 from .task import Task
 from .trie import Trie
 
-__all__ = ["trie", "reversed_task", "boolean_encoding", "rule_dag", "prefix_mass", "kept", "Reversed"]
+__all__ = ["trie", "reversed_task", "boolean_encoding", "DENSE_INPUTS", "rule_dag", "prefix_mass", "kept", "Reversed"]
 
 T = TypeVar("T")
 
@@ -72,8 +72,16 @@ def rule_dag(task: Task) -> RuleDag:
 def boolean_encoding(task: Task) -> BooleanTable:
     """The Boolean encoding circuits run on: each letter as ceil(log2 n) bits (first letter
     first), each label index as ceil(log2 K) bits, or, for a Boolean function, each label as the
-    outputs it names. Needs inputs of one length."""
+    outputs it names. Needs inputs of one length. Dense (every row of the truth table) up to
+    :data:`DENSE_INPUTS` bits, and beyond where the task lists at least 1/64 of the 2^m rows and
+    they can be listed; else sparse (the task's inputs only)."""
     return kept(task, "boolean", lambda: _encode(task))
+
+
+#: Up to this many input bits the Boolean encoding is always the whole truth table.
+DENSE_INPUTS = 16
+#: Most input bits a sparse encoding takes (a circuit's inputs are nodes of its genotype).
+MAX_SPARSE_INPUTS = 4096
 
 
 def _encode(task: Task) -> BooleanTable:
@@ -82,20 +90,25 @@ def _encode(task: Task) -> BooleanTable:
         raise ParameterError(f"{task.spec} has no Boolean encoding: its inputs differ in length.")
     bits = max(1, (len(task.alphabet) - 1).bit_length())
     m = bits * table.codes.shape[1]
-    if (1 << m) > LIST_LIMIT:
-        raise TooLargeError(f"{task.spec} needs {m} input bits as a Boolean function; circuits "
-                            f"take at most {LIST_LIMIT.bit_length() - 1}.")
-    rows = np.zeros(len(table), dtype=np.int64)
-    for column in table.codes.T:
-        rows = (rows << bits) | column
     if task.output_bits is not None:  # a Boolean function: each label is its outputs' bit string
         outputs, codes = task.output_bits, np.array([int(y, 2) for y in task.labels], dtype=np.int64)
     else:
         outputs, codes = max(1, (len(task.labels) - 1).bit_length()), np.arange(len(task.labels), dtype=np.int64)
-    target = np.zeros(1 << m, dtype=np.int64)
-    weights = np.zeros(1 << m, dtype=np.int64)
-    target[rows], weights[rows] = codes[table.labels], table.weights
-    return BooleanTable(m, outputs, target, weights, rows, codes)
+    if m <= DENSE_INPUTS or (1 << m) <= min(LIST_LIMIT, 64 * len(table)):
+        rows = np.zeros(len(table), dtype=np.int64)
+        for column in table.codes.T:
+            rows = (rows << bits) | column
+        target = np.zeros(1 << m, dtype=np.int64)
+        weights = np.zeros(1 << m, dtype=np.int64)
+        target[rows], weights[rows] = codes[table.labels], table.weights
+        return BooleanTable(m, outputs, target, weights, rows, codes)
+    if m > MAX_SPARSE_INPUTS:
+        raise TooLargeError(f"{task.spec} needs {m:,} input bits as a Boolean function; circuits take at most "
+                            f"{MAX_SPARSE_INPUTS:,}.")
+    shifts = np.arange(bits - 1, -1, -1, dtype=np.int16)
+    columns = ((table.codes.T[:, None, :] >> shifts[None, :, None]) & 1).reshape(m, len(table)).astype(np.uint8)
+    return BooleanTable(m, outputs, codes[table.labels], np.asarray(table.weights, dtype=np.int64),
+                        np.arange(len(table)), codes, columns)
 
 
 class Reversed(Task):

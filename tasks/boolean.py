@@ -24,6 +24,11 @@ from ..task import Task
 __all__ = ["BooleanFunction", "parse_table", "format_table"]
 
 _MULTIPLEXER_INPUTS = {s + (1 << s): s for s in range(1, 5)}
+#: Most inputs of a function given by its truth table (listed: 2^22 rows).
+MAX_LISTED_INPUTS = 22
+#: Most inputs of a counting family (parity, majority, threshold), sampled beyond 22 by drawing.
+MAX_DRAWN_INPUTS = 64
+_COUNTING = ("parity", "majority", "threshold")
 
 
 def table_inputs(text: str, inputs: int | None = None) -> int:
@@ -71,7 +76,9 @@ class BooleanFunction(Task):
     parameters = (
         Param("family", str, "table", "which function",
               choices=("table", "parity", "majority", "threshold", "multiplexer", "random")),
-        Param("inputs", int, 4, "number of input bits m", low=1, high=22),
+        Param("inputs", int, 4, f"number of input bits m (up to {MAX_LISTED_INPUTS} for a table or random; "
+              f"parity, majority and threshold up to {MAX_DRAWN_INPUTS}, drawn, not listed, past {MAX_LISTED_INPUTS})",
+              low=1, high=MAX_DRAWN_INPUTS),
         Param("table", str, "0x8ff0", "truth table, 0x<hex> or 0b<bits>, f(0…0) first; several outputs "
               "separated by ';' (inputs follow from the length)", when=("family", ("table",))),
         Param("k", int, 2, "threshold: ones needed", low=0, when=("family", ("threshold",))),
@@ -81,6 +88,10 @@ class BooleanFunction(Task):
     def __init__(self, **values):
         super().__init__(**values)
         m, family = self.params["inputs"], self.params["family"]
+        if m > MAX_LISTED_INPUTS and family not in _COUNTING:
+            raise ParameterError(f"boolean:family={family} lists its truth table, so it takes at most "
+                                 f"{MAX_LISTED_INPUTS} inputs; parity, majority and threshold take up to "
+                                 f"{MAX_DRAWN_INPUTS}. Got inputs={m}.")
         if family == "multiplexer" and m not in _MULTIPLEXER_INPUTS:
             raise ParameterError(f"A multiplexer has s + 2^s inputs ({', '.join(map(str, _MULTIPLEXER_INPUTS))}). "
                                  f"Got inputs={m}.")
@@ -101,15 +112,10 @@ class BooleanFunction(Task):
         """(2^m,) bool: f on each row, x1 the most significant bit of the row index."""
         m, family = self.params["inputs"], self.params["family"]
         rows = np.arange(1 << m)
-        ones = np.array([bin(r).count("1") for r in rows])
         if family == "table":
             return parse_table(self.params["table"].split(";")[0], m)
-        if family == "parity":
-            return ones % 2 == 1
-        if family == "majority":
-            return 2 * ones > m
-        if family == "threshold":
-            return ones >= self.params["k"]
+        if family in _COUNTING:
+            return self._counted(np.array([bin(r).count("1") for r in rows]))
         if family == "multiplexer":
             s = _MULTIPLEXER_INPUTS[m]
             address = rows >> (m - s)
@@ -150,5 +156,21 @@ class BooleanFunction(Task):
             labels = (labels << 1) | (self.truth_table if text is None else parse_table(text, m)).astype(np.int64)
         return TaskTable(codes, labels, np.ones(1 << m, dtype=np.int64))
 
+    def _counted(self, ones: np.ndarray) -> np.ndarray:
+        """A counting family's value on rows with ``ones`` ones."""
+        family, m = self.params["family"], self.params["inputs"]
+        if family == "parity":
+            return ones % 2 == 1
+        return 2 * ones > m if family == "majority" else ones >= self.params["k"]
+
+    def draw(self, generator: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """``size`` uniform rows (with replacement) and their values: how a counting family of
+        more than 22 inputs is sampled (``--data``, test samples)."""
+        if self.params["family"] not in _COUNTING:
+            return super().draw(generator, size)
+        codes = generator.integers(0, 2, size=(size, self.params["inputs"]), dtype=np.int16)
+        return codes, self._counted(codes.sum(axis=1)).astype(np.int64)
+
     def too_large_hint(self) -> str:
-        return "Boolean tasks list every row; take at most 22 inputs."
+        return (f"Boolean tasks list every row up to {MAX_LISTED_INPUTS} inputs; beyond, parity, majority and "
+                f"threshold are seen through a sample (--data).")

@@ -10,7 +10,8 @@
   as Espresso does: with ``.type f`` and ``fd`` (the default) a ``1`` puts the cube in an output's
   on-set and every other row is off, ``fd`` giving a don't-care set with ``-``; with ``.type fr`` a
   ``1`` gives the on-set, a ``0`` the off-set, and every other row is a don't-care. A row that is a
-  don't-care for some output weighs 0.
+  don't-care for some output weighs 0. Beyond 22 inputs (up to 4,096) the cubes must be minterms,
+  and the task is the rows listed (a training or test set, as in the IWLS 2020 learning contest).
 - ``.truth`` (the IWLS contest format): one line per output, each a binary string of 2^m
   characters in ABC's order: the leftmost character is the highest minterm, and primary input 0
   is the least significant bit of the minterm index.
@@ -184,10 +185,13 @@ def read_pla(path: Path, data: bytes | None = None) -> Lexicon:
         if len(plane_out) != n_out or set(plane_out) - set("01-~"):
             raise FileFormatError(f"{path}, line {line}: the output plane must be {n_out} characters of 0, 1, -, ~.")
         cubes.append((line, plane_in, plane_out))
-    if n_in is None or n_out is None or not 1 <= n_in <= MAX_BITS or not 1 <= n_out <= MAX_OUTPUTS:
-        raise FileFormatError(f"{path}: expected .i between 1 and {MAX_BITS} and .o between 1 and {MAX_OUTPUTS}.")
+    if n_in is None or n_out is None or not 1 <= n_in <= MAX_LENGTH or not 1 <= n_out <= MAX_OUTPUTS:
+        raise FileFormatError(f"{path}: expected .i between 1 and {MAX_LENGTH} (up to {MAX_BITS} with '-' in cubes) "
+                              f"and .o between 1 and {MAX_OUTPUTS}.")
     if not cubes:
         raise FileFormatError(f"{path} has no cubes (rows such as '01- 1').")
+    if n_in > MAX_BITS:
+        return _listed_minterms(path, cubes, n_out, kind)
     rows, index = 1 << n_in, np.arange(1 << n_in)
     on, off, dc = (np.zeros((n_out, rows), dtype=bool) for _ in range(3))
     for line, plane_in, plane_out in cubes:
@@ -213,6 +217,40 @@ def read_pla(path: Path, data: bytes | None = None) -> Lexicon:
     for k in range(n_out):
         values = (values << 1) | on[k]
     return _bit_lexicon(values, ~dc.any(axis=0), n_out)
+
+
+def _listed_minterms(path: Path, cubes: list[tuple[int, str, str]], n_out: int, kind: str) -> Lexicon:
+    """A PLA of more than :data:`MAX_BITS` inputs as the rows it lists (each cube a minterm): a
+    row's output is 1 where a cube puts it in the on-set, else 0, read per ``.type`` as for
+    fewer inputs; a row that is a don't-care for some output, and every row not listed, is not
+    part of the task (what a training set of a function of many inputs gives)."""
+    rows: dict[str, list[int]] = {}  # minterm → [on, off, don't-care] output bits
+    for line, plane_in, plane_out in cubes:
+        if "-" in plane_in:
+            raise FileFormatError(f"{path}, line {line}: beyond {MAX_BITS} inputs a PLA lists minterms (rows of "
+                                  f"0 and 1); this cube has '-'.")
+        bits = rows.setdefault(plane_in, [0, 0, 0])
+        for k, ch in enumerate(plane_out):
+            flag = 1 << (n_out - 1 - k)
+            if ch == "1":
+                bits[0] |= flag
+            elif ch == "0" and kind == "fr":
+                bits[1] |= flag
+            elif ch in "-~" and kind != "f":
+                bits[2] |= flag
+    words, labels = [], []
+    for word, (on, off, dc) in rows.items():
+        if on & off:
+            raise FileFormatError(f"{path}: row {word[:40]}{'…' if len(word) > 40 else ''} is in both the on-set "
+                                  f"and the off-set of an output.")
+        if kind == "fr":
+            dc = ((1 << n_out) - 1) & ~(on | off)
+        if not dc & ~on:
+            words.append(word)
+            labels.append(format(on, f"0{n_out}b"))
+    if not words:
+        raise FileFormatError(f"{path}: every row is a don't-care for some output; at least one row must be specified.")
+    return Lexicon(tuple(words), tuple(labels), (1,) * len(words), output_vectors(n_out), True)
 
 
 def read_truth(path: Path, data: bytes | None = None) -> Lexicon:
@@ -530,8 +568,13 @@ def write_task(task: Task, path: str | Path) -> int:
             m, k = encoding.inputs, encoding.outputs
             f.write(f".i {m}\n.o {k}\n.ilb {' '.join(f'x{j + 1}' for j in range(m))}\n"
                     f".ob {' '.join(f'y{j + 1}' for j in range(k)) if k > 1 else 'y'}\n.type fr\n.p {len(table)}\n")
-            for row, label in zip(encoding.input_rows.tolist(), table.labels.tolist()):
-                f.write(f"{format(row, f'0{m}b')} {format(label, f'0{k}b')}\n")
+            if encoding.dense:
+                minterms = (format(row, f"0{m}b") for row in encoding.input_rows.tolist())
+            else:
+                digits = encoding.columns[:, encoding.input_rows].T + ord("0")
+                minterms = (w.decode() for w in np.ascontiguousarray(digits.astype(np.uint8)).view(f"S{m}").ravel())
+            for minterm, label in zip(minterms, table.labels.tolist()):
+                f.write(f"{minterm} {format(int(encoding.label_codes[label]), f'0{k}b')}\n")
             f.write(".e\n")
         else:
             writer = csv.writer(f)

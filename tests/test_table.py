@@ -139,7 +139,7 @@ def test_bad_boolean_tables(tmp_path, capsys, spec, message):
 @pytest.mark.parametrize("name, content, message", [
     ("f.pla", ".i 3\n.o 1\n01 1\n", "line 3: the input plane must be 3 characters"),
     ("f.pla", ".i 2\n.o 1\n01 x\n", "line 3: the output plane must be 1 characters"),
-    ("f.pla", "", "expected .i between 1 and 22"),
+    ("f.pla", "", "expected .i between 1 and 4096"),
     ("f.truth", "0110\n011\n", "line 2: 3 characters"),
     ("f.truth", "012\n", "line 1: a truth table is a string of 0 and 1"),
     ("f.aag", "aag 3 1 1 1 0\n2\n4 2\n4\n", "latches"),

@@ -26,7 +26,7 @@ from .circuit import BASES, OP_NAMES, OPS_BY_NAME, Basis, Circuit, ordered_gate
 from .formats import CIRCUIT_FORMATS, write_circuit
 from .enumeration import census, cost_table, costs_within, enumeration_diagram
 from .bounds import cofactor_bound
-from .construction import synthesise, table_of
+from .construction import synthesise, synthesise_rows, table_of
 from .moves import CircuitKernel
 from .synthesis import synthesis_diagram
 
@@ -77,7 +77,7 @@ class Circuits(ProgramClass):
         if program.inputs != table.inputs or len(program.outputs) != table.outputs:
             raise ValueError(f"a circuit with {program.inputs} inputs and {len(program.outputs)} "
                              f"outputs does not fit {task.spec}")
-        wrong = program.output_codes() != table.target
+        wrong = program.output_codes(table.columns) != table.target
         return int(table.weights[wrong].sum(dtype=object))
 
     def wrong_weights(self, task: Task, programs: Sequence[Circuit]) -> list[int]:
@@ -86,17 +86,21 @@ class Circuits(ProgramClass):
 
     def correct_program(self, task: Task) -> Circuit:
         """A circuit right on every input of positive weight, by constructive synthesis and cut
-        rewriting (:func:`.construction.synthesise`)."""
+        rewriting (:func:`.construction.synthesise`; on a sparse encoding, a decision tree over
+        its rows, :func:`.construction.synthesise_rows`)."""
         table = views.boolean_encoding(task)
         targets = [table_of((table.target >> (table.outputs - 1 - j)) & 1) for j in range(table.outputs)]
+        if not table.dense:
+            return synthesise_rows(targets, table.columns, self.basis, table_of(table.weights > 0))
         return synthesise(targets, table.inputs, self.basis, table_of(table.weights > 0))
 
     def lower_bound(self, task: Task, wrong: int) -> int:
         """The four-input cofactor bound (:func:`.bounds.cofactor_bound`) at wrong weight ≤
-        ``wrong`` (each wrong row weighs at least the least positive weight)."""
+        ``wrong`` (each wrong row weighs at least the least positive weight); 0 on a sparse
+        encoding (a sample leaves nearly every cofactor unconstrained)."""
         table = views.boolean_encoding(task)
         care = table.weights > 0
-        if not care.any():
+        if not care.any() or not table.dense:
             return 0
         targets = np.array([(table.target >> (table.outputs - 1 - j)) & 1 for j in range(table.outputs)], dtype=bool)
         return cofactor_bound(targets, care, int(wrong) // int(table.weights[care].min()))
@@ -114,7 +118,7 @@ class Circuits(ProgramClass):
         """The label index the circuit gives each input of ``task.table`` (−1, always wrong, where
         its outputs name no label)."""
         table = views.boolean_encoding(task)
-        return table.labels_of(program.output_codes()[table.input_rows])
+        return table.labels_of(program.output_codes(table.columns)[table.input_rows])
 
     def serialise(self, program: Circuit, previous: Circuit | None = None) -> dict:
         """``{"inputs": m, "gates": [["XOR", "x1", "x2"], ...], "outputs": ["~g2"]}`` (whole

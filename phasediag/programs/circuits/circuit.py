@@ -137,28 +137,32 @@ class Circuit:
     def __len__(self) -> int:
         return len(self.gates)
 
-    def node_tables(self) -> np.ndarray:
-        """(nodes, 2^m) bool: every node's value on every row."""
-        values = np.empty((self.inputs + len(self.gates), 1 << self.inputs), dtype=bool)
-        values[: self.inputs] = input_tables(self.inputs)
+    def node_tables(self, columns: np.ndarray | None = None) -> np.ndarray:
+        """(nodes, rows) bool: every node's value on every row, the rows being the truth table's
+        2^m, or those whose inputs ``columns`` gives ((m, rows): x_(j+1) on each row)."""
+        inputs = input_tables(self.inputs) if columns is None else columns.astype(bool)
+        values = np.empty((self.inputs + len(self.gates), inputs.shape[1]), dtype=bool)
+        values[: self.inputs] = inputs
         for i, (op, a, b) in enumerate(self.gates):
             values[self.inputs + i] = apply_op(op, values[a], values[b])
         return values
 
-    def output_tables(self) -> np.ndarray:
-        """(outputs, 2^m) bool: the circuit's outputs on every row."""
-        values = self.node_tables()
-        out = np.zeros((len(self.outputs), 1 << self.inputs), dtype=bool)
+    def output_tables(self, columns: np.ndarray | None = None) -> np.ndarray:
+        """(outputs, rows) bool: the circuit's outputs on every row (rows as in :meth:`node_tables`)."""
+        values = self.node_tables(columns)
+        out = np.zeros((len(self.outputs), values.shape[1]), dtype=bool)
         for j, (node, neg) in enumerate(zip(self.outputs, self.negated)):
             if node >= 0:
                 out[j] = values[node]
             out[j] ^= neg
         return out
 
-    def output_codes(self) -> np.ndarray:
-        """(2^m,) int64: the outputs read as one binary number per row (output 0 most significant)."""
-        codes = np.zeros(1 << self.inputs, dtype=np.int64)
-        for bits in self.output_tables():
+    def output_codes(self, columns: np.ndarray | None = None) -> np.ndarray:
+        """(rows,) int64: the outputs read as one binary number per row (output 0 most
+        significant; rows as in :meth:`node_tables`)."""
+        tables = self.output_tables(columns)
+        codes = np.zeros(tables.shape[1], dtype=np.int64)
+        for bits in tables:
             codes = (codes << 1) | bits
         return codes
 

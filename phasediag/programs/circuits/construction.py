@@ -20,6 +20,7 @@ shifts. A *care* set (same form) marks the rows that count; the others are don't
 from __future__ import annotations
 
 import itertools
+import math
 from functools import cache
 from time import perf_counter
 
@@ -28,7 +29,7 @@ import numpy as np
 from .circuit import BASES, Basis, Circuit, gate_word, negate_operands, ordered_gate
 from .enumeration import cost_table
 
-__all__ = ["Builder", "construct", "rewrite", "synthesise", "table_of", "bits_of", "ORDER_SEARCH_INPUTS", "LEAF_INPUTS"]
+__all__ = ["Builder", "construct", "rewrite", "synthesise", "synthesise_rows", "table_of", "bits_of", "ORDER_SEARCH_INPUTS", "LEAF_INPUTS"]
 
 #: Up to this many inputs the expansion order is chosen by a search over all orders.
 ORDER_SEARCH_INPUTS = 9
@@ -72,14 +73,19 @@ def _apply(op: int, x: int, y: int, full: int) -> int:
 class Builder:
     """A circuit over ``basis`` under construction, with functional hashing.
 
-    ``tables[node]`` is each node's function. A literal is (node, negated), node -1 the constant
+    ``tables[node]`` is each node's function, on the truth table's rows or, given ``columns``
+    ((m, rows): x_(j+1) on each row), on those rows. A literal is (node, negated), node -1 the constant
     0; :meth:`table` gives its function.
     """
 
-    def __init__(self, inputs: int, basis: Basis):
+    def __init__(self, inputs: int, basis: Basis, columns: np.ndarray | None = None):
         self.m, self.basis = inputs, basis
-        self.full = (1 << (1 << inputs)) - 1
-        self.tables = [variable_table(inputs, j) for j in range(inputs)]
+        if columns is None:  # the truth table's 2^m rows
+            self.full = (1 << (1 << inputs)) - 1
+            self.tables = [variable_table(inputs, j) for j in range(inputs)]
+        else:  # the rows whose inputs the (m, rows) columns give
+            self.full = (1 << columns.shape[1]) - 1
+            self.tables = [table_of(c) for c in columns]
         self.gates: list[tuple[int, int, int]] = []
         self.known: dict[int, Literal] = {0: (-1, False)}
         if basis.free_complement:
@@ -480,11 +486,12 @@ def construct(targets: list[int], inputs: int, basis: Basis, care: int | None = 
     return builder.circuit(outputs)
 
 
-def rewrite(circuit: Circuit, basis: Basis, rounds: int = 4) -> Circuit:
+def rewrite(circuit: Circuit, basis: Basis, rounds: int = 4, columns: np.ndarray | None = None) -> Circuit:
     """``circuit`` with cut rewriting applied until no cut gains or ``rounds`` passes are done; it
-    computes the same function on every row, in no more gates."""
+    computes the same function on every row (of the truth table, or those ``columns`` gives), in
+    no more gates."""
     for _ in range(rounds):
-        better = _rewrite_pass(circuit, basis)
+        better = _rewrite_pass(circuit, basis, columns)
         if len(better) >= len(circuit):
             break
         circuit = better
@@ -503,11 +510,13 @@ def _cuts(circuit: Circuit) -> list[list[tuple[int, ...]]]:
     return cuts
 
 
-def _rewrite_pass(circuit: Circuit, basis: Basis) -> Circuit:
+def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None) -> Circuit:
     """One pass: nodes in order, each rebuilt through the cheapest library replacement of a cut
     when that beats the gates its cone alone uses, else copied."""
     m = circuit.inputs
-    tables = [table_of(row) for row in circuit.node_tables()]
+    values = circuit.node_tables(columns)
+    full = (1 << values.shape[1]) - 1
+    tables = [table_of(row) for row in values]
     readers = np.zeros(m + len(circuit), dtype=np.int64)
     for op, a, b in circuit.gates:
         readers[a] += 1
@@ -524,19 +533,19 @@ def _rewrite_pass(circuit: Circuit, basis: Basis) -> Circuit:
         for cut in cuts[node][1:]:
             if node in cut:
                 continue
-            f4 = _cut_function(tables, node, cut, m)
+            f4 = _cut_function(tables, node, cut, full)
             gain = _cone_size(circuit, node, cut, readers) - leaf_cost(f4, basis.name)
             if gain > 0 and (best is None or gain > best[0]):
                 best = (gain, cut)
         if best is not None:
             replace[node] = best
-    builder = Builder(m, basis)
+    builder = Builder(m, basis, columns)
     new: dict[int, Literal] = {j: (j, False) for j in range(m)}
     for i, (op, a, b) in enumerate(circuit.gates):
         node = m + i
         if node in replace:
             cut = replace[node][1]
-            new[node] = builder.library(_cut_function(tables, node, cut, m), [new[c] for c in cut])
+            new[node] = builder.library(_cut_function(tables, node, cut, full), [new[c] for c in cut])
         else:
             new[node] = builder.negate(new[a]) if op == 3 else builder.gate(op, new[a], new[b])
     outputs = []
@@ -546,10 +555,10 @@ def _rewrite_pass(circuit: Circuit, basis: Basis) -> Circuit:
     return builder.circuit(outputs)
 
 
-def _cut_function(tables: list[int], node: int, cut: tuple[int, ...], m: int) -> int:
+def _cut_function(tables: list[int], node: int, cut: tuple[int, ...], full: int) -> int:
     """The cheapest four-input table that gives ``node`` as a function of the cut's nodes (cut
-    node k is variable k) on every pattern of cut values that occurs; the others are free."""
-    full = (1 << (1 << m)) - 1
+    node k is variable k) on every pattern of cut values that occurs on the rows of ``full``;
+    the others are free."""
     rows = [full]  # rows[p]: the rows where the cut's first k nodes take pattern p
     for c in cut:
         t = tables[c]
@@ -604,6 +613,90 @@ def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None =
             if best is None or len(circuit) < len(best):
                 best = circuit
     return best
+
+
+def synthesise_rows(targets: list[int], columns: np.ndarray, basis: Basis, care: int | None = None) -> Circuit:
+    """A circuit over ``basis`` right on every ``care`` row of a sparse table, the rows being
+    those whose inputs ``columns`` gives ((m, rows): x_(j+1) on each; targets and care are
+    tables over these rows): each output a decision tree over the rows (:func:`_decision_tree`),
+    with functional hashing across outputs, then cut rewriting, which also spends the input
+    patterns no row has (:func:`rewrite`)."""
+    builder = Builder(columns.shape[0], basis, columns)
+    care = builder.full if care is None else care
+    outputs = [_decision_tree(builder, t & care, care) for t in targets]
+    return rewrite(builder.circuit(outputs), basis, columns=columns)
+
+
+def _decision_tree(builder: Builder, f: int, care: int) -> Literal:
+    """A literal equal to f on the care rows: a constant or an input literal where one fits,
+    else s ? tree(f on the rows where s) : tree(f on the others), with s the input that leaves
+    the least label entropy, Σ_side n·H(ones/n) over the care rows, on its two sides."""
+    inputs, full = builder.tables[: builder.m], builder.full
+    built: dict[tuple[int, int], Literal] = {}
+    chosen: dict[tuple[int, int], int] = {}
+    root = (f, care)
+    stack = [root]
+    while stack:
+        key = stack[-1]
+        if key in built:
+            stack.pop()
+            continue
+        f, care = key
+        if key not in chosen:
+            fits = _fitting_literal(builder, f, care)
+            if fits is not None:
+                built[key] = fits
+                stack.pop()
+                continue
+            chosen[key] = _entropy_split(inputs, f, care)
+        x = inputs[chosen[key]]
+        low, high = (f & ~x & full, care & ~x & full), (f & x, care & x)
+        waiting = [side for side in (low, high) if side not in built]
+        if waiting:
+            stack.extend(waiting)
+            continue
+        s, lo, hi = (chosen[key], False), built[low], built[high]
+        if builder.table(lo) ^ builder.table(hi) == full:
+            built[key] = builder.gate(6, s, lo)  # s ? ~lo : lo
+        else:
+            built[key] = builder.mux(s, hi, lo)
+        stack.pop()
+    return built[root]
+
+
+def _fitting_literal(builder: Builder, f: int, care: int) -> Literal | None:
+    """The constant or input literal equal to f on the care rows, or None."""
+    if f & care == 0:
+        return -1, False
+    if f & care == care:
+        return builder.negate((-1, False))
+    for j, x in enumerate(builder.tables[: builder.m]):
+        differ = (x ^ f) & care
+        if differ == 0:
+            return j, False
+        if differ == care:
+            return builder.negate((j, False))
+    return None
+
+
+def _entropy_split(inputs: list[int], f: int, care: int) -> int:
+    """The input that splits the care rows with the least label entropy left (see
+    :func:`_decision_tree`); rows that agree on every input have one label, so one splits."""
+    def entropy(ones: int, n: int) -> float:
+        return 0.0 if ones in (0, n) else -ones * math.log2(ones / n) - (n - ones) * math.log2(1 - ones / n)
+
+    total, ones = care.bit_count(), (f & care).bit_count()
+    best, best_j = math.inf, -1
+    for j, x in enumerate(inputs):
+        n1 = (care & x).bit_count()
+        if 0 < n1 < total:
+            k1 = (f & care & x).bit_count()
+            score = entropy(k1, n1) + entropy(ones - k1, total - n1)
+            if score < best:
+                best, best_j = score, j
+    if best_j < 0:
+        raise ValueError("two rows with the same inputs need different outputs")
+    return best_j
 
 
 def _permuted(table: int, m: int, order: list[int]) -> int:

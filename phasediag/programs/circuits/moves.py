@@ -26,7 +26,6 @@ from ...errors import ParameterError
 from ...streams import compiled, copy, randint
 from ...sampling.chains import Moves, bind
 from ...sampling.kernel import LAMBDA_MARGIN, listed_lambdas
-from ...tables import input_bits
 from .circuit import Circuit, gate_word, ordered_gate
 
 __all__ = ["CircuitKernel", "CircuitState", "CircuitTask"]
@@ -310,7 +309,7 @@ class CircuitKernel:
         capacity = self.capacity
         self.funcs = np.array(basis.ops + ((3,) if basis.unary_not else ()), dtype=np.int64)
         rows = np.arange(table.rows)
-        words = max(1, table.rows // 64)
+        words = max(1, -(-table.rows // 64))  # a sparse table's last word is padded with rows of weight 0
 
         def pack(bits: np.ndarray) -> np.ndarray:
             out = np.zeros(words, dtype=np.uint64)
@@ -318,7 +317,7 @@ class CircuitKernel:
             return out
 
         m = self.inputs
-        self._inputs = np.array([pack(bits) for bits in input_bits(m)]).reshape(m, words)
+        self._inputs = np.array([pack(bits) for bits in table.input_columns()]).reshape(m, words)
         tgt = np.array([pack((table.target >> (self.outputs - 1 - j)) & 1) for j in range(self.outputs)])
         planes = np.array([pack((table.weights >> p) & 1) for p in range(max(1, int(table.weights.max()).bit_length()))])
         self._constants = CircuitTask(self.funcs, m, capacity, self.outputs, words, tgt, planes,
