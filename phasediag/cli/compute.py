@@ -103,7 +103,7 @@ def _progress_lines():
 @click.option("--workers", type=click.IntRange(1, LIMITS["workers"]), default=None, help="cpsat: solver threads [1 for rules, 2 for circuits].")
 @click.option("--seed", type=click.IntRange(0, LIMITS["seed"]), default=None, help="cpsat: solver seed; tempered: sampler seed [0].")
 @click.option("--sampler", type=click.Choice(["auto", "both", "wang-landau", "tempering"]), default=None,
-              help="tempered: which samplers [auto: both when Wang–Landau has at most 50,000 cells, else tempering].")
+              help="tempered: which samplers [auto: both when Wang–Landau has at most 6,000 cells, a circuit's counted once per 64 rows, else tempering].")
 @click.option("--steps", type=click.IntRange(1, LIMITS["steps"]), default=None,
               help="tempered: proposals per tempering chain; each Wang–Landau walker makes as many as a whole "
               "tempering run [20000].")

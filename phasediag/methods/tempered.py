@@ -39,8 +39,9 @@ BETA_HOT, DEFAULT_BETAS = 0.1, 8
 #: on a listed task walks a denser ladder over the same range: ratio SETTLE_RATIO, at most
 #: SETTLE_LAMBDAS values (each front step between two λ is reached only in passing).
 DEFAULT_LAMBDAS, SETTLE_RATIO, SETTLE_LAMBDAS = 12, 1.25, 96
-#: ``auto`` runs Wang–Landau only when it has at most this many cells (its default budget,
-#: WL_STEPS_PER_CELL proposals per cell and run, converges there in about a minute).
+#: ``auto`` runs Wang–Landau only when it has at most this many cells, each weighted by the
+#: kernel's ``proposal_cost`` (its default budget, WL_STEPS_PER_CELL proposals per cell and run,
+#: converges there in about a minute; a circuit on many rows costs as many times more).
 WL_MAX_CELLS = 6_000
 #: Each Wang–Landau run makes at least this many proposals per cell: enough on the spaces measured
 #: (prefix-sorting n=3..4, length 2..3) for the 1/t phase and ln g within 0.1 rms of the exact count.
@@ -105,7 +106,7 @@ class SamplerParams:
     """How a tempered run samples; every field has a default (see :func:`sample_diagram`).
 
     ``sampler``: ``tempering``, ``wang-landau``, ``both`` or ``auto`` (both when Wang–Landau has
-    at most WL_MAX_CELLS cells, else tempering). ``steps``: proposals per tempering replica; each
+    at most WL_MAX_CELLS cells, weighted by the kernel's proposal cost, else tempering). ``steps``: proposals per tempering replica; each
     Wang–Landau run makes as many as a whole tempering run, or steps/DEFAULT_STEPS times
     WL_STEPS_PER_CELL per cell when that is more. ``chains``: independent runs.
     ``betas``/``lambdas``: the ladders (default: geometric, ends from the kernel). ``windows``:
@@ -233,7 +234,8 @@ def _plan(kernel, task, params: SamplerParams) -> _Plan:
     settle = _settle_ladder(kernel, params, lambdas)
     cap, chains = kernel.capacity, params.chains
     bins, scale, offset, errors = _cells(kernel)
-    use_wl = params.sampler in ("both", "wang-landau") or (params.sampler == "auto" and (cap + 1) * bins <= WL_MAX_CELLS)
+    affordable = (cap + 1) * bins * kernel.proposal_cost <= WL_MAX_CELLS
+    use_wl = params.sampler in ("both", "wang-landau") or (params.sampler == "auto" and affordable)
     windows = _windows(bins, cap, params.windows) if use_wl else np.zeros((0, 2), np.int64)
     use_pt = params.sampler != "wang-landau"
     levels, grid = _front_levels(kernel, chains, len(lambdas) + len(settle))

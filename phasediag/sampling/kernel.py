@@ -32,6 +32,9 @@ class SamplerKernel(Protocol):
     exact: bool
     #: Wrong weight of the best constant program (the top of the error range walked).
     baseline: float
+    #: What scoring one proposal costs, relative to a rule or split move or a circuit on one
+    #: 64-row word (1): ``auto`` weighs Wang–Landau's cells by it.
+    proposal_cost: float
     #: Default ladder ends: the coldest β, and the λ range (see :func:`listed_lambdas`).
     beta_cold: float
     lambda_range: tuple[float, float]

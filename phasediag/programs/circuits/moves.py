@@ -323,6 +323,7 @@ class CircuitKernel:
         self._constants = CircuitTask(self.funcs, m, capacity, self.outputs, words, tgt, planes,
                                       basis.free_complement)
         self._words = words
+        self.proposal_cost = float(words)  # a proposal re-scores every word of rows
 
     def slot_bytes(self) -> int:
         return 8 * (3 * self.capacity + 2 * self.outputs)

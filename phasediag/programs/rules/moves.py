@@ -449,6 +449,7 @@ class RuleKernel:
     """
 
     constructed = start = None  # no correct program is built (see SamplerKernel)
+    proposal_cost = 1.0
 
     def __init__(self, task: Task, capacity: int | None = None, *, closed_form: bool | None = None):
         closed = task.n_inputs > LIST_LIMIT if closed_form is None else closed_form
