@@ -30,7 +30,12 @@ from .construction import synthesise, synthesise_rows, table_of
 from .moves import CircuitKernel
 from .synthesis import synthesis_diagram
 
-__all__ = ["Circuits", "Circuit", "Basis", "BASES", "OP_NAMES", "census", "census_check", "cost_table", "draw_circuit"]
+__all__ = ["Circuits", "Circuit", "Basis", "BASES", "OP_NAMES", "census", "census_check", "cost_table", "draw_circuit",
+           "MAX_TREE_ROWS"]
+
+#: Most rows of a sparse encoding (a sample) on which a correct circuit is constructed: a decision
+#: tree over N rows may need about 3N gates, each a table of N bits.
+MAX_TREE_ROWS = 1 << 15
 
 
 class Circuits(ProgramClass):
@@ -84,11 +89,14 @@ class Circuits(ProgramClass):
         """:meth:`wrong_weight` of each program."""
         return [self.wrong_weight(task, p) for p in programs]
 
-    def correct_program(self, task: Task) -> Circuit:
+    def correct_program(self, task: Task) -> Circuit | None:
         """A circuit right on every input of positive weight, by constructive synthesis and cut
         rewriting (:func:`.construction.synthesise`; on a sparse encoding, a decision tree over
-        its rows, :func:`.construction.synthesise_rows`)."""
+        its rows, :func:`.construction.synthesise_rows`, up to :data:`MAX_TREE_ROWS` rows: its
+        size and memory grow with the rows, so beyond it there is none)."""
         table = views.boolean_encoding(task)
+        if not table.dense and table.rows > MAX_TREE_ROWS:
+            return None
         targets = [table_of((table.target >> (table.outputs - 1 - j)) & 1) for j in range(table.outputs)]
         if not table.dense:
             return synthesise_rows(targets, table.columns, self.basis, table_of(table.weights > 0))

@@ -67,6 +67,10 @@ BASES = {b.name: b for b in (
 )}
 
 
+#: Rows evaluated at once by :meth:`Circuit.output_tables` on given rows.
+OUTPUT_CHUNK = 1 << 14
+
+
 def input_tables(m: int) -> np.ndarray:
     """(m, 2^m) bool: the value of x_j on each row (x1 is the most significant bit)."""
     return input_bits(m).astype(bool)
@@ -148,7 +152,11 @@ class Circuit:
         return values
 
     def output_tables(self, columns: np.ndarray | None = None) -> np.ndarray:
-        """(outputs, rows) bool: the circuit's outputs on every row (rows as in :meth:`node_tables`)."""
+        """(outputs, rows) bool: the circuit's outputs on every row (rows as in :meth:`node_tables`;
+        given rows are evaluated OUTPUT_CHUNK at a time, so memory stays gates × OUTPUT_CHUNK)."""
+        if columns is not None and columns.shape[1] > OUTPUT_CHUNK:
+            return np.concatenate([self.output_tables(columns[:, i : i + OUTPUT_CHUNK])
+                                   for i in range(0, columns.shape[1], OUTPUT_CHUNK)], axis=1)
         values = self.node_tables(columns)
         out = np.zeros((len(self.outputs), values.shape[1]), dtype=bool)
         for j, (node, neg) in enumerate(zip(self.outputs, self.negated)):

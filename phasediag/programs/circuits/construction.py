@@ -41,6 +41,8 @@ HOWS = ("shannon", "decompose", "factor")
 DECOMPOSE_SUPPORT = 5
 #: Cuts kept per node in rewriting.
 CUTS_PER_NODE = 12
+#: Largest gates × rows that :func:`synthesise_rows` rewrites (the node values take a byte each).
+REWRITE_CELLS = 1 << 29
 
 Literal = tuple  # (node, negated); node -1 is the constant 0
 
@@ -620,11 +622,14 @@ def synthesise_rows(targets: list[int], columns: np.ndarray, basis: Basis, care:
     those whose inputs ``columns`` gives ((m, rows): x_(j+1) on each; targets and care are
     tables over these rows): each output a decision tree over the rows (:func:`_decision_tree`),
     with functional hashing across outputs, then cut rewriting, which also spends the input
-    patterns no row has (:func:`rewrite`)."""
+    patterns no row has (:func:`rewrite`; skipped beyond :data:`REWRITE_CELLS` gates × rows)."""
     builder = Builder(columns.shape[0], basis, columns)
     care = builder.full if care is None else care
     outputs = [_decision_tree(builder, t & care, care) for t in targets]
-    return rewrite(builder.circuit(outputs), basis, columns=columns)
+    circuit = builder.circuit(outputs)
+    if len(circuit) * columns.shape[1] > REWRITE_CELLS:  # rewriting holds every node's row values
+        return circuit
+    return rewrite(circuit, basis, columns=columns)
 
 
 def _decision_tree(builder: Builder, f: int, care: int) -> Literal:
