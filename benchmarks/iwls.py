@@ -4,11 +4,11 @@
 
 Each function (``exNN.truth``: one line per output, ABC's order, the leftmost character the value
 at minterm 11…1; so the line read as a binary number has bit t = the value at minterm t, and
-phasediag's row r is that minterm with its bits reversed) is synthesised in basis ``aig`` by phasediag within ``--time`` seconds: the constructed circuit
+phasediag's row r is that minterm with its bits reversed) is synthesised in basis ``aig`` by
+phasediag within ``--time`` seconds: the constructed circuit
 (:func:`~phasediag.programs.circuits.construction.synthesise`), then the error-0 end of the
-tempered front of the file's task started from it (where it fits the sampler's genotype; else
-the construction restarted on random input orders for the same time), checked by
-simulating every output on every row; and by ABC in the same run with the same time
+tempered front of the file's task with default settings (which shrinks the least correct circuit
+at error 0 in half the time), checked by simulating every output on every row; and by ABC in the same run with the same time
 (``strash; dc2; resyn2`` then ``&deepsyn -T``; Debian's ``berkeley-abc`` has no ``abc.rc``, so the
 aliases are spelt out here). ABC is skipped when absent. Printed per function: inputs/outputs, the
 AND counts (constructed, final) and times, the contest's best known, and the ratios; then medians
@@ -32,7 +32,6 @@ from phasediag.methods import sample_diagram
 from phasediag.programs import load_programs
 from phasediag.programs.circuits import BASES
 from phasediag.programs.circuits.construction import synthesise, table_of
-from phasediag.programs.circuits.moves import CircuitKernel
 from phasediag.tasks import load_task
 
 FOLDER = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "iwls2022"
@@ -73,18 +72,14 @@ def simulate(circuit, inputs: int) -> list[int]:
     return [table_of(row) for row in circuit.output_tables()]
 
 
-def run_phasediag(path: Path, inputs: int, tables: list[int], seconds: float):
-    """(constructed circuit, final circuit) for the function in ``path``: the error-0 end of the
-    tempered front started from the construction within ``seconds``, or, where the construction
-    does not fit the sampler's genotype, the construction given that time for restarts."""
-    built = synthesise(tables, inputs, BASES["aig"])
+def run_phasediag(path: Path, seconds: float):
+    """(constructed circuit, final circuit) for the function in ``path``: the class's construction,
+    and the error-0 end of the tempered front (default settings) within ``seconds``, which shrinks
+    the least correct circuit in half of that time."""
     programs = load_programs("circuits:basis=aig")
     task = load_task(f"table:path={path}")
-    if CircuitKernel(task, BASES["aig"], start=built).start is None:
-        built = synthesise(tables, inputs, BASES["aig"], time_limit=seconds)
-        return built, built
-    front = sample_diagram(task, programs, sampler="tempering", steps=10**9, time_limit=seconds)
-    return built, front.steps[-1].witness
+    front = sample_diagram(task, programs, steps=10**9, time_limit=seconds)
+    return programs.correct_program(task), front.steps[-1].witness
 
 
 def run_abc(abc: str, inputs: int, tables: list[int], seconds: float) -> tuple[int | None, float]:
@@ -121,7 +116,7 @@ def main() -> None:
         inputs, tables = read_truth(args.folder / f"{name}.truth")
         rows = in_row_order(inputs, tables)
         start = perf_counter()
-        built, circuit = run_phasediag(args.folder / f"{name}.truth", inputs, rows, args.time)
+        built, circuit = run_phasediag(args.folder / f"{name}.truth", args.time)
         ours_s = perf_counter() - start
         if simulate(circuit, inputs) != rows or simulate(built, inputs) != rows:
             raise SystemExit(f"{name}: phasediag's circuit does not compute the function")

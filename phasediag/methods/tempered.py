@@ -56,6 +56,9 @@ WL_FLATNESS = 0.0
 #: Bytes of witness slots (best program per error level) for all runs together.
 FRONT_BYTES = 1 << 30
 MOVES_PER_EXCHANGE = 20
+#: Shrinking a constructed program the genotype cannot hold (see ``_shrunk``): spare units of its
+#: genotype, and the inverse temperatures of its replicas (per unit of complexity).
+POLISH_SLACK, POLISH_BETAS = 8, (1.0, 2.0, 4.0, 8.0)
 #: Settling gives one λ at most this many times ``steps`` proposals per run.
 SETTLE_MAX = 512
 BLOCKS = 64
@@ -198,10 +201,16 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
     params = replace(params or SamplerParams(), **options)
     kernel = programs.sampler(task, params.max_complexity)
     plan = _plan(kernel, task, params)
-    run = _start(kernel, params, plan, None if params.time_limit is None else start + params.time_limit,
-                 progress or (lambda *a: None))
+    # the least correct program, from the class's construction, is shrunk in a run of its own
+    # (half the time): a genotype the size of the program, every replica at error 0
+    polish = kernel.constructed is not None and params.max_complexity is None
+    end = None if params.time_limit is None else start + params.time_limit
+    report = progress or (lambda *a: None)
+    run = _start(kernel, params, plan, None if end is None else start + params.time_limit * (0.5 if polish else 1.0),
+                 report)
     complete, timed_out = True, False
     pt_out = wl_out = settle_out = None
+    closing = kernel.constructed
     try:
         if plan.use_pt:
             pt_out, timed_out = _run_tempering(run)
@@ -209,10 +218,15 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
                 settle_out, timed_out = _run_settling(run, pt_out[2])
         if plan.use_wl and not timed_out:
             wl_out, timed_out = _run_wang_landau(run)
+        if polish:
+            found_correct = _least_correct(kernel, run)
+            if found_correct is not None and programs.complexity(found_correct) < programs.complexity(closing):
+                closing = found_correct
+            closing = _shrunk(task, programs, closing, params, end, report)
     except KeyboardInterrupt:
         complete = False
     steps_out, found = _front_steps(kernel, task, programs, run.state, run.records, plan.budgets, run.report,
-                                    params.max_complexity)
+                                    params.max_complexity, closing)
     diagnostics = _diagnostics(run, steps_out, found, timed_out, pt_out, settle_out, wl_out)
     import numba
 
@@ -396,9 +410,10 @@ def _stats(chains: int, n_l: int, n_b: int, replicas: int, blocks: int) -> Tempe
                           np.zeros(shape), np.zeros(shape), np.zeros(chains, np.int64), np.zeros(shape + (blocks,)))
 
 
-def _run_tempering(run: _Run):
-    """Parallel tempering over the (β, λ) grid of every run. Returns ((stats, block length,
-    each run's coldest replica at the smallest λ), whether the deadline stopped it)."""
+def _run_tempering(run: _Run, stage: str = "tempering"):
+    """Parallel tempering over the (β, λ) grid of every run (progress reported as ``stage``).
+    Returns ((stats, block length, each run's coldest replica at the smallest λ), whether the
+    deadline stopped it)."""
     plan, params, kernel = run.plan, run.params, run.kernel
     chains, n_l, n_b = params.chains, len(plan.lambdas), len(plan.betas)
     where = np.arange(chains * n_l * n_b, dtype=np.int64).reshape(chains, n_l, n_b)
@@ -415,8 +430,34 @@ def _run_tempering(run: _Run):
         _parallel(chains, lambda c: tempering(run.state, run.rng, c, ladder, run.walkers, run.records, schedule,
                                               stats))
 
-    timed_out = _chunks(sweeps, run.deadline, run.report, "tempering", chunk)
+    timed_out = _chunks(sweeps, run.deadline, run.report, stage, chunk)
     return (stats, block_len, where[:, 0, n_b - 1].copy()), timed_out
+
+
+def _shrunk(task, programs, program, params: SamplerParams, deadline: float | None, report: Progress):
+    """The least correct program parallel tempering finds from ``program`` on a genotype that
+    holds it (POLISH_SLACK spare units): every replica at the top of the kernel's λ range, where
+    one wrong input outweighs the whole genotype, so the walk stays at error 0 and drifts through
+    neutral rewirings to fewer units, at the POLISH_BETAS; ``params.steps`` proposals per replica,
+    until ``deadline``. ``program`` where nothing smaller is found."""
+    size = programs.complexity(program)
+    kernel = programs.sampler(task, size + POLISH_SLACK)
+    shrink = replace(params, sampler="tempering", betas=POLISH_BETAS, lambdas=(kernel.lambda_range[1],), settle=False,
+                     windows=None, eps=None, max_complexity=size + POLISH_SLACK)
+    run = _start(kernel, shrink, _plan(kernel, task, shrink), deadline, report)
+    _run_tempering(run, stage="shrinking the error-0 program")
+    found = _least_correct(kernel, run)
+    return found if found is not None and programs.complexity(found) < size else program
+
+
+def _least_correct(kernel, run: _Run):
+    """The least complex program with no wrong weight that ``run`` recorded, or None."""
+    complexity, wrong = run.records.complexity, run.records.wrong
+    runs, levels = np.nonzero((wrong <= 0) & (complexity < _NO_PROGRAM))
+    if not len(runs):
+        return None
+    best = int(np.argmin(complexity[runs, levels]))
+    return kernel.witness(run.state, int(runs[best]) * complexity.shape[1] + int(levels[best]))
 
 
 def _run_settling(run: _Run, walkers: np.ndarray):
@@ -486,10 +527,11 @@ def _run_wang_landau(run: _Run):
 
 
 # --- results -------------------------------------------------------------------------------------
-def _front_steps(kernel, task, programs, st, records: Records, budgets, report, max_complexity=None):
+def _front_steps(kernel, task, programs, st, records: Records, budgets, report, max_complexity=None, closing=None):
     """The Pareto front of all runs' records, witnesses re-scored exactly (listed tasks: every
-    step; closed-form tasks: up to 64 spread steps, to relative 1e-9), closed at error 0 by the
-    class's constructed program where that improves on it (:func:`~phasediag.front.closing_step`)."""
+    step; closed-form tasks: up to 64 spread steps, to relative 1e-9), closed at error 0 by
+    ``closing``, the class's constructed program or a shrunk one, where that improves on it
+    (:func:`~phasediag.front.closing_step`)."""
     front_c, front_w, front_t = records.complexity, records.wrong, records.found
     runs, lvs = np.nonzero(front_c < _NO_PROGRAM)
     order = np.lexsort((front_t[runs, lvs], front_w[runs, lvs], front_c[runs, lvs]))
@@ -500,7 +542,7 @@ def _front_steps(kernel, task, programs, st, records: Records, budgets, report, 
             best = front_w[run, lv]
             picked.append((int(front_c[run, lv]), float(front_w[run, lv]), int(front_t[run, lv]),
                            run * front_c.shape[1] + lv))
-    closing = closing_step(task, programs, program=kernel.constructed)
+    closing = closing_step(task, programs, program=closing)
     if closing is not None:
         picked = closed(picked, (closing[0], 0.0, 0, closing[2]), max_complexity)
     if budgets:

@@ -93,14 +93,18 @@ class Circuits(ProgramClass):
         """A circuit right on every input of positive weight, by constructive synthesis and cut
         rewriting (:func:`.construction.synthesise`; on a sparse encoding, a decision tree over
         its rows, :func:`.construction.synthesise_rows`, up to :data:`MAX_TREE_ROWS` rows: its
-        size and memory grow with the rows, so beyond it there is none)."""
+        size and memory grow with the rows, so beyond it there is none). Built once per task."""
         table = views.boolean_encoding(task)
         if not table.dense and table.rows > MAX_TREE_ROWS:
             return None
-        targets = [table_of((table.target >> (table.outputs - 1 - j)) & 1) for j in range(table.outputs)]
-        if not table.dense:
-            return synthesise_rows(targets, table.columns, self.basis, table_of(table.weights > 0))
-        return synthesise(targets, table.inputs, self.basis, table_of(table.weights > 0))
+
+        def build() -> Circuit:
+            targets = [table_of((table.target >> (table.outputs - 1 - j)) & 1) for j in range(table.outputs)]
+            if not table.dense:
+                return synthesise_rows(targets, table.columns, self.basis, table_of(table.weights > 0))
+            return synthesise(targets, table.inputs, self.basis, table_of(table.weights > 0))
+
+        return views.kept(task, f"correct {self.spec}", build)
 
     def lower_bound(self, task: Task, wrong: int) -> int:
         """The four-input cofactor bound (:func:`.bounds.cofactor_bound`) at wrong weight ≤
