@@ -154,3 +154,19 @@ def test_a_sample_exported_as_pla_reads_back_as_the_same_rows(tmp_path, outputs)
     back = load_task(f"table:path={tmp_path / 'w.pla'}")
     rows = lambda t: {t.render(c): t.labels[y] for c, y in zip(t.table.codes, t.table.labels)}
     assert rows(back) == rows(task) == {"".join(map(str, x)): "".join(map(str, y)) for x, y in zip(inputs, labels)}
+
+
+def test_the_error_zero_end_is_shrunk_beyond_the_default_genotype():
+    """A 5-input function of 12 outputs whose construction is larger than the sampler's default
+    64-gate genotype: the front's error-0 circuit computes every output on every row and has
+    fewer gates than the construction (the shrinking run holds it whole)."""
+    draw = np.random.default_rng(33)
+    tables = ";".join("0x" + "".join(draw.choice(list("0123456789abcdef"), size=8)) for _ in range(12))
+    task = load_task(f"boolean:table={tables}")
+    circuits = load_programs("circuits:basis=aig")
+    built = circuits.correct_program(task)
+    assert len(built) > 64
+    diagram = sample_diagram(task, circuits, steps=2000, chains=2, sampler="tempering", seed=1)
+    last = diagram.steps[-1]
+    assert last.wrong == 0 and _wrong(task, last.witness) == 0
+    assert last.complexity < len(built)
