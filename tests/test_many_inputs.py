@@ -170,3 +170,4 @@ def test_the_error_zero_end_is_shrunk_beyond_the_default_genotype():
     last = diagram.steps[-1]
     assert last.wrong == 0 and _wrong(task, last.witness) == 0
     assert last.complexity < len(built)
+    assert diagram.diagnostics["shrinking_error_0"]["to"] == last.complexity <= diagram.diagnostics["shrinking_error_0"]["from"]

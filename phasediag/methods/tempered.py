@@ -111,7 +111,8 @@ class SamplerParams:
     """How a tempered run samples; every field has a default (see :func:`sample_diagram`).
 
     ``sampler``: ``tempering``, ``wang-landau``, ``both`` or ``auto`` (both when Wang–Landau has
-    at most WL_MAX_CELLS cells, weighted by the kernel's proposal cost, else tempering). ``steps``: proposals per tempering replica; each
+    at most WL_MAX_CELLS cells, weighted by the kernel's proposal cost, else tempering).
+    ``steps``: proposals per tempering replica; each
     Wang–Landau run makes as many as a whole tempering run, or steps/DEFAULT_STEPS times
     WL_STEPS_PER_CELL per cell when that is more. ``chains``: independent runs.
     ``betas``/``lambdas``: the ladders (default: geometric, ends from the kernel). ``windows``:
@@ -213,7 +214,7 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
                  report)
     complete, timed_out = True, False
     pt_out = wl_out = settle_out = None
-    closing = kernel.constructed
+    closing, shrinking = kernel.constructed, None
     try:
         if plan.use_pt:
             pt_out, timed_out = _run_tempering(run)
@@ -225,12 +226,16 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
             found_correct = _least_correct(kernel, run)
             if found_correct is not None and programs.complexity(found_correct) < programs.complexity(closing):
                 closing = found_correct
+            shrinking = {"from": programs.complexity(closing)}
             closing = _shrunk(task, programs, closing, params, end, report)
+            shrinking["to"] = programs.complexity(closing)
     except KeyboardInterrupt:
         complete = False
     steps_out, found = _front_steps(kernel, task, programs, run.state, run.records, plan.budgets, run.report,
                                     params.max_complexity, closing)
     diagnostics = _diagnostics(run, steps_out, found, timed_out, pt_out, settle_out, wl_out)
+    if shrinking is not None and "to" in shrinking:
+        diagnostics["shrinking_error_0"] = shrinking
     import numba
 
     method = MethodInfo("tempered", {"sampler": params.sampler, "samplers": diagnostics["samplers"],
@@ -445,6 +450,7 @@ def _shrunk(task, programs, program, params: SamplerParams, deadline: float | No
     until ``deadline``. ``program`` where nothing smaller is found."""
     size = programs.complexity(program)
     kernel = programs.sampler(task, size + POLISH_SLACK)
+    kernel.start = program  # it fits: every replica starts from it
     shrink = replace(params, sampler="tempering", betas=POLISH_BETAS, lambdas=(kernel.lambda_range[1],), settle=False,
                      windows=None, eps=None, max_complexity=size + POLISH_SLACK)
     run = _start(kernel, shrink, _plan(kernel, task, shrink), deadline, report)
