@@ -226,15 +226,15 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
             found_correct = _least_correct(kernel, run)
             if found_correct is not None and programs.complexity(found_correct) < programs.complexity(closing):
                 closing = found_correct
-            shrinking = {"from": programs.complexity(closing)}
+            before = programs.complexity(closing)
             closing = _shrunk(task, programs, closing, params, end, report)
-            shrinking["to"] = programs.complexity(closing)
+            shrinking = {"from": before, "to": programs.complexity(closing)}
     except KeyboardInterrupt:
         complete = False
     steps_out, found = _front_steps(kernel, task, programs, run.state, run.records, plan.budgets, run.report,
                                     params.max_complexity, closing)
     diagnostics = _diagnostics(run, steps_out, found, timed_out, pt_out, settle_out, wl_out)
-    if shrinking is not None and "to" in shrinking:
+    if shrinking is not None:
         diagnostics["shrinking_error_0"] = shrinking
     import numba
 

@@ -158,7 +158,9 @@ class Builder:
         raise ValueError(f"op {op} has no AND/OR form")  # XOR without free complement: not reached
 
     def mux(self, s: Literal, high: Literal, low: Literal) -> Literal:
-        """s ? high : low."""
+        """s ? high : low; s ⊕ low where high is low's complement on every row."""
+        if self.table(high) ^ self.table(low) == self.full:
+            return self.gate(6, s, low)
         return self.gate(14, self.gate(8, s, high), self.gate(2, s, low))
 
     def circuit(self, outputs: list[Literal]) -> Circuit:
@@ -351,10 +353,7 @@ class _Synthesis:
             (j, h), f0, c0, f1, c1 = min(self.splits(f, care, support), key=self.split_cost)
             x = (j, False) if h is None else self.build(h, b.full)
             low, high = self.build(f0, c0), self.build(f1, c1)
-            if (f0 ^ f1 ^ b.full) & c0 & c1 == 0 and b.table(low) ^ b.table(high) == b.full:
-                lit = b.gate(6, x, low)  # x ? ~low : low
-            else:
-                lit = b.mux(x, high, low)
+            lit = b.mux(x, high, low)
         self.built[key] = lit
         return lit
 
@@ -660,11 +659,7 @@ def _decision_tree(builder: Builder, f: int, care: int) -> Literal:
         if waiting:
             stack.extend(waiting)
             continue
-        s, lo, hi = (chosen[key], False), built[low], built[high]
-        if builder.table(lo) ^ builder.table(hi) == full:
-            built[key] = builder.gate(6, s, lo)  # s ? ~lo : lo
-        else:
-            built[key] = builder.mux(s, hi, lo)
+        built[key] = builder.mux((chosen[key], False), built[high], built[low])
         stack.pop()
     return built[root]
 
