@@ -45,6 +45,10 @@ class SamplerKernel(Protocol):
     #: every replica starts from it (:meth:`seed`), else None.
     constructed: Any
     start: Any
+    #: ``improve_front(state, front, deadline)``: the sampled front (``(complexity, wrong, found,
+    #: slot)`` by complexity) improved by the class's exact local moves, programs in place of
+    #: slots, and how many sizes they improved; None where the class has none.
+    improve_front: Any
 
     def allocate(self, replicas: int, slots: int) -> tuple:
         """The state tuple for ``replicas`` replicas and ``slots`` witness slots."""

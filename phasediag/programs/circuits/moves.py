@@ -283,6 +283,7 @@ class CircuitKernel:
 
     moves = MOVES
     loops = LOOPS
+    improve_front = None  # the error-0 end is shrunk by the engine instead (see SamplerKernel)
 
     def __init__(self, task, basis, capacity: int | None = None, start: Circuit | None = None):
         table = views.boolean_encoding(task)

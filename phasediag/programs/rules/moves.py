@@ -43,6 +43,8 @@ from ...streams import compiled, copy, randint, uniform
 from ...params import count
 from ...tables import LIST_LIMIT
 from ...task import Task
+from ... import views
+from .polish import load_rows, sweep_front
 from .rulelist import RuleList
 from .trielaw import trie_law
 
@@ -493,6 +495,54 @@ class RuleKernel:
             depth += 1
             count += n ** depth
         return beta, (1.0, 4.0 * float(n) ** min(depth + 1, self.length))
+
+    def improve_front(self, state: RuleState, front: list, deadline: float | None = None) -> tuple[list, int]:
+        """``front`` (``(complexity, wrong, found, slot)`` by complexity) after the exact local
+        sweeps of :func:`.polish.sweep_front`, its Pareto steps as ``(complexity, wrong, found,
+        rule list)``, each list stored as its change from the step before, and how many sizes the
+        sweeps improved (marked found after every proposal). A closed-form task has no trie to
+        sweep: its front is returned as it is."""
+        if not self.exact or not front:
+            return front, 0
+        trie = views.trie(self.task)
+        child_start, letter = trie.child_start, trie.letter
+
+        def load(slot: int, lab: np.ndarray) -> None:
+            load_rows(child_start, letter, state.w_rows[slot], state.w_label[slot], int(state.w_n[slot]),
+                  int(state.w_default[slot]), lab)
+
+        sampled = {c: (w, slot) for c, w, _, slot in front}
+        found = {c: t for c, _, t, _ in front}
+        improved = sweep_front(trie, sampled, self.capacity, load, deadline)
+        last = max(found.values())
+        steps, best = [], np.inf
+        for c in sorted(set(sampled) | set(improved)):
+            wrong, source = improved[c] if c in improved else sampled[c]
+            if wrong < best:
+                best = wrong
+                steps.append((c, float(wrong), last if c in improved else found[c], source))
+        out, previous, lab = [], None, np.full(trie.n_nodes, -1, np.int64)
+        before = np.full(trie.n_nodes, -1, np.int64)
+        for c, wrong, t, source in steps:
+            if isinstance(source, np.ndarray):
+                lab[:] = source
+            else:
+                load(source, lab)
+            previous = self._changed(trie, previous, before, lab)
+            out.append((c, wrong, t, previous))
+            before[:] = lab
+        return out, len(improved)
+
+    def _changed(self, trie, previous: RuleList | None, before: np.ndarray, lab: np.ndarray) -> RuleList:
+        """The rule list of ``lab`` (a label per trie node), as its change from ``previous``
+        (whose labels are ``before``): only the rules that differ are written out."""
+        labels = self.task.labels
+        nodes = np.flatnonzero(lab[1:] != before[1:]) + 1
+        removed = [(self.task.render(trie.path(int(v))), labels[int(before[v])]) for v in nodes if before[v] >= 0]
+        added = [(self.task.render(trie.path(int(v))), labels[int(lab[v])]) for v in nodes if lab[v] >= 0]
+        if previous is None:
+            return RuleList(labels[int(lab[0])], added)
+        return RuleList.changed(previous, labels[int(lab[0])], removed, added)
 
     def slot_bytes(self) -> int:
         return self.capacity * (2 * self.length + 2) + 16

@@ -283,6 +283,7 @@ class TreeKernel:
     the task's distinct answer patterns."""
 
     constructed = start = None  # no correct program is built (see SamplerKernel)
+    improve_front = None  # no local sweeps of the front (see SamplerKernel)
     proposal_cost = 1.0
 
     moves = MOVES
