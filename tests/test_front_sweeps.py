@@ -95,7 +95,9 @@ def test_swept_programs_keep_their_size_and_rescore_to_their_claim():
         front[c] = (int(polish._score(trie.parent, trie.mass, lab, x)), lab)
     improved = polish.sweep_front(trie, front, 20, lambda program, lab: lab.__setitem__(slice(None), program))
     assert improved
-    for c, (wrong, lab) in improved.items():
+    for c, (wrong, (nodes, labels)) in improved.items():
+        lab = np.full(n, -1, np.int64)
+        lab[nodes] = labels
         assert (lab[1:] >= 0).sum() == c
         program = RuleList(task.labels[lab[0]], {task.render(trie.path(int(v))): task.labels[lab[v]]
                                                   for v in np.flatnonzero(lab[1:] >= 0) + 1})

@@ -524,8 +524,9 @@ class RuleKernel:
         out, previous, lab = [], None, np.full(trie.n_nodes, -1, np.int64)
         before = np.full(trie.n_nodes, -1, np.int64)
         for c, wrong, t, source in steps:
-            if isinstance(source, np.ndarray):
-                lab[:] = source
+            if isinstance(source, tuple):  # (nodes, labels) of a swept program
+                lab[:] = -1
+                lab[source[0]] = source[1]
             else:
                 load(source, lab)
             previous = self._changed(trie, previous, before, lab)

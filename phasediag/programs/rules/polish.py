@@ -32,15 +32,17 @@ from ...streams import compiled
 __all__ = ["sweep_front", "load_rows"]
 
 #: Swap rounds per size and sweep; the best pairs each round tries, grown into groups of at most
-#: GROUP rules (a rule and its exceptions). Measured on prefix-sorting seeds 5 and 9 (steps
-#: matched, 5: 94% with one pair, 2% with three or six; groups of three: no better).
+#: GROUP rules (a rule and its exceptions). Measured on prefix-sorting seeds 5 and 9 before the
+#: windows came (steps matched on seed 5: 94% with one pair, 2% with three or six; groups of
+#: three: no better).
 SWAP_ROUNDS, PAIR_TRIES, GROUP = 32, 1, 2
-#: Windows re-solved exactly: subtrees of at most WINDOW_NODES nodes holding at most
+#: Windows re-solved exactly: subtrees of at most WINDOW_NODES nodes holding fewer than
 #: WINDOW_RULES rules.
 WINDOW_NODES, WINDOW_RULES = 2048, 12
 _INF = np.int64(1) << 60
-#: Up and down sweeps, alternated until a pair improves no size or this many pairs ran.
-MAX_SWEEPS = 4
+#: Up and down sweeps, alternated until a pair improves no size or this many pairs ran; the
+#: first also sweeps up from each default label alone where there are at most FRESH_DEFAULTS.
+MAX_SWEEPS, FRESH_DEFAULTS = 4, 4
 
 
 @compiled
@@ -543,7 +545,7 @@ def sweep_front(trie, front: dict, capacity: int, load, deadline: float | None =
     """The sweeps of the module docstring over ``front`` ({complexity: (wrong, program)}, each
     program written into a label-per-node array by ``load(program, lab)``), rules up to
     ``capacity``, until ``deadline`` (perf_counter seconds). Returns the sizes it improved,
-    {complexity: (wrong, label-per-node array)}."""
+    {complexity: (wrong, (nodes, labels) of the rules, the default at node 0))}."""
     parent, mass = trie.parent, trie.mass
     n = len(parent)
     lab, x, above = np.full(n, -1, np.int64), np.zeros_like(mass), np.zeros(n, np.int64)
@@ -567,7 +569,9 @@ def sweep_front(trie, front: dict, capacity: int, load, deadline: float | None =
     def program(c: int) -> int:
         """Load the best program of size c into lab and x; its wrong weight."""
         if c in improved:
-            lab[:] = improved[c][1]
+            nodes, labels = improved[c][1]
+            lab[:] = -1
+            lab[nodes] = labels
         else:
             load(front[c][1], lab)
         return int(_score(parent, mass, lab, x))
@@ -575,7 +579,8 @@ def sweep_front(trie, front: dict, capacity: int, load, deadline: float | None =
     def offer(c: int, wrong: int) -> bool:
         if wrong < best.get(c, np.inf):
             best[c] = wrong
-            improved[c] = (wrong, lab.copy())
+            nodes = np.flatnonzero(lab >= 0)  # kept sparse: a front holds thousands of sizes
+            improved[c] = (wrong, (nodes.astype(np.int32), lab[nodes].astype(np.int16)))
             return True
         return False
 
@@ -592,13 +597,11 @@ def sweep_front(trie, front: dict, capacity: int, load, deadline: float | None =
         """Whether a sweep at size c should go on from the best program held there instead."""
         return best.get(c, np.inf) < wrong or (c in unpolished and best[c] <= wrong)
 
-    for _ in range(MAX_SWEEPS):
+    def up(c: int, wrong: int, fresh: bool) -> bool:
+        """Sweep up from the program in lab (size c); ``fresh``: never switch to a held program."""
         changed = False
-        # up: each size's program plus its best add (and, two sizes up, plus its best pair)
-        c = min(best)
-        wrong = program(c)
         while not late():
-            if better(c, wrong):
+            if not fresh and better(c, wrong):
                 unpolished.discard(c)
                 wrong = program(c)
             wrong = polish(wrong)
@@ -614,12 +617,28 @@ def sweep_front(trie, front: dict, capacity: int, load, deadline: float | None =
             dw = int(_grow(parent, lab, x, above)) if c < capacity else 0
             if dw >= 0:  # no add helps: go on from the next size held
                 beyond = [s for s in best if s > c]
-                if not beyond:
+                if fresh or not beyond:
                     break
                 c = min(beyond)
                 wrong = program(c)
                 continue
             c, wrong = c + 1, wrong + dw
+        return changed
+
+    for sweep in range(MAX_SWEEPS):
+        # up: each size's program plus its best add (and, two sizes up, plus its best pair)
+        c = min(best)
+        wrong = program(c)
+        held = lab[0]
+        changed = up(c, wrong, False)
+        if sweep == 0 and mass.shape[1] <= FRESH_DEFAULTS:
+            # and from each other default label alone, never switching to a held program: the
+            # sampled front may hold programs of one default only
+            for y in range(mass.shape[1]):
+                if y != held and not late():
+                    lab[:] = -1
+                    lab[0] = y
+                    changed |= up(0, int(_score(parent, mass, lab, x)), True)
         # down: each size's program minus its least-loss rule
         c = max(best)
         wrong = program(c)
