@@ -505,11 +505,10 @@ class RuleKernel:
         if not self.exact or not front:
             return front, 0
         trie = views.trie(self.task)
-        child_start, letter = trie.child_start, trie.letter
 
         def load(slot: int, lab: np.ndarray) -> None:
-            load_rows(child_start, letter, state.w_rows[slot], state.w_label[slot], int(state.w_n[slot]),
-                  int(state.w_default[slot]), lab)
+            load_rows(self.law.data, state.w_rows[slot], state.w_label[slot], int(state.w_n[slot]),
+                      int(state.w_default[slot]), lab)
 
         sampled = {c: (w, slot) for c, w, _, slot in front}
         found = {c: t for c, _, t, _ in front}

@@ -28,6 +28,7 @@ from time import perf_counter
 import numpy as np
 
 from ...streams import compiled
+from .trielaw import descend, root
 
 __all__ = ["sweep_front", "load_rows"]
 
@@ -520,25 +521,19 @@ def _shrink(parent, lab, x, above):
 
 
 @compiled
-def load_rows(child_start, letter, rows, labels, n, default, lab):
-    """The program of a witness slot (prefix rows, -1 padded) as a label per trie node."""
+def load_rows(law, rows, labels, n, default, lab):
+    """The program of a witness slot (prefix rows, -1 padded) as a label per trie node, each row
+    found by the trie law's own descent (:func:`.trielaw.descend`)."""
     lab[:] = -1
     lab[0] = default
+    cur = np.zeros(2, np.uint64)
     for i in range(n):
-        v = 0
+        root(law, cur)
         for j in range(rows.shape[1]):
-            a = rows[i, j]
-            if a < 0:
+            if rows[i, j] < 0:
                 break
-            lo, hi = child_start[v], child_start[v + 1]
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if letter[mid] < a:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            v = lo
-        lab[v] = labels[i]
+            descend(law, cur, j, rows[i, j])
+        lab[np.int64(cur[0])] = labels[i]
 
 
 def sweep_front(trie, front: dict, capacity: int, load, deadline: float | None = None) -> dict:
@@ -593,19 +588,22 @@ def sweep_front(trie, front: dict, capacity: int, load, deadline: float | None =
 
     unpolished = set(front)  # sampled programs: each is polished once, where a sweep meets it
 
-    def better(c: int, wrong: int) -> bool:
-        """Whether a sweep at size c should go on from the best program held there instead."""
-        return best.get(c, np.inf) < wrong or (c in unpolished and best[c] <= wrong)
+    def polished_at(c: int, wrong: int, fresh: bool) -> tuple[int, bool]:
+        """The sweep at size c: its program in lab (or, unless ``fresh``, the best one held there
+        where that is better, a sampled one where it is as good) polished and offered; its wrong
+        weight and whether the offer improved size c."""
+        if not fresh and (best.get(c, np.inf) < wrong or (c in unpolished and best[c] <= wrong)):
+            unpolished.discard(c)
+            wrong = program(c)
+        wrong = polish(wrong)
+        return wrong, offer(c, wrong)
 
     def up(c: int, wrong: int, fresh: bool) -> bool:
         """Sweep up from the program in lab (size c); ``fresh``: never switch to a held program."""
         changed = False
         while not late():
-            if not fresh and better(c, wrong):
-                unpolished.discard(c)
-                wrong = program(c)
-            wrong = polish(wrong)
-            changed |= offer(c, wrong)
+            wrong, offered = polished_at(c, wrong, fresh)
+            changed |= offered
             if c + 2 <= capacity:
                 w = _pairs(parent, lab, x, above, follow, node, top_v, top_y, top_dw)
                 if w >= 0 and wrong + top_dw[0] < best.get(c + 2, np.inf):
@@ -643,11 +641,8 @@ def sweep_front(trie, front: dict, capacity: int, load, deadline: float | None =
         c = max(best)
         wrong = program(c)
         while c > 0 and not late():
-            if better(c, wrong):
-                unpolished.discard(c)
-                wrong = program(c)
-            wrong = polish(wrong)
-            changed |= offer(c, wrong)
+            wrong, offered = polished_at(c, wrong, False)
+            changed |= offered
             wrong += int(_shrink(parent, lab, x, above))
             c -= 1
         if not changed or late():
