@@ -192,65 +192,64 @@ def read_pla(path: Path, data: bytes | None = None) -> Lexicon:
         raise FileFormatError(f"{path} has no cubes (rows such as '01- 1').")
     if n_in > MAX_BITS:
         return _listed_minterms(path, cubes, n_out, kind)
-    rows, index = 1 << n_in, np.arange(1 << n_in)
-    on, off, dc = (np.zeros((n_out, rows), dtype=bool) for _ in range(3))
+    index = np.arange(1 << n_in)
+    on, off, dc = (np.zeros(1 << n_in, dtype=np.int64) for _ in range(3))
     for line, plane_in, plane_out in cubes:
-        covered = np.ones(rows, dtype=bool)
+        covered = np.ones(1 << n_in, dtype=bool)
         for j, ch in enumerate(plane_in):
             if ch != "-":
                 covered &= input_bit(index, j, n_in) == int(ch)
-        for k, ch in enumerate(plane_out):
-            if ch == "1":
-                on[k] |= covered
-            elif ch == "0" and kind == "fr":
-                off[k] |= covered
-            elif ch in "-~" and kind == "fd":
-                dc[k] |= covered
+        for plane, bits in zip((on, off, dc), _cube_outputs(plane_out, kind)):
+            plane[covered] |= bits
+    care = _counted_rows(path, on, off, dc, kind, n_out, lambda r: format(int(r), f"0{n_in}b"))
+    return _bit_lexicon(on, care, n_out)
+
+
+def _cube_outputs(plane_out: str, kind: str) -> tuple[int, int, int]:
+    """A cube's output plane as three bit masks (output 1 the most significant bit): the outputs it
+    puts in the on-set ('1'), in the off-set ('0', ``.type fr`` only) and in the don't-care set
+    ('-' or '~', ``.type fd`` only)."""
+    on = off = dc = 0
+    for ch in plane_out:
+        on, off, dc = on << 1 | (ch == "1"), off << 1 | (ch == "0" and kind == "fr"), dc << 1 | (ch in "-~" and kind == "fd")
+    return on, off, dc
+
+
+def _counted_rows(path: Path, on: np.ndarray, off: np.ndarray, dc: np.ndarray, kind: str, n_out: int,
+                  word) -> np.ndarray:
+    """Which rows count, given the output masks the cubes put on each row: with ``.type fr`` every
+    output neither on nor off is a don't-care, with ``f``/``fd`` every output not on is off unless
+    given as a don't-care; a row that is a don't-care for some output does not count. ``word(r)``
+    names row r in the error for a row both on and off."""
+    clash = np.flatnonzero(on & off)
+    if clash.size:
+        name = word(clash[0])
+        raise FileFormatError(f"{path}: row {name[:40]}{'…' if len(name) > 40 else ''} is in both the on-set and the "
+                              f"off-set of an output.")
     if kind == "fr":
-        if (on & off).any():
-            raise FileFormatError(f"{path}: a row is in both the on-set and the off-set of output "
-                                  f"{int(np.flatnonzero((on & off).any(axis=1))[0]) + 1}.")
-        dc = ~(on | off)
-    else:  # f: what no cube puts in the on-set is off; fd: also the don't-care set given
-        dc &= ~on
-    values = np.zeros(rows, dtype=np.int64)
-    for k in range(n_out):
-        values = (values << 1) | on[k]
-    return _bit_lexicon(values, ~dc.any(axis=0), n_out)
+        dc = ((1 << n_out) - 1) & ~(on | off)
+    return (dc & ~on) == 0
 
 
 def _listed_minterms(path: Path, cubes: list[tuple[int, str, str]], n_out: int, kind: str) -> Lexicon:
-    """A PLA of more than :data:`MAX_BITS` inputs as the rows it lists (each cube a minterm): a
-    row's output is 1 where a cube puts it in the on-set, else 0, read per ``.type`` as for
-    fewer inputs; a row that is a don't-care for some output, and every row not listed, is not
-    part of the task (what a training set of a function of many inputs gives)."""
-    rows: dict[str, list[int]] = {}  # minterm → [on, off, don't-care] output bits
+    """A PLA of more than :data:`MAX_BITS` inputs as the rows it lists (each cube a minterm), read
+    per ``.type`` as for fewer inputs; a row that is a don't-care for some output, and every row not
+    listed, is not part of the task (what a training set of a function of many inputs gives)."""
+    rows: dict[str, list[int]] = {}  # minterm → its [on, off, don't-care] output masks
     for line, plane_in, plane_out in cubes:
         if "-" in plane_in:
             raise FileFormatError(f"{path}, line {line}: beyond {MAX_BITS} inputs a PLA lists minterms (rows of "
                                   f"0 and 1); this cube has '-'.")
-        bits = rows.setdefault(plane_in, [0, 0, 0])
-        for k, ch in enumerate(plane_out):
-            flag = 1 << (n_out - 1 - k)
-            if ch == "1":
-                bits[0] |= flag
-            elif ch == "0" and kind == "fr":
-                bits[1] |= flag
-            elif ch in "-~" and kind != "f":
-                bits[2] |= flag
-    words, labels = [], []
-    for word, (on, off, dc) in rows.items():
-        if on & off:
-            raise FileFormatError(f"{path}: row {word[:40]}{'…' if len(word) > 40 else ''} is in both the on-set "
-                                  f"and the off-set of an output.")
-        if kind == "fr":
-            dc = ((1 << n_out) - 1) & ~(on | off)
-        if not dc & ~on:
-            words.append(word)
-            labels.append(format(on, f"0{n_out}b"))
-    if not words:
+        masks = rows.setdefault(plane_in, [0, 0, 0])
+        for i, bits in enumerate(_cube_outputs(plane_out, kind)):
+            masks[i] |= bits
+    words = list(rows)
+    on, off, dc = np.array(list(rows.values()), dtype=np.int64).reshape(-1, 3).T
+    care = _counted_rows(path, on, off, dc, kind, n_out, lambda r: words[r])
+    if not care.any():
         raise FileFormatError(f"{path}: every row is a don't-care for some output; at least one row must be specified.")
-    return Lexicon(tuple(words), tuple(labels), (1,) * len(words), output_vectors(n_out), True)
+    return Lexicon(tuple(w for w, c in zip(words, care) if c), tuple(format(v, f"0{n_out}b") for v in on[care].tolist()),
+                   (1,) * int(care.sum()), output_vectors(n_out), True)
 
 
 def read_truth(path: Path, data: bytes | None = None) -> Lexicon:
