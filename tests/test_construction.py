@@ -44,6 +44,18 @@ def test_constructed_circuits_compute_every_output_on_every_row(basis):
         assert len(better) <= len(built)
 
 
+@pytest.mark.parametrize("basis", ["b2", "aig"])
+def test_rewriting_builds_a_node_over_what_other_outputs_built(basis):
+    """f = (x1 ∧ x2) ∧ x3 and g = (x1 ∧ x4) ∧ (x2 ∧ x3), built apart (5 gates), rewrite to 3: g is
+    f ∧ x4 (f needs 2 gates, and g ≠ f one more), a gate no cut of g's own cone holds."""
+    from phasediag.programs.circuits.circuit import Circuit
+    # nodes: x1..x4 = 0..3; 4 = x1∧x2, 5 = 4∧x3 (f), 6 = x1∧x4, 7 = x2∧x3, 8 = 6∧7 (g)
+    built = Circuit(4, ((8, 0, 1), (8, 2, 4), (8, 0, 3), (8, 1, 2), (8, 6, 7)), (5, 8), (False, False))
+    better = rewrite(built, BASES[basis])
+    assert outputs_of(better) == outputs_of(built)
+    assert len(better) == 3
+
+
 def test_dont_care_rows_are_free_and_care_rows_are_right():
     """With a care set, only the care rows must match; a function that equals x1 ∧ x2 on its care
     rows and is free elsewhere costs at most what x1 ∧ x2 costs (one gate)."""

@@ -12,9 +12,10 @@ shifts. A *care* set (same form) marks the rows that count; the others are don't
   of at most four variables, which are built from the exact four-input library
   (:func:`.enumeration.cost_table`). The variable to expand is chosen by a memoised estimate of
   the tree size over every order (up to :data:`ORDER_SEARCH_INPUTS` inputs), else greedily.
-- :func:`rewrite` improves a circuit by cut rewriting: for every gate and every cut of at most
-  four nodes below it, the gates only that gate's cone uses (its maximum fanout-free cone) are
-  replaced by the library's circuit of the cut's function when that has fewer gates.
+- :func:`rewrite` improves a circuit by DAG-aware cut rewriting and resubstitution: each gate,
+  in order, is rebuilt through the library's circuit of a cut of at most four nodes below it, or
+  as one gate over two nodes already built, when the gates only its cone uses (its maximum
+  fanout-free cone) outnumber the gates the rebuild adds (nodes already built are reused).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ HOWS = ("shannon", "decompose", "factor")
 DECOMPOSE_SUPPORT = 5
 #: Cuts kept per node in rewriting.
 CUTS_PER_NODE = 12
+#: Resubstitution in rewriting up to this many rows; candidate literals and pairs tried per node.
+RESUB_ROWS, RESUB_CANDIDATES, RESUB_PAIRS = 1024, 256, 4
 #: Largest gates × rows that :func:`synthesise_rows` rewrites (the node values take a byte each).
 REWRITE_CELLS = 1 << 29
 
@@ -123,6 +126,28 @@ class Builder:
         if t in self.known and not self.known[t][1]:
             return self.known[t][0]
         return self._add(3, node, node)
+
+    def added(self, build, keep: set[int] = frozenset()) -> int:
+        """Gates ``build()`` (which returns a literal) would add, plus the nodes of ``keep`` the
+        literal reads through new gates or itself; the builder is left as it was."""
+        count = len(self.gates)
+        node = build()[0]
+        cost, seen, stack = len(self.gates) - count, set(), [node]
+        while stack:
+            n = stack.pop()
+            if n in seen or n < self.m:
+                continue
+            seen.add(n)
+            if n in keep or n >= self.m + count:  # a kept node keeps what it reads
+                cost += n in keep
+                stack.extend(self.gates[n - self.m][1:])
+        for n in range(self.m + count, self.m + len(self.gates)):
+            t = self.tables[n]
+            for key in (t, t ^ self.full):
+                if self.known.get(key, (None,))[0] == n:
+                    del self.known[key]
+        del self.gates[count:], self.tables[self.m + count:]
+        return cost
 
     def negate(self, x: Literal) -> Literal:
         if self.basis.free_complement or x[0] < 0:
@@ -512,8 +537,12 @@ def _cuts(circuit: Circuit) -> list[list[tuple[int, ...]]]:
 
 
 def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None) -> Circuit:
-    """One pass: nodes in order, each rebuilt through the cheapest library replacement of a cut
-    when that beats the gates its cone alone uses, else copied."""
+    """One pass, DAG-aware: nodes in order, each copied into a new circuit or, where that frees
+    more gates than it costs, rebuilt through the library's circuit of one of its cuts, or as one
+    gate over two nodes already built (resubstitution, up to :data:`RESUB_ROWS` rows). A
+    replacement frees the gates only the node's cone above the cut (or the inputs) uses; it costs
+    the gates it adds to the new circuit (functional hashing reuses every node already there) and
+    the freed gates it reads itself."""
     m = circuit.inputs
     values = circuit.node_tables(columns)
     full = (1 << values.shape[1]) - 1
@@ -527,28 +556,35 @@ def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None) ->
         if node >= 0:
             readers[node] += 1
     cuts = _cuts(circuit)
-    replace: dict[int, tuple[int, tuple[int, ...]]] = {}
-    for i in range(len(circuit)):
-        node = m + i
-        best = None
-        for cut in cuts[node][1:]:
-            if node in cut:
-                continue
-            f4 = _cut_function(tables, node, cut, full)
-            gain = _cone_size(circuit, node, cut, readers) - leaf_cost(f4, basis.name)
-            if gain > 0 and (best is None or gain > best[0]):
-                best = (gain, cut)
-        if best is not None:
-            replace[node] = best
     builder = Builder(m, basis, columns)
+    divisors = _Divisors(builder) if values.shape[1] <= RESUB_ROWS else None
     new: dict[int, Literal] = {j: (j, False) for j in range(m)}
     for i, (op, a, b) in enumerate(circuit.gates):
         node = m + i
-        if node in replace:
-            cut = replace[node][1]
-            new[node] = builder.library(_cut_function(tables, node, cut, full), [new[c] for c in cut])
-        else:
-            new[node] = builder.negate(new[a]) if op == 3 else builder.gate(op, new[a], new[b])
+        copy = lambda: builder.negate(new[a]) if op == 3 else builder.gate(op, new[a], new[b])
+        if builder.added(copy) == 0:  # the node is there already: nothing to free
+            new[node] = copy()
+            continue
+        best, best_gain = copy, 0
+        for cut in cuts[node][1:]:
+            if node in cut:
+                continue
+            cone = _cone(circuit, node, cut, readers)
+            f4 = _cut_function(tables, node, cut, full)
+            build = lambda f4=f4, cut=cut: builder.library(f4, [new[c] for c in cut])
+            freed = {new[x][0] for x in cone if x != node}
+            gain = len(cone) - builder.added(build, keep=freed)
+            if gain > best_gain:
+                best, best_gain = build, gain
+        if divisors is not None:
+            cone = _cone(circuit, node, (), readers)
+            if len(cone) - 1 > best_gain:
+                freed = {new[x][0] for x in cone if x != node}
+                for build in divisors.resubstitutions(tables[node], freed):
+                    gain = len(cone) - builder.added(build, keep=freed)
+                    if gain > best_gain:
+                        best, best_gain = build, gain
+        new[node] = best()
     outputs = []
     for node, neg in zip(circuit.outputs, circuit.negated):
         lit = new[node] if node >= 0 else (-1, False)
@@ -577,15 +613,59 @@ def _cut_function(tables: list[int], node: int, cut: tuple[int, ...], full: int)
     return f4 if c4 == 0xFFFF else cheapest_completion(f4, c4)
 
 
-def _cone_size(circuit: Circuit, node: int, cut: tuple[int, ...], readers: np.ndarray) -> int:
-    """Gates of ``node``'s cone above ``cut`` that nothing outside the cone reads (its maximum
-    fanout-free cone bounded by the cut): the gates a replacement frees."""
+class _Divisors:
+    """The literals of a :class:`Builder`'s nodes as rows of 64-bit words, for resubstitution:
+    which two of them give a target function through one XOR or AND (or its complement, an OR)."""
+
+    def __init__(self, builder: Builder):
+        self.builder = builder
+        self.words = (builder.full.bit_length() + 63) // 64
+        self.rows = np.zeros((0, self.words), dtype=np.uint64)
+        self.mask = self._row(builder.full)
+
+    def _row(self, table: int) -> np.ndarray:
+        return np.frombuffer(table.to_bytes(8 * self.words, "little"), dtype=np.uint64)
+
+    def resubstitutions(self, target: int, freed: set[int]) -> list:
+        """Builds of ``target`` as x ⊕ y, x ∧ y or ¬(x ∧ y), x and y literals of built nodes outside
+        ``freed`` (at most :data:`RESUB_PAIRS` of each)."""
+        b = self.builder
+        if len(self.rows) < len(b.tables):
+            self.rows = np.vstack([self.rows] + [self._row(t)[None] for t in b.tables[len(self.rows):]])
+        usable = np.ones(len(self.rows), dtype=bool)
+        usable[[n for n in freed if n >= 0]] = False
+        builds = []
+        for x in np.flatnonzero(usable).tolist():  # target = x ⊕ y, y any literal built
+            y = b.known.get(b.tables[x] ^ target)
+            if y is not None and y[0] != x and (y[0] < 0 or usable[y[0]]):
+                builds.append(lambda x=(x, False), y=y: b.gate(6, x, y))
+                if len(builds) == RESUB_PAIRS:
+                    break
+        for goal, negate in ((target, False), (target ^ b.full, True)):
+            g = self._row(goal)
+            lits, tabs = [], []
+            for neg, tab in ((False, self.rows), (True, ~self.rows & self.mask)):
+                fits = np.flatnonzero(usable & ~(g & ~tab).any(axis=1))  # goal ⊆ literal
+                lits += [(int(n), neg) for n in fits]
+                tabs.append(tab[fits])
+            tabs = np.concatenate(tabs)[:RESUB_CANDIDATES]
+            pairs = np.argwhere(np.triu(((tabs[:, None] & tabs[None]) == g).all(axis=2), 1))[:RESUB_PAIRS]
+            for x, y in pairs.tolist():
+                gate = lambda x=lits[x], y=lits[y], negate=negate: b.gate(8, x, y) if not negate \
+                    else b.negate(b.gate(8, x, y))
+                builds.append(gate)
+        return builds
+
+
+def _cone(circuit: Circuit, node: int, cut: tuple[int, ...], readers: np.ndarray) -> list[int]:
+    """The gates of ``node``'s cone above ``cut`` that nothing outside the cone reads (its maximum
+    fanout-free cone bounded by the cut), ``node`` first: the gates a replacement frees."""
     m = circuit.inputs
-    left = {}
-    freed, stack = 0, [node]
+    left: dict[int, int] = {}
+    cone, stack = [], [node]
     while stack:
         n = stack.pop()
-        freed += 1
+        cone.append(n)
         op, a, b = circuit.gates[n - m]
         for x in ((a,) if op == 3 else (a, b)):
             if x < m or x in cut:
@@ -593,7 +673,7 @@ def _cone_size(circuit: Circuit, node: int, cut: tuple[int, ...], readers: np.nd
             left[x] = left.get(x, int(readers[x])) - 1
             if left[x] == 0:
                 stack.append(x)
-    return freed
+    return cone
 
 
 def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None = None, *,
