@@ -11,9 +11,11 @@ prices every single add (X_{above}(v) − max_y X_y(v)) and every delete (X_{y_v
 rule of largest gain, delete the rule of least loss, the rule above each relabelled to its best
 label; else re-solve *windows* exactly — the subtrees of at most WINDOW_NODES nodes holding
 fewer than WINDOW_RULES rules, each by the tree DP on that subtree alone (its rules re-placed
-within it), then one rule traded between the two windows where that pays most; else add the best
+within it), then up to TRADE_RULES rules moved between windows, the best such trade found by a DP
+over the windows (a rule with its exception pays in one window only as a pair); else add the best
 *pair* (a rule and one exception below it, which neither pays alone) against the two rules of
-least loss.
+least loss; else (up to FRESH_DEFAULTS labels, at every FLIP_EVERY-th size) switch the default,
+every window re-solved for it.
 *Sweeping* a front: up from its simplest step, each step's polished program plus its best add is
 the next size's candidate; down from its most complex, minus its best delete; wherever the
 sampler (or the other sweep) holds a better program of a size (a sampled one: as good), the
@@ -40,10 +42,15 @@ SWAP_ROUNDS, PAIR_TRIES, GROUP = 32, 1, 2
 #: Windows re-solved exactly: subtrees of at most WINDOW_NODES nodes holding fewer than
 #: WINDOW_RULES rules.
 WINDOW_NODES, WINDOW_RULES = 2048, 12
+#: Rules moved between windows at once, at most.
+TRADE_RULES = 2
 _INF = np.int64(1) << 60
 #: Up and down sweeps, alternated until a pair improves no size or this many pairs ran; the
 #: first also sweeps up from each default label alone where there are at most FRESH_DEFAULTS.
 MAX_SWEEPS, FRESH_DEFAULTS = 4, 4
+#: Polishing tries switching the default (up to FRESH_DEFAULTS labels) at every FLIP_EVERY-th size
+#: only (each try re-solves every window); the sweeps carry a switched program to the sizes between.
+FLIP_EVERY = 8
 
 
 @compiled
@@ -408,20 +415,20 @@ def _window_state(lab, nodes, count, y_in):
 
 
 @compiled
-def _windows(parent, child_start, own, size, lab, signature, gain, loss, held, nodes, where, f, comb, tmp, eff,
-             prefix):
+def _windows(parent, child_start, own, size, lab, signature, delta, order, choice, held, nodes, where, f, comb, tmp,
+             eff, prefix):
     """The maximal windows (subtrees of at most len(nodes) nodes holding fewer than WINDOW_RULES
     rules, whose parent's subtree is larger or holds more; the root's excepted; ``held`` is
     scratch for the rules under each node) re-solved exactly: each window's rules re-placed
-    within it, then one rule traded from the window where it costs least (``loss``) to the one
-    where it gains most (``gain``) when that pays. A window is solved again only when its rules or
-    inherited label changed (``signature``). Returns Δwrong; lab changes, x does not."""
-    total, limit, n = 0, nodes.shape[0], lab.shape[0]
+    within it, then rules traded between windows where that pays (:func:`_trade`). A window is
+    solved again only when its rules or inherited label changed (``signature``); ``delta[u, T + d]``
+    keeps what d more rules change in window u, |d| ≤ T = TRADE_RULES. Returns Δwrong; lab
+    changes, x does not."""
+    total, limit, n, windows = 0, nodes.shape[0], lab.shape[0], 0
     held[:] = 0
     for v in range(n - 1, 0, -1):
         held[v] += lab[v] >= 0
         held[parent[v]] += held[v]
-    up_u, up, down_u, down = -1, 0, -1, _INF
     for u in range(1, n):
         p = parent[u]
         if size[u] > limit or held[u] >= WINDOW_RULES or (p != 0 and size[p] <= limit and held[p] < WINDOW_RULES):
@@ -430,40 +437,68 @@ def _windows(parent, child_start, own, size, lab, signature, gain, loss, held, n
         count = _window_nodes(child_start, u, nodes, where)
         sig, rules = _window_state(lab, nodes, count, y_in)
         if sig != signature[u]:
-            gain[u], loss[u] = 0, _INF
-            current = _window_solve(parent, child_start, own, lab, y_in, count, rules + 1, nodes, where, f,
-                                    comb, tmp, eff)
+            current = _window_solve(parent, child_start, own, lab, y_in, count, rules + TRADE_RULES, nodes, where,
+                                    f, comb, tmp, eff)
             if f[0, y_in, rules] < current:
-                _window_place(child_start, own, lab, y_in, rules, rules + 1, nodes, where, f, comb, tmp, prefix)
+                _window_place(child_start, own, lab, y_in, rules, rules + TRADE_RULES, nodes, where, f, comb, tmp,
+                              prefix)
                 total += f[0, y_in, rules] - current
                 current = f[0, y_in, rules]
                 sig, _ = _window_state(lab, nodes, count, y_in)
-            gain[u] = current - f[0, y_in, rules + 1]
-            if rules > 0:
-                loss[u] = f[0, y_in, rules - 1] - current
+            for d in range(-TRADE_RULES, TRADE_RULES + 1):
+                j = rules + d
+                delta[u, TRADE_RULES + d] = f[0, y_in, j] - current if j >= 0 and f[0, y_in, j] < _INF else _INF
             signature[u] = sig
-        if gain[u] > up:
-            up_u, up = u, gain[u]
-        if loss[u] < down:
-            down_u, down = u, loss[u]
-    if up_u < 0 or down_u < 0 or up_u == down_u or up <= down:
-        return total
-    for u, step in ((up_u, 1), (down_u, -1)):  # the trade
-        y_in = lab[_above(parent, lab, u)]
-        count = _window_nodes(child_start, u, nodes, where)
-        _, rules = _window_state(lab, nodes, count, y_in)
-        _window_solve(parent, child_start, own, lab, y_in, count, rules + 1, nodes, where, f, comb, tmp, eff)
-        _window_place(child_start, own, lab, y_in, rules + step, rules + 1, nodes, where, f, comb, tmp, prefix)
-        signature[u] = -1
-    return total + down - up
+        order[windows] = u
+        windows += 1
+    return total + _trade(parent, child_start, own, lab, signature, delta, order[:windows], choice, nodes, where, f,
+                          comb, tmp, eff, prefix)
 
 
 @compiled
-def _polish(parent, child_start, mass, lab, x, above, follow, node, wrong, rounds, stack, labels, win):
+def _trade(parent, child_start, own, lab, signature, delta, order, choice, nodes, where, f, comb, tmp, eff, prefix):
+    """Rules moved between the windows ``order``: window u gets d_u more rules (|d_u| ≤ T), Σ d_u
+    = 0, at least Σ delta[u, T + d_u], by a DP over the windows whose running sum of d stays
+    within ±T (every trade of at most T rules is one); applied when it pays. Returns Δwrong."""
+    width = 2 * TRADE_RULES + 1
+    best, step = np.full(width, _INF), np.full(width, _INF)
+    best[TRADE_RULES] = 0
+    for w in range(order.shape[0]):
+        step[:] = _INF
+        for s in range(width):
+            if best[s] >= _INF:
+                continue
+            for d in range(-TRADE_RULES, TRADE_RULES + 1):
+                t, cost = s + d, delta[order[w], TRADE_RULES + d]
+                if 0 <= t < width and cost < _INF and best[s] + cost < step[t]:
+                    step[t], choice[w, t] = best[s] + cost, d
+        best[:] = step
+    if best[TRADE_RULES] >= 0:
+        return 0
+    s = TRADE_RULES
+    for w in range(order.shape[0] - 1, -1, -1):
+        d = choice[w, s]
+        s -= d
+        if d == 0:
+            continue
+        u = order[w]
+        y_in = lab[_above(parent, lab, u)]
+        count = _window_nodes(child_start, u, nodes, where)
+        _, rules = _window_state(lab, nodes, count, y_in)
+        _window_solve(parent, child_start, own, lab, y_in, count, rules + TRADE_RULES, nodes, where, f, comb, tmp,
+                      eff)
+        _window_place(child_start, own, lab, y_in, rules + d, rules + TRADE_RULES, nodes, where, f, comb, tmp, prefix)
+        signature[u] = -1
+    return best[TRADE_RULES]
+
+
+@compiled
+def _polish(parent, child_start, mass, lab, x, above, follow, node, wrong, rounds, stack, labels, win, flip):
     """Swap rounds at a fixed size (module docstring): the best single add against the rule of
     least loss, else the windows re-solved (``win``: the arrays of :func:`_windows`), else the
-    PAIR_TRIES best pairs, each grown into a group; returns the new wrong weight."""
-    own, size, signature, gain, loss, held, nodes, where, f, comb, tmp, eff, prefix = win
+    PAIR_TRIES best pairs, each grown into a group, else (where ``flip``) the default switched;
+    returns the new wrong weight."""
+    own, size, signature, delta, order, choice, held, nodes, where, f, comb, tmp, eff, prefix = win
     saved_labels, saved_x = lab.copy(), x.copy()
     top_v = np.full(PAIR_TRIES, -1, np.int64)
     top_y, top_dw = top_v.copy(), np.zeros(PAIR_TRIES, x.dtype)
@@ -481,8 +516,8 @@ def _polish(parent, child_start, mass, lab, x, above, follow, node, wrong, round
                     continue
             lab[:] = saved_labels
             x[:, :] = saved_x
-        if _windows(parent, child_start, own, size, lab, signature, gain, loss, held, nodes, where, f, comb, tmp,
-                    eff, prefix) < 0:
+        if _windows(parent, child_start, own, size, lab, signature, delta, order, choice, held, nodes, where, f, comb,
+                    tmp, eff, prefix) < 0:
             wrong = _score(parent, mass, lab, x)
             continue
         improved = False
@@ -497,9 +532,34 @@ def _polish(parent, child_start, mass, lab, x, above, follow, node, wrong, round
                 break
             lab[:] = saved_labels
             x[:, :] = saved_x
+        if not improved and flip:
+            improved, wrong = _flip_default(parent, child_start, mass, lab, x, wrong, saved_labels, saved_x, win)
         if not improved:
             break
     return wrong
+
+
+@compiled
+def _flip_default(parent, child_start, mass, lab, x, wrong, saved_labels, saved_x, win):
+    """Each other default label with every window below the root re-solved for it (a sampled
+    program keeps its default; the exact front may switch); kept when that lowers the wrong
+    weight. Returns (improved, wrong weight)."""
+    own, size, signature, delta, order, choice, held, nodes, where, f, comb, tmp, eff, prefix = win
+    saved_signature, saved_delta = signature.copy(), delta.copy()
+    for y in range(own.shape[1]):
+        if y == saved_labels[0]:
+            continue
+        lab[0] = y
+        _windows(parent, child_start, own, size, lab, signature, delta, order, choice, held, nodes, where, f, comb,
+                 tmp, eff, prefix)
+        flipped = _score(parent, mass, lab, x)
+        if flipped < wrong:
+            return True, flipped
+        lab[:] = saved_labels
+    x[:, :] = saved_x
+    signature[:] = saved_signature
+    delta[:, :] = saved_delta
+    return False, wrong
 
 
 @compiled
@@ -536,6 +596,17 @@ def load_rows(law, rows, labels, n, default, lab):
         lab[np.int64(cur[0])] = labels[i]
 
 
+def window_scratch(n: int, labels: int, window: int, children: int) -> tuple:
+    """The arrays :func:`_windows` takes after ``size`` (signature … prefix), for a trie of ``n``
+    nodes, ``labels`` labels and at most ``children`` children per node, windows of ≤ ``window``
+    nodes."""
+    rules, trades = WINDOW_RULES + TRADE_RULES, 2 * TRADE_RULES + 1
+    return (np.full(n, -1, np.int64), np.zeros((n, trades), np.int64), np.zeros(n, np.int64),
+            np.zeros((n, trades), np.int64), np.zeros(n, np.int64), np.zeros(window, np.int64), np.zeros(n, np.int64),
+            np.zeros((window, labels, rules), np.int64), np.zeros((labels, rules), np.int64),
+            np.zeros(rules, np.int64), np.zeros(window, np.int64), np.zeros((children + 1, rules), np.int64))
+
+
 def sweep_front(trie, front: dict, capacity: int, load, deadline: float | None = None) -> dict:
     """The sweeps of the module docstring over ``front`` ({complexity: (wrong, program)}, each
     program written into a label-per-node array by ``load(program, lab)``), rules up to
@@ -553,11 +624,7 @@ def sweep_front(trie, front: dict, capacity: int, load, deadline: float | None =
         at = np.flatnonzero(trie.depth == d)
         np.add.at(size, parent[at], size[at])
     k, window = mass.shape[1], min(WINDOW_NODES, n)
-    win = (trie.own, size, np.full(n, -1, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64),
-           np.zeros(n, np.int64), np.zeros(window, np.int64), np.zeros(n, np.int64),
-           np.zeros((window, k, WINDOW_RULES + 1), np.int64), np.zeros((k, WINDOW_RULES + 1), np.int64),
-           np.zeros(WINDOW_RULES + 1, np.int64), np.zeros(window, np.int64),
-           np.zeros((int(np.diff(child_start).max()) + 1, WINDOW_RULES + 1), np.int64))
+    win = (trie.own, size, *window_scratch(n, k, window, int(np.diff(child_start).max())))
     best = {c: w for c, (w, _) in front.items()}
     improved: dict = {}
 
@@ -579,9 +646,10 @@ def sweep_front(trie, front: dict, capacity: int, load, deadline: float | None =
             return True
         return False
 
-    def polish(wrong: int) -> int:
+    def polish(c: int, wrong: int) -> int:
+        flip = mass.shape[1] <= FRESH_DEFAULTS and c % FLIP_EVERY == 0
         return int(_polish(parent, child_start, mass, lab, x, above, follow, node, wrong, SWAP_ROUNDS, stack, labels,
-                           win))
+                           win, flip))
 
     def late() -> bool:
         return deadline is not None and perf_counter() >= deadline
@@ -595,7 +663,7 @@ def sweep_front(trie, front: dict, capacity: int, load, deadline: float | None =
         if not fresh and (best.get(c, np.inf) < wrong or (c in unpolished and best[c] <= wrong)):
             unpolished.discard(c)
             wrong = program(c)
-        wrong = polish(wrong)
+        wrong = polish(c, wrong)
         return wrong, offer(c, wrong)
 
     def up(c: int, wrong: int, fresh: bool) -> bool:
