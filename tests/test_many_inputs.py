@@ -166,7 +166,7 @@ def test_the_error_zero_end_is_shrunk_beyond_the_default_genotype():
     circuits = load_programs("circuits:basis=aig")
     built = circuits.correct_program(task)
     assert len(built) > 64
-    diagram = sample_diagram(task, circuits, steps=2000, chains=2, sampler="tempering", seed=1)
+    diagram = sample_diagram(task, circuits, steps=20000, chains=2, sampler="tempering", seed=1)
     last = diagram.steps[-1]
     assert last.wrong == 0 and _wrong(task, last.witness) == 0
     assert last.complexity < len(built)
