@@ -77,6 +77,37 @@ def _placed(lab: np.ndarray, nodes: list[int], at, labels) -> np.ndarray:
     return out
 
 
+def test_an_exchange_of_a_top_rule_with_the_default_is_priced_exactly_and_undone():
+    """_exchange on every top rule of random programs: the size holds (a rule deleted, one added),
+    X kept incrementally is X rescored, the Δwrong it returns is the change of the exactly scored program, and deleting the
+    added rule and putting the top rule back gives X back exactly (what _flip_default relies on)."""
+    task = load_task(SPEC)
+    trie = views.trie(task)
+    parent, mass, n, k = trie.parent, trie.mass, trie.n_nodes, trie.mass.shape[1]
+    x, above = np.zeros_like(mass), np.zeros(n, np.int64)
+    rng = np.random.default_rng(5)
+    checked = 0
+    for _ in range(40):
+        lab = _random_program(rng, n, k, int(rng.integers(2, 10)))
+        before = polish._score(parent, mass, lab, x)
+        saved_lab, saved_x = lab.copy(), x.copy()
+        tops = [r for r in range(1, n) if lab[r] >= 0 and lab[r] != lab[0] and polish._above(parent, lab, r) == 0]
+        for r in tops:
+            y, rules = lab[r], (lab >= 0).sum()
+            dw, a = polish._exchange(parent, lab, x, above, r)
+            assert (lab >= 0).sum() == rules - (a < 0)
+            moved = x.copy()
+            assert polish._score(parent, mass, lab, x) == before + dw
+            assert np.array_equal(x, moved)
+            if a >= 0:
+                polish._delete(parent, lab, x, a)
+            polish._add(parent, lab, x, r, y)
+            lab[:] = saved_lab
+            assert np.array_equal(x, saved_x)
+            checked += 1
+    assert checked > 40
+
+
 def test_swept_programs_keep_their_size_and_rescore_to_their_claim():
     """sweep_front on a front of random programs: each program it returns has the size it is
     filed under, its wrong weight by RuleScore (the incremental scorer the front's checks use,

@@ -14,8 +14,9 @@ fewer than WINDOW_RULES rules, each by the tree DP on that subtree alone (its ru
 within it), then up to TRADE_RULES rules moved between windows, the best such trade found by a DP
 over the windows (a rule with its exception pays in one window only as a pair); else add the best
 *pair* (a rule and one exception below it, which neither pays alone) against the two rules of
-least loss; else (up to FRESH_DEFAULTS labels, at every FLIP_EVERY-th size) switch the default,
-every window re-solved for it.
+least loss; else (at every FLIP_EVERY-th size) switch the default: exchange it with a top rule
+(that rule's label the default, the best rule added), or, up to FRESH_DEFAULTS labels, any label
+the default with every window re-solved for it.
 *Sweeping* a front: up from its simplest step, each step's polished program plus its best add is
 the next size's candidate; down from its most complex, minus its best delete; wherever the
 sampler (or the other sweep) holds a better program of a size (a sampled one: as good), the
@@ -48,8 +49,8 @@ _INF = np.int64(1) << 60
 #: Up and down sweeps, alternated until a pair improves no size or this many pairs ran; the
 #: first also sweeps up from each default label alone where there are at most FRESH_DEFAULTS.
 MAX_SWEEPS, FRESH_DEFAULTS = 4, 4
-#: Polishing tries switching the default (up to FRESH_DEFAULTS labels) at every FLIP_EVERY-th size
-#: only (each try re-solves every window); the sweeps carry a switched program to the sizes between.
+#: Polishing tries switching the default at every FLIP_EVERY-th size only (a plain switch re-solves
+#: every window); the sweeps carry a switched program to the sizes between.
 FLIP_EVERY = 8
 
 
@@ -533,18 +534,54 @@ def _polish(parent, child_start, mass, lab, x, above, follow, node, wrong, round
             lab[:] = saved_labels
             x[:, :] = saved_x
         if not improved and flip:
-            improved, wrong = _flip_default(parent, child_start, mass, lab, x, wrong, saved_labels, saved_x, win)
+            improved, wrong = _flip_default(parent, child_start, mass, lab, x, above, wrong, saved_labels, saved_x,
+                                           win)
         if not improved:
             break
     return wrong
 
 
 @compiled
-def _flip_default(parent, child_start, mass, lab, x, wrong, saved_labels, saved_x, win):
-    """Each other default label with every window below the root re-solved for it (a sampled
-    program keeps its default; the exact front may switch); kept when that lowers the wrong
-    weight. Returns (improved, wrong weight)."""
+def _exchange(parent, lab, x, above, r):
+    """The top rule r (only the root above it) exchanged with the default: r deleted, its label
+    the default, the best rule added (the old default's inputs keep their label under it).
+    Returns (Δwrong, the node added, -1: none)."""
+    y = lab[r]
+    dw = _delete(parent, lab, x, r)
+    dw += x[0, lab[0]] - x[0, y]
+    lab[0] = y
+    a, ya, _, _, _ = _gains(parent, lab, x, above, -1, -1)
+    if a >= 0:
+        dw += _add(parent, lab, x, a, ya)
+    return dw, a
+
+
+@compiled
+def _flip_default(parent, child_start, mass, lab, x, above, wrong, saved_labels, saved_x, win):
+    """The default switched (a sampled program keeps its default; the exact front may switch),
+    kept when that lowers the wrong weight: the best exchange of a top rule with the default
+    (:func:`_exchange`); else, up to FRESH_DEFAULTS labels, each other label the default with every
+    window below the root re-solved for it. Returns (improved, wrong weight)."""
+    lab[:] = saved_labels  # the windows may have re-placed rules at equal weight, x not following
+    x[:, :] = saved_x
+    best_dw, best_r = 0, -1
+    for r in range(1, lab.shape[0]):
+        y = lab[r]
+        if y < 0 or y == lab[0] or _above(parent, lab, r) != 0:
+            continue
+        dw, a = _exchange(parent, lab, x, above, r)
+        if dw < best_dw:
+            best_dw, best_r = dw, r
+        if a >= 0:  # undone: x follows the rules' places only
+            _delete(parent, lab, x, a)
+        _add(parent, lab, x, r, y)
+        lab[:] = saved_labels
+    if best_r >= 0:
+        _exchange(parent, lab, x, above, best_r)
+        return True, wrong + best_dw
     own, size, signature, delta, order, choice, held, nodes, where, f, comb, tmp, eff, prefix = win
+    if own.shape[1] > FRESH_DEFAULTS:
+        return False, wrong
     saved_signature, saved_delta = signature.copy(), delta.copy()
     for y in range(own.shape[1]):
         if y == saved_labels[0]:
@@ -647,7 +684,7 @@ def sweep_front(trie, front: dict, capacity: int, load, deadline: float | None =
         return False
 
     def polish(c: int, wrong: int) -> int:
-        flip = mass.shape[1] <= FRESH_DEFAULTS and c % FLIP_EVERY == 0
+        flip = c % FLIP_EVERY == 0
         return int(_polish(parent, child_start, mass, lab, x, above, follow, node, wrong, SWAP_ROUNDS, stack, labels,
                            win, flip))
 
