@@ -46,6 +46,8 @@ WL_MAX_CELLS = 6_000
 #: Each Wang–Landau run makes at least this many proposals per cell: enough on the spaces measured
 #: (prefix-sorting n=3..4, length 2..3) for the 1/t phase and ln g within 0.1 rms of the exact count.
 WL_STEPS_PER_CELL = 5_000
+#: Windows not in their 1/t phase by then go on alone, for up to WL_EXTEND times that budget again.
+WL_EXTEND = 2
 #: Wang–Landau splits its error bins into overlapping windows (replica exchange between them) when
 #: it has more cells than this: about this many cells per window, at most WL_MAX_WINDOWS windows.
 WL_WINDOW_CELLS, WL_MAX_WINDOWS = 10_000, 16
@@ -53,6 +55,8 @@ WL_EXCHANGE_EVERY = 100
 #: ln f halves when every visited cell of a window has min ≥ max(1, WL_FLATNESS·mean) visits since
 #: the last halving (WL_FLATNESS = 0: the 1/t criterion of Belardinelli and Pereyra, 2007).
 WL_FLATNESS = 0.0
+#: A window stops once its ln f falls below this (the step budget ends the 1/t phase first).
+WL_FINAL_LN_F = 1e-8
 #: Bytes of witness slots (best program per error level) for all runs together.
 FRONT_BYTES = 1 << 30
 MOVES_PER_EXCHANGE = 20
@@ -530,13 +534,14 @@ def _run_settling(run: _Run, walkers: np.ndarray):
 
 def _run_wang_landau(run: _Run):
     """Windowed Wang–Landau: run c's walkers are the replicas after the tempering grids, one per
-    window, each making (steps · grid size) / windows proposals. Returns (the
+    window, each making (steps · grid size) / windows proposals; the windows not yet in their 1/t
+    phase then go on alone, for up to WL_EXTEND times as many (each stops as it gets there). Returns (the
     :class:`~phasediag.sampling.chains.WangLandau` record, whether the deadline stopped it)."""
     plan, params, kernel = run.plan, run.params, run.kernel
     chains, windows, cap, bins = params.chains, plan.windows, kernel.capacity, plan.bins
     n_w = len(windows)
     schedule = np.zeros((chains, n_w, 6))
-    schedule[:, :, 0], schedule[:, :, 5] = 1.0, 1e-8
+    schedule[:, :, 0], schedule[:, :, 5] = 1.0, WL_FINAL_LN_F
     wl = WangLandau(plan.pt_replicas + np.arange(chains * n_w, dtype=np.int64).reshape(chains, n_w), windows,
                     plan.cells, np.zeros((chains, n_w, cap + 1, bins)), np.zeros((chains, n_w, cap + 1, bins), np.int64),
                     schedule, np.zeros((chains, max(n_w - 1, 1), 2), np.int64), cap, WL_FLATNESS, 10_000, WL_EXCHANGE_EVERY)
@@ -548,6 +553,15 @@ def _run_wang_landau(run: _Run):
         _parallel(chains, lambda c: wang_landau(run.state, run.rng, c, run.walkers, run.records, wl, n))
 
     timed_out = _chunks(max(1, steps // n_w), run.deadline, run.report, "wang-landau", chunk)
+    stop = wl.schedule[:, :, 5]
+
+    def unsettled(done: int, n: int) -> None:
+        stop[wl.schedule[:, :, 1] > 0] = np.inf  # a window in its 1/t phase stops
+        chunk(done, n)
+
+    if not timed_out and not (wl.schedule[:, :, 1] > 0).all():
+        timed_out = _chunks(max(1, WL_EXTEND * steps // n_w), run.deadline, run.report, "wang-landau", unsettled)
+        stop[:] = WL_FINAL_LN_F
     return wl, timed_out
 
 
