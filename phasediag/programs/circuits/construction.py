@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from functools import cache
+from functools import cache, lru_cache
 from time import perf_counter
 
 import numpy as np
@@ -50,6 +50,7 @@ REWRITE_CELLS = 1 << 29
 Literal = tuple  # (node, negated); node -1 is the constant 0
 
 
+@cache
 def variable_table(m: int, j: int) -> int:
     """x_(j+1) as a truth table of m inputs: rows whose bit m-1-j is set."""
     period = 1 << (m - 1 - j)
@@ -64,9 +65,14 @@ def variable_table(m: int, j: int) -> int:
 def cofactors(f: int, m: int, j: int) -> tuple[int, int]:
     """(f with x_(j+1) = 0, f with x_(j+1) = 1), each as a table that does not depend on x_(j+1)."""
     x, shift = variable_table(m, j), 1 << (m - 1 - j)
-    full = (1 << (1 << m)) - 1
-    low, high = f & ~x & full, f & x
+    low, high = f & _complement(m, j), f & x
     return low | (low << shift), high | (high >> shift)
+
+
+@cache
+def _complement(m: int, j: int) -> int:
+    """The rows of m inputs where x_(j+1) is 0."""
+    return variable_table(m, j) ^ ((1 << (1 << m)) - 1)
 
 
 def _apply(op: int, x: int, y: int, full: int) -> int:
@@ -310,9 +316,13 @@ class _Synthesis:
 
     def estimate(self, f: int, care: int) -> int:
         """Gates of the expansion of (f, care) as a tree (sharing not counted), best split."""
+        given = (f, care)
+        if given in self.estimates:
+            return self.estimates[given]
         f, care, support = self.support(f, care)
         key = (f, care)
         if key in self.estimates:
+            self.estimates[given] = self.estimates[key]
             return self.estimates[key]
         if f in self.b.known or f == care or f == 0:
             cost = 0
@@ -320,7 +330,7 @@ class _Synthesis:
             cost = self.leaf(f, care, support)[0]
         else:
             cost = min(self.split_cost(split) for split in self.splits(f, care, support))
-        self.estimates[key] = cost
+        self.estimates[key] = self.estimates[given] = cost
         return cost
 
     def splits(self, f: int, care: int, support: list[int]) -> list[tuple]:
@@ -389,26 +399,41 @@ def simple_decompositions(f: int, m: int, support: list[int]) -> list[tuple[int,
     matrix of the other variables' values by B's values, has exactly two distinct columns, g₀
     (the first column) and g₁, and h marks the columns equal to g₁. Returned as full tables
     (h, g₀, g₁)."""
-    values = bits_of(f, m).reshape((2,) * m)
+    values = bits_of(f, m)
     out = []
     for size in range(2, len(support)):
-        for bound in itertools.combinations(support, size):
-            rest = [j for j in range(m) if j not in bound]
-            axes = rest + list(bound)
-            matrix = values.transpose(axes).reshape(1 << len(rest), 1 << size)
-            first = (matrix == matrix[:, :1]).all(axis=0)
-            if first.all():
-                continue
-            other = matrix[:, int(np.argmin(first))]
-            h = (matrix == other[:, None]).all(axis=0)
-            if not (first | h).all():
-                continue
-            columns = (matrix[:, 0], other)
-            back = np.argsort(axes)
-            as_table = [np.broadcast_to(a, matrix.shape).reshape((2,) * m).transpose(back).reshape(-1)
-                        for a in (h[None, :].astype(np.uint8), columns[0][:, None], columns[1][:, None])]
-            out.append(tuple(table_of(a) for a in as_table))
+        bounds = tuple(itertools.combinations(support, size))
+        matrices = values[_matrices(m, bounds)]  # (bound sets, rest values, bound values)
+        first = (matrices == matrices[:, :, :1]).all(axis=1)
+        other = matrices[np.arange(len(bounds)), :, np.argmin(first, axis=1)]
+        h = (matrices == other[:, :, None]).all(axis=1)
+        for s in np.flatnonzero(~first.all(axis=1) & (first | h).all(axis=1)).tolist():
+            rest = tuple(j for j in range(m) if j not in bounds[s])
+            at_bound, at_rest = _positions(m, bounds[s]), _positions(m, rest)
+            out.append((table_of(h[s][at_bound]), table_of(matrices[s, at_rest, 0]), table_of(other[s][at_rest])))
     return out
+
+
+@lru_cache(maxsize=256)
+def _matrices(m: int, bounds: tuple[tuple[int, ...], ...]) -> np.ndarray:
+    """(bound sets, 2^(m−|B|), 2^|B|): the row of each (other variables' values, B's values)."""
+    out = np.empty((len(bounds), 1 << (m - len(bounds[0])), 1 << len(bounds[0])), np.int16)
+    rows = np.arange(1 << m)
+    for s, bound in enumerate(bounds):
+        rest = tuple(j for j in range(m) if j not in bound)
+        out[s, _positions(m, rest), _positions(m, bound)] = rows
+    return out
+
+
+@cache
+def _positions(m: int, variables: tuple[int, ...]) -> np.ndarray:
+    """(2^m,): each row's index over ``variables`` (the first most significant), as the matrices
+    of :func:`simple_decompositions` number them."""
+    rows = np.arange(1 << m)
+    index = np.zeros(1 << m, np.int64)
+    for j in variables:
+        index = 2 * index + ((rows >> (m - 1 - j)) & 1)
+    return index
 
 
 def bits_of(table: int, m: int) -> np.ndarray:
