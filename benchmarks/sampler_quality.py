@@ -15,7 +15,7 @@ uses seeds below 100, the benchmark 100 and up):
 Per family and method: share of exact steps matched (mean and worst instance), steps below the
 exact front (must be 0), mean and worst complexity excess over matched-or-above steps, time per
 instance. Methods: ``tempered`` (``sample_diagram`` with default settings), ``greedy`` (from the
-starting program, commit the best of GREEDY_DRAWS proposals — most wrong weight removed per unit
+kernel's initial program — the empty rule list, a random circuit genotype — commit the best of GREEDY_DRAWS proposals — most wrong weight removed per unit
 of complexity — until none improves, recording every program on the way) and ``annealing``
 (plain simulated annealing at each λ of the sampler's default ladder, β geometric from hot to
 cold, the sampler's proposal budget shared between the λ).
@@ -141,12 +141,13 @@ def score(exact: list[tuple[int, int]], found: list[tuple[int, float]]) -> dict:
 
 # --- the baselines -------------------------------------------------------------------------------
 def greedy(task, programs, budget: int, seed: int) -> list[tuple[int, float]]:
-    """Best-of-GREEDY_DRAWS descent from the starting program (see the module docstring)."""
+    """Best-of-GREEDY_DRAWS descent from the kernel's initial program (see the module docstring)."""
     params = SamplerParams(sampler="tempering", chains=1, betas=[1.0], lambdas=[1.0], settle=False, seed=seed)
     kernel = programs.sampler(task, None)
     run = _start(kernel, params, _plan(kernel, task, params), None, lambda *a: None)
     st, rng, moves = run.state, run.rng, kernel.moves
-    c, w = int(run.walkers.complexity[0]), float(run.walkers.wrong[0])
+    c, w = moves.init(st, rng, 0)  # not the sampler's seed (a correct circuit): it could only shrink
+    c, w = int(c), float(w)
     found, used = [(c, w)], 0
     while used < budget:
         best, best_key = None, (0.0, 0.0)
