@@ -645,7 +645,8 @@ class _Divisors:
     def __init__(self, builder: Builder):
         self.builder = builder
         self.words = (builder.full.bit_length() + 63) // 64
-        self.rows = np.zeros((0, self.words), dtype=np.uint64)
+        self.buffer = np.zeros((64, self.words), dtype=np.uint64)  # grown by doubling
+        self.filled = 0
         self.mask = self._row(builder.full)
 
     def _row(self, table: int) -> np.ndarray:
@@ -655,9 +656,13 @@ class _Divisors:
         """Builds of ``target`` as x ⊕ y, x ∧ y or ¬(x ∧ y), x and y literals of built nodes outside
         ``freed`` (at most :data:`RESUB_PAIRS` of each)."""
         b = self.builder
-        if len(self.rows) < len(b.tables):
-            self.rows = np.vstack([self.rows] + [self._row(t)[None] for t in b.tables[len(self.rows):]])
-        usable = np.ones(len(self.rows), dtype=bool)
+        if len(self.buffer) < len(b.tables):
+            self.buffer = np.concatenate([self.buffer, np.zeros((len(b.tables), self.words), np.uint64)])
+        for n in range(min(self.filled, len(b.tables)), len(b.tables)):
+            self.buffer[n] = self._row(b.tables[n])
+        self.filled = len(b.tables)
+        rows = self.buffer[:self.filled]
+        usable = np.ones(len(rows), dtype=bool)
         usable[[n for n in freed if n >= 0]] = False
         builds = []
         for x in np.flatnonzero(usable).tolist():  # target = x ⊕ y, y any literal built
@@ -669,7 +674,7 @@ class _Divisors:
         for goal, negate in ((target, False), (target ^ b.full, True)):
             g = self._row(goal)
             lits, tabs = [], []
-            for neg, tab in ((False, self.rows), (True, ~self.rows & self.mask)):
+            for neg, tab in ((False, rows), (True, ~rows & self.mask)):
                 fits = np.flatnonzero(usable & ~(g & ~tab).any(axis=1))  # goal ⊆ literal
                 lits += [(int(n), neg) for n in fits]
                 tabs.append(tab[fits])
