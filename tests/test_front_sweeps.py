@@ -1,7 +1,8 @@
 """The exact local sweeps of a sampled rule-list front (phasediag.programs.rules.polish): window
-re-solves are the best placements of their rules (brute force), improved programs keep their size
-and re-score, by the independent incremental scorer, to the wrong weight the sweeps claim, and a
-front sampled with a tiny budget is swept onto the tree DP's."""
+re-solves are the best placements of their rules (brute force), exchanges of a top rule with the
+default are priced exactly and undone exactly, improved programs keep their size and re-score, by
+the independent incremental scorer, to the wrong weight the sweeps claim, and a front sampled with
+a tiny budget is swept onto the tree DP's."""
 
 from __future__ import annotations
 
