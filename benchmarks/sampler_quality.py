@@ -15,8 +15,9 @@ uses seeds below 100, the benchmark 100 and up):
 Per family and method: share of exact steps matched (mean and worst instance), steps below the
 exact front (must be 0), mean and worst complexity excess over matched-or-above steps, time per
 instance. Methods: ``tempered`` (``sample_diagram`` with default settings), ``greedy`` (from the
-kernel's initial program — the empty rule list, a random circuit genotype — commit the best of GREEDY_DRAWS proposals — most wrong weight removed per unit
-of complexity — until none improves, recording every program on the way) and ``annealing``
+kernel's initial program, the empty rule list or a random circuit genotype, commit the best of
+GREEDY_DRAWS proposals — most wrong weight removed per unit of complexity — until none improves,
+recording every program on the way) and ``annealing``
 (plain simulated annealing at each λ of the sampler's default ladder, β geometric from hot to
 cold, the sampler's proposal budget shared between the λ).
 

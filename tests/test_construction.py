@@ -149,3 +149,45 @@ def test_the_sampler_starts_from_the_constructed_circuit():
     last = d.steps[-1]
     assert last.wrong == 0 and programs.wrong_weight(task, last.witness) == 0
     assert last.complexity <= len(built)
+
+
+def test_simple_decompositions_are_every_two_column_bound_set():
+    """On random functions of 6 inputs built as G(h(B), rest) and on random ones: every triple
+    (h, g₀, g₁) returned gives f = h ? g₁ : g₀ with h a function of its bound set alone and g₀, g₁
+    functions of the rest; and the bound sets returned are exactly those (of 2 to |support| − 1
+    variables) over which f's table has two distinct columns, by brute force over the rows."""
+    from itertools import combinations
+
+    from phasediag.programs.circuits.construction import cofactors, simple_decompositions
+
+    m, full = 6, (1 << 64) - 1
+    draw = np.random.default_rng(11)
+
+    def depends(t: int, j: int) -> bool:
+        low, high = cofactors(t, m, j)
+        return low != high
+
+    def two_columns(f: int, bound) -> bool:
+        rest = [j for j in range(m) if j not in bound]
+        columns = {tuple((f >> r) & 1 for r in range(64) if all((r >> (m - 1 - j)) & 1 == v for j, v in zip(bound, b)))
+                   for b in np.ndindex(*(2,) * len(bound))}
+        return len(columns) == 2 and len(rest) > 0
+
+    for trial in range(12):
+        bound = tuple(sorted(draw.choice(m, int(draw.integers(2, 4)), replace=False).tolist()))
+        h = as_int(draw.integers(0, 2, 1 << len(bound)))
+        hb = sum(1 << r for r in range(64) if (h >> int(''.join(str((r >> (m - 1 - j)) & 1) for j in bound), 2)) & 1)
+        g0, g1 = (as_int(draw.integers(0, 2, 64)) for _ in range(2))
+        for j in bound:  # g₀, g₁ free of the bound set
+            g0 = cofactors(g0, m, j)[0]
+            g1 = cofactors(g1, m, j)[0]
+        f = (hb & g1) | (~hb & g0 & full) if trial % 3 else as_int(draw.integers(0, 2, 64))
+        support = [j for j in range(m) if depends(f, j)]
+        found = simple_decompositions(f, m, support)
+        for th, t0, t1 in found:
+            assert (th & t1) | (~th & t0 & full) == f
+            on = [j for j in range(m) if depends(th, j)]
+            assert not any(depends(t0, j) or depends(t1, j) for j in on)
+        expected = {b for size in range(2, len(support)) for b in combinations(support, size) if two_columns(f, b)}
+        got = {tuple(j for j in range(m) if depends(th, j)) for th, _, _ in found}
+        assert got == expected, (trial, sorted(got), sorted(expected))

@@ -417,7 +417,7 @@ def simple_decompositions(f: int, m: int, support: list[int]) -> list[tuple[int,
 @lru_cache(maxsize=256)
 def _matrices(m: int, bounds: tuple[tuple[int, ...], ...]) -> np.ndarray:
     """(bound sets, 2^(m−|B|), 2^|B|): the row of each (other variables' values, B's values)."""
-    out = np.empty((len(bounds), 1 << (m - len(bounds[0])), 1 << len(bounds[0])), np.int16)
+    out = np.empty((len(bounds), 1 << (m - len(bounds[0])), 1 << len(bounds[0])), np.int32)
     rows = np.arange(1 << m)
     for s, bound in enumerate(bounds):
         rest = tuple(j for j in range(m) if j not in bound)
