@@ -9,12 +9,17 @@ from numba import njit
 
 from .seeding import PHI, mix, rng
 
-__all__ = ["compiled", "streams", "next_u64", "uniform", "randint", "copy"]
+__all__ = ["compiled", "allocating", "streams", "next_u64", "uniform", "randint", "copy"]
 
 #: How every sampler function is compiled: cached, and unable to raise (NumPy's error model,
 #: no allocation, no shape-checked slice assignment). A function that can raise, called through
 #: a function argument as the chains call the moves, would make its caller impossible to cache.
-compiled = njit(cache=True, error_model="numpy")
+#: Without Numba's runtime (NRT): arrays are borrowed from the caller, never reference-counted
+#: (counting every array of a state tuple at every call made the rule moves 4× slower), so a
+#: function may not allocate an array or return a view.
+compiled = njit(cache=True, error_model="numpy", _nrt=False)
+#: As :data:`compiled`, with Numba's runtime, for compiled code that allocates its own scratch.
+allocating = njit(cache=True, error_model="numpy")
 
 
 def streams(seed: int, count: int) -> np.ndarray:

@@ -361,7 +361,7 @@ def bind_functions(functions: dict, bound: dict, **options) -> dict:
     for name, f in plain.items():
         clone = types.FunctionType(f.__code__, scope, f.__name__)
         clone.__module__, clone.__qualname__ = f.__module__, f"{f.__qualname__}_{tag}"
-        out[name] = njit(cache=True, error_model="numpy", **options.get(name, {}))(clone)
+        out[name] = njit(cache=True, error_model="numpy", _nrt=False, **options.get(name, {}))(clone)
     scope.update(out)
     return out
 

@@ -256,8 +256,18 @@ def _label_of(st, r, i):
 
 
 @compiled
-def _exclusive(st, r, i):
-    return st.root_excl[r] if i < 0 else st.excl[r, i]
+def _exclusive(st, r, i, y):
+    """X_y of rule i (-1: the default)."""
+    return st.root_excl[r, y] if i < 0 else st.excl[r, i, y]
+
+
+@compiled
+def _add_exclusive(st, r, i, y, delta):
+    """X_y of rule i (-1: the default) += delta."""
+    if i < 0:
+        st.root_excl[r, y] += delta
+    else:
+        st.excl[r, i, y] += delta
 
 
 @compiled
@@ -281,11 +291,10 @@ def _add_rule(st, r, u, d, y):
         _move_rule(st, r, i - 1, i)
     copy(rows[pos], u)
     st.depth[r, pos], st.label[r, pos] = d, y
-    parent = _exclusive(st, r, p)
     for z in range(m.shape[0]):
         st.mass[r, pos, z] = m[z]
         st.excl[r, pos, z] = m[z] - kids[z]
-        parent[z] -= m[z] - kids[z]
+        _add_exclusive(st, r, p, z, kids[z] - m[z])
     st.n_rules[r] = n + 1
 
 
@@ -293,9 +302,8 @@ def _add_rule(st, r, u, d, y):
 def _delete_rule(st, r, i):
     rows, n = st.rows[r], st.n_rules[r]
     p = _parent(st, r, rows[i], st.depth[r, i], -1)
-    parent = _exclusive(st, r, p)
-    for z in range(parent.shape[0]):
-        parent[z] += st.excl[r, i, z]
+    for z in range(st.excl.shape[2]):
+        _add_exclusive(st, r, p, z, st.excl[r, i, z])
     for j in range(i, n - 1):
         _move_rule(st, r, j + 1, j)
     rows[n - 1] = -1
@@ -360,8 +368,7 @@ def propose(st, rng, r, beta, lamw, lnu, cmax):
         y = randint(rng, r, k - 1)
         y += y >= old
         pend[0], pend[1], pend[2] = REL, i, y
-        xm = _exclusive(st, r, i)
-        return 1, 0, xm[old] - xm[y], 0.0
+        return 1, 0, _exclusive(st, r, i, old) - _exclusive(st, r, i, y), 0.0
     if n == 0:
         return 0, 0, 0.0, 0.0
     i = randint(rng, r, n)

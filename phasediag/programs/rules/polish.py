@@ -30,7 +30,7 @@ from time import perf_counter
 
 import numpy as np
 
-from ...streams import compiled
+from ...streams import allocating, compiled, copy
 from .trielaw import descend, root
 
 __all__ = ["sweep_front", "load_rows"]
@@ -238,7 +238,7 @@ def _best_below(child_start, lab, x, v, stack, labels):
     return best_w, best_y, best_dw
 
 
-@compiled
+@allocating
 def _cheapest(parent, lab, x, above, new, out):
     """Fill ``out`` with the len(out) rules of least loss, none of them in ``new`` (-1: too few)."""
     n, m = lab.shape[0], out.shape[0]
@@ -266,7 +266,7 @@ def _cheapest(parent, lab, x, above, new, out):
         out[i], loss[i] = v, dw
 
 
-@compiled
+@allocating
 def _group_swap(parent, child_start, lab, x, above, v, y, stack, labels):
     """Add v → y and up to GROUP − 1 of its best exceptions below it, then delete as many other
     rules of least loss; returns Δwrong (positive when there is nothing to delete)."""
@@ -320,7 +320,7 @@ def _convolve(out, fc, budget, tmp):
         for b in range(budget + 1 - a):
             if fc[b] < _INF and out[a] + fc[b] < tmp[a + b]:
                 tmp[a + b] = out[a] + fc[b]
-    out[:] = tmp
+    copy(out, tmp)
 
 
 @compiled
@@ -366,7 +366,7 @@ def _window_solve(parent, child_start, own, lab, y_in, count, budget, nodes, whe
     return current
 
 
-@compiled
+@allocating
 def _window_place(child_start, own, lab, y_in, target, budget, nodes, where, f, comb, tmp, prefix):
     """Write the window's best placement of ``target`` rules (from :func:`_window_solve`'s f)
     into ``lab``, top down: each node's choice, then its rules split among its children."""
@@ -415,7 +415,7 @@ def _window_state(lab, nodes, count, y_in):
     return sig, rules
 
 
-@compiled
+@allocating
 def _windows(parent, child_start, own, size, lab, signature, delta, order, choice, held, nodes, where, f, comb, tmp,
              eff, prefix):
     """The maximal windows (subtrees of at most len(nodes) nodes holding fewer than WINDOW_RULES
@@ -456,7 +456,7 @@ def _windows(parent, child_start, own, size, lab, signature, delta, order, choic
                           comb, tmp, eff, prefix)
 
 
-@compiled
+@allocating
 def _trade(parent, child_start, own, lab, signature, delta, order, choice, nodes, where, f, comb, tmp, eff, prefix):
     """Rules moved between the windows ``order``: window u gets d_u more rules (|d_u| ≤ T), Σ d_u
     = 0, at least Σ delta[u, T + d_u], by a DP over the windows whose running sum of d stays
@@ -493,7 +493,7 @@ def _trade(parent, child_start, own, lab, signature, delta, order, choice, nodes
     return best[TRADE_RULES]
 
 
-@compiled
+@allocating
 def _polish(parent, child_start, mass, lab, x, above, follow, node, wrong, rounds, stack, labels, win, flip):
     """Swap rounds at a fixed size (module docstring): the best single add against the rule of
     least loss, else the windows re-solved (``win``: the arrays of :func:`_windows`), else the
@@ -556,7 +556,7 @@ def _exchange(parent, lab, x, above, r):
     return dw, a
 
 
-@compiled
+@allocating
 def _flip_default(parent, child_start, mass, lab, x, above, wrong, saved_labels, saved_x, win):
     """The default switched (a sampled program keeps its default; the exact front may switch),
     kept when that lowers the wrong weight: the best exchange of a top rule with the default
@@ -617,7 +617,7 @@ def _shrink(parent, lab, x, above):
     return _delete(parent, lab, x, d)
 
 
-@compiled
+@allocating
 def load_rows(law, rows, labels, n, default, lab):
     """The program of a witness slot (prefix rows, -1 padded) as a label per trie node, each row
     found by the trie law's own descent (:func:`.trielaw.descend`)."""
