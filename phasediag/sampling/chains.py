@@ -353,7 +353,8 @@ def bind_functions(functions: dict, bound: dict, **options) -> dict:
     module) whose globals are the module's with ``bound`` (name → compiled function) put in, and
     whose calls to each other go to the copies: one cached specialisation per set of bound
     functions (passing functions as arguments instead would make the callers impossible to
-    cache). ``options[name]``: extra njit options for that function."""
+    cache), compiled as :data:`~phasediag.streams.compiled` (without Numba's runtime: no
+    allocation). ``options[name]``: extra njit options for that function."""
     plain = {name: getattr(f, "py_func", f) for name, f in functions.items()}
     scope = dict(next(iter(plain.values())).__globals__, **bound)
     tag = _fingerprint(*plain.values(), *bound.values())
