@@ -9,17 +9,18 @@ from numba import njit
 
 from .seeding import PHI, mix, rng
 
-__all__ = ["compiled", "allocating", "streams", "next_u64", "uniform", "randint", "copy"]
+__all__ = ["COMPILED", "compiled", "allocating", "streams", "next_u64", "uniform", "randint", "copy"]
 
 #: How every sampler function is compiled: cached, and unable to raise (NumPy's error model,
 #: no allocation, no shape-checked slice assignment). A function that can raise, called through
 #: a function argument as the chains call the moves, would make its caller impossible to cache.
 #: Without Numba's runtime (NRT): arrays are borrowed from the caller, never reference-counted
 #: (counting every array of a state tuple at every call made the rule moves 4× slower), so a
-#: function may not allocate an array or return a view.
-compiled = njit(cache=True, error_model="numpy", _nrt=False)
+#: function may not allocate an array or return a view. ``COMPILED``: these options.
+COMPILED = {"cache": True, "error_model": "numpy", "_nrt": False}
+compiled = njit(**COMPILED)
 #: As :data:`compiled`, with Numba's runtime, for compiled code that allocates its own scratch.
-allocating = njit(cache=True, error_model="numpy")
+allocating = njit(**dict(COMPILED, _nrt=True))
 
 
 def streams(seed: int, count: int) -> np.ndarray:

@@ -25,7 +25,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 from numba import njit
 
-from ..streams import compiled, uniform
+from ..streams import COMPILED, compiled, uniform
 
 __all__ = ["Moves", "Loops", "Walkers", "Records", "Ladder", "Sweeps", "TemperingStats", "WangLandau", "bind",
            "bind_functions", "level_of"]
@@ -353,7 +353,7 @@ def bind_functions(functions: dict, bound: dict, **options) -> dict:
     module) whose globals are the module's with ``bound`` (name → compiled function) put in, and
     whose calls to each other go to the copies: one cached specialisation per set of bound
     functions (passing functions as arguments instead would make the callers impossible to
-    cache), compiled as :data:`~phasediag.streams.compiled` (without Numba's runtime: no
+    cache), with the options of :data:`~phasediag.streams.compiled` (without Numba's runtime: no
     allocation). ``options[name]``: extra njit options for that function."""
     plain = {name: getattr(f, "py_func", f) for name, f in functions.items()}
     scope = dict(next(iter(plain.values())).__globals__, **bound)
@@ -362,7 +362,7 @@ def bind_functions(functions: dict, bound: dict, **options) -> dict:
     for name, f in plain.items():
         clone = types.FunctionType(f.__code__, scope, f.__name__)
         clone.__module__, clone.__qualname__ = f.__module__, f"{f.__qualname__}_{tag}"
-        out[name] = njit(cache=True, error_model="numpy", _nrt=False, **options.get(name, {}))(clone)
+        out[name] = njit(**COMPILED, **options.get(name, {}))(clone)
     scope.update(out)
     return out
 
