@@ -8,7 +8,7 @@ from phasediag.programs.circuits.enumeration import costs_within
 from phasediag.programs import load_programs
 from phasediag.programs.circuits import BASES
 from phasediag.programs.circuits.bounds import cofactor_bound
-from phasediag.programs.circuits.construction import construct, rewrite, synthesise
+from phasediag.programs.circuits.construction import construct, count_values, rewrite, synthesise
 from phasediag.tasks import load_task
 from phasediag.tasks.boolean import BooleanFunction, format_table
 
@@ -80,6 +80,61 @@ def test_closed_forms_are_built_at_their_known_sizes():
         assert len(synthesise([parity], m, BASES["b2"])) == m - 1
         assert len(synthesise([parity], m, BASES["aig"])) <= 3 * (m - 1)
         assert len(synthesise([conj], m, BASES["aig"])) == m - 1
+
+
+def symmetric_table(values, m: int) -> int:
+    """The table whose value on a row with c ones is values[c]."""
+    return as_int([values[bin(r).count("1")] for r in range(1 << m)])
+
+
+@pytest.mark.parametrize("basis", ["b2", "aig", "and-or-not"])
+def test_symmetric_constructions_compute_every_output_on_every_care_row(basis):
+    """Random totally symmetric functions of 1–11 inputs with 1–4 outputs, some with don't-care
+    rows: the count construction (up to 11 inputs here) and the sort construction simulate to every
+    target on every care row, in the basis's gates; a function that is not symmetric is refused."""
+    draw = np.random.default_rng(17)
+    programs = load_programs(f"circuits:basis={basis}")
+    for m in range(1, 12):
+        targets = [symmetric_table(draw.integers(0, 2, m + 1), m) for _ in range(int(draw.integers(1, 5)))]
+        care = (1 << (1 << m)) - 1 if m % 2 else as_int(draw.random(1 << m) < 0.7)
+        for how in ("count", "sort"):
+            circuit = construct(targets, m, BASES[basis], care, how)
+            assert all((got ^ t) & care == 0 for got, t in zip(outputs_of(circuit), targets))
+            programs.check(circuit)
+    with pytest.raises(ValueError, match="symmetric"):
+        construct([as_int([0, 0, 1, 0])], 2, BASES[basis], None, "sort")  # x1 ∧ ¬x2
+
+
+def test_count_values_reads_a_symmetric_function_and_refuses_others():
+    """count_values gives v[c] for a symmetric table, None at counts without care rows, and None
+    for a table that differs on two rows with the same count."""
+    m = 4
+    values = [0, 1, 1, 0, 1]
+    f = symmetric_table(values, m)
+    assert count_values(f, (1 << 16) - 1, m) == values
+    no_four = (1 << 16) - 1 - (1 << 15)  # row 1111 free
+    assert count_values(f, no_four, m) == values[:4] + [None]
+    assert count_values(f ^ 0b10, (1 << 16) - 1, m) is None  # row 0001 flipped, 0010 not
+    assert count_values(f ^ 0b10, (1 << 16) - 1 - 0b10, m) == values
+
+
+def test_symmetric_functions_are_built_at_published_sizes():
+    """Two ANDs per comparator of the fewest-comparator sorting networks of n ≤ 8 inputs (1, 3, 5, 9,
+    12, 16, 19; Knuth, TAOCP 5.3.4) for the n-output sorter [c ≥ k] in aig; the full adder (the
+    binary count of three bits) in 5 gates in b2 (its known size) and 7 in aig; the binary count of
+    five bits (two full adders and a half adder) in 17 ANDs, and of seven bits (four full adders)
+    in 28."""
+    for n, comparators in zip(range(2, 9), (1, 3, 5, 9, 12, 16, 19)):
+        sorter = [symmetric_table([int(c >= k) for c in range(n + 1)], n) for k in range(1, n + 1)]
+        circuit = synthesise(sorter, n, BASES["aig"])
+        assert outputs_of(circuit) == sorter and len(circuit) <= 2 * comparators
+
+    def count_bits(n):
+        return [symmetric_table([(c >> i) & 1 for c in range(n + 1)], n) for i in range(n.bit_length())]
+    assert len(synthesise(count_bits(3), 3, BASES["b2"])) == 5
+    for n, ands in ((3, 7), (5, 17), (7, 28)):
+        circuit = synthesise(count_bits(n), n, BASES["aig"])
+        assert outputs_of(circuit) == count_bits(n) and len(circuit) <= ands
 
 
 def test_the_cofactor_bound_on_four_inputs_is_the_exact_cost():

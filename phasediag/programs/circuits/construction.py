@@ -12,6 +12,12 @@ shifts. A *care* set (same form) marks the rows that count; the others are don't
   of at most four variables, which are built from the exact four-input library
   (:func:`.enumeration.cost_table`). The variable to expand is chosen by a memoised estimate of
   the tree size over every order (up to :data:`ORDER_SEARCH_INPUTS` inputs), else greedily.
+- Where every output is *totally symmetric* (its value depends only on the number c of inputs
+  that are 1), :func:`construct` also builds it over the inputs' count: ``"count"`` adds the
+  inputs up in binary by a carry-save tree of full and half adders (a full adder is 5 gates in b2,
+  7 ANDs in aig) and takes each output from the library as a function of c's ≤ 4 bits; ``"sort"``
+  sorts the inputs by Batcher's odd–even merge network (a comparator is an AND and an OR), whose
+  k-th output is [c ≥ k], and ORs the intervals of c where the output is 1.
 - :func:`rewrite` improves a circuit by DAG-aware cut rewriting and resubstitution: each gate,
   in order, is rebuilt through the library's circuit of a cut of at most four nodes below it, or
   as one gate over two nodes already built, when the gates only its cone uses (its maximum
@@ -36,8 +42,10 @@ __all__ = ["Builder", "construct", "rewrite", "synthesise", "synthesise_rows", "
 ORDER_SEARCH_INPUTS = 9
 #: Sub-functions of at most this many variables come from the exact library.
 LEAF_INPUTS = 4
-#: The constructions :func:`synthesise` tries (see :func:`construct`).
+#: The constructions :func:`synthesise` tries on every order of the inputs (see :func:`construct`).
 HOWS = ("shannon", "decompose", "factor")
+#: The constructions of totally symmetric functions, tried once (they do not depend on the order).
+SYMMETRIC_HOWS = ("count", "sort")
 #: Sub-functions of at least this many variables are also tried as simple disjoint decompositions.
 DECOMPOSE_SUPPORT = 5
 #: Cuts kept per node in rewriting.
@@ -516,10 +524,24 @@ def construct(targets: list[int], inputs: int, basis: Basis, care: int | None = 
     ``how="shannon"`` by Shannon expansion down to the exact four-input library, ``"decompose"`` the
     same with simple disjoint decompositions as further splits, ``"factor"`` by
     algebraic factoring of an irredundant sum of products of f or of its complement, whichever
-    has fewer literals (see the module doc)."""
+    has fewer literals; for totally symmetric targets (:func:`count_values`), ``"count"`` over
+    the inputs' count in binary and ``"sort"`` over a sorting network (see the module doc)."""
     builder = Builder(inputs, basis)
     care = builder.full if care is None else care
-    if how in ("shannon", "decompose"):
+    if how in SYMMETRIC_HOWS:
+        values = [count_values(t, care, inputs) for t in targets]
+        if None in values:
+            raise ValueError("the count and sort constructions need totally symmetric targets")
+        inputs_ = [(j, False) for j in range(inputs)]
+        if how == "count":
+            if inputs > COUNT_INPUTS:
+                raise ValueError(f"the count construction takes at most {COUNT_INPUTS} inputs")
+            bits = _count(builder, inputs_)
+            outputs = [_over_count(builder, v, bits) for v in values]
+        else:
+            at_least = _sort(builder, inputs_)
+            outputs = [_intervals(builder, v, at_least) for v in values]
+    elif how in ("shannon", "decompose"):
         synthesis = _Synthesis(builder, decompose=how == "decompose")
         outputs = []
         for t in targets:  # estimates start afresh: what earlier outputs built is now free
@@ -535,6 +557,127 @@ def construct(targets: list[int], inputs: int, basis: Basis, care: int | None = 
             else:
                 outputs.append(_factored(builder, on))
     return builder.circuit(outputs)
+
+
+@cache
+def _ones(m: int) -> np.ndarray:
+    """(2^m,): the number of inputs that are 1 on each row."""
+    return np.array([r.bit_count() for r in range(1 << m)], dtype=np.int64)
+
+
+def count_values(f: int, care: int, m: int) -> list[int | None] | None:
+    """v[c] = f on the care rows with c inputs at 1 (c = 0 … m; None where no care row has c), if
+    f is totally symmetric on the care rows (equal on any two with the same c); else None."""
+    ones, on_care = _ones(m), bits_of(care, m).astype(bool)
+    value = bits_of(f, m).astype(bool)
+    high = np.bincount(ones[on_care & value], minlength=m + 1)
+    low = np.bincount(ones[on_care & ~value], minlength=m + 1)
+    if ((high > 0) & (low > 0)).any():
+        return None
+    return [1 if h else 0 if l else None for h, l in zip(high.tolist(), low.tolist())]
+
+
+#: The count construction up to this many inputs (the count then has at most four bits).
+COUNT_INPUTS = 15
+
+
+def _adder(builder: Builder, a: Literal, b: Literal, c: Literal | None) -> tuple[Literal, Literal]:
+    """(sum, carry) of a + b (+ c): with XOR in the basis, s = a ⊕ b ⊕ c and carry = ab + c(a ⊕ b);
+    else a ⊕ b = NOR(ab, NOR(a, b)), which shares ab with the carry (a full adder in 7 ANDs)."""
+    if 6 in builder.basis.ops:
+        x = builder.gate(6, a, b)
+        if c is None:
+            return x, builder.gate(8, a, b)
+        return builder.gate(6, x, c), builder.gate(14, builder.gate(8, a, b), builder.gate(8, c, x))
+    both = builder.gate(8, a, b)
+    x = builder.gate(1, both, builder.gate(1, a, b))
+    if c is None:
+        return x, both
+    via = builder.gate(8, c, x)
+    return builder.gate(1, via, builder.gate(1, c, x)), builder.gate(14, both, via)
+
+
+def _count(builder: Builder, bits: list[Literal]) -> list[Literal]:
+    """The number of true literals in binary, least significant bit first: a carry-save tree that
+    adds three bits of one weight in a full adder (two in a half adder when two are left), oldest
+    first, until each weight has one bit (n ≥ 1 literals)."""
+    weights = [list(bits)]
+    w = 0
+    while w < len(weights):
+        column = weights[w]
+        while len(column) > 1:
+            three = len(column) > 2
+            s, carry = _adder(builder, column.pop(0), column.pop(0), column.pop(0) if three else None)
+            column.append(s)
+            if w + 1 == len(weights):
+                weights.append([])
+            weights[w + 1].append(carry)
+        w += 1
+    bits = [column[0] for column in weights]
+    while bits[-1] == (-1, False):  # a carry no count reaches
+        bits.pop()
+    return bits
+
+
+def _over_count(builder: Builder, values: list[int | None], bits: list[Literal]) -> Literal:
+    """The output whose value at count c is values[c], from the library as a function of the
+    count's bits (bit i is library input i; counts no care row has are free)."""
+    f4 = c4 = 0
+    for r in range(16):
+        c = sum(((r >> (3 - i)) & 1) << i for i in range(4))
+        if r & ((1 << (4 - len(bits))) - 1) == 0 and c < len(values) and values[c] is not None:
+            c4 |= 1 << r
+            f4 |= values[c] << r
+    return builder.library(cheapest_completion(f4, c4), bits)
+
+
+def _sort(builder: Builder, bits: list[Literal]) -> list[Literal]:
+    """[c ≥ k] for k = 0 … n + 1 (c the number of true literals among the n): Batcher's odd–even
+    merge sort on the next power of two of wires, the missing ones constant 0, comparators as
+    (AND, OR) to the (lower, upper) wire; wire p − k then holds [c ≥ k]."""
+    p = 1 << max(0, len(bits) - 1).bit_length()
+    wires = list(bits) + [(-1, False)] * (p - len(bits))
+    span = 1
+    while span < p:
+        k = span
+        while k >= 1:
+            for j in range(k % span, p - k, 2 * k):
+                for i in range(min(k, p - j - k)):
+                    if (i + j) // (2 * span) == (i + j + k) // (2 * span):
+                        lo, hi = wires[i + j], wires[i + j + k]
+                        wires[i + j], wires[i + j + k] = builder.gate(8, lo, hi), builder.gate(14, lo, hi)
+            k //= 2
+        span *= 2
+    one = builder.negate((-1, False))
+    return [one] + wires[::-1][:len(bits)] + [(-1, False)]
+
+
+def _intervals(builder: Builder, values: list[int | None], at_least: list[Literal]) -> Literal:
+    """The output whose value at count c is values[c]: the OR of [a ≤ c ≤ b] = [c ≥ a] ∧ ¬[c ≥ b + 1]
+    over the runs of 1s (a count no care row has joins the run before it), or the complement of
+    that over the runs of 0s, whichever has fewer runs."""
+    filled, last = [], 0
+    for v in values:
+        last = last if v is None else v
+        filled.append(last)
+
+    def runs(of: int) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        for c, v in enumerate(filled):
+            if v != of:
+                continue
+            if out and out[-1][1] == c - 1:
+                out[-1] = (out[-1][0], c)
+            else:
+                out.append((c, c))
+        return out
+
+    ones, zeros = runs(1), runs(0)
+    chosen = ones if len(ones) <= len(zeros) else zeros
+    out = (-1, False)
+    for a, b in chosen:
+        out = builder.gate(14, out, builder.gate(8, at_least[a], builder.negate(at_least[b + 1])))
+    return out if chosen is ones else builder.negate(out)
 
 
 def rewrite(circuit: Circuit, basis: Basis, rounds: int = 4, columns: np.ndarray | None = None) -> Circuit:
@@ -709,12 +852,19 @@ def _cone(circuit: Circuit, node: int, cut: tuple[int, ...], readers: np.ndarray
 def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None = None, *,
                time_limit: float = 0.0, seed: int = 0) -> Circuit:
     """The smallest of the Shannon and the factored construction (:func:`construct`), each
-    rewritten (:func:`rewrite`), on the inputs in their order and reversed: a circuit right on
+    rewritten (:func:`rewrite`), on the inputs in their order and reversed, and, where every
+    target is totally symmetric, of the count and the sort construction: a circuit right on
     every care row. With a ``time_limit`` (s), they are tried again on random orders of the inputs
     (from ``seed``) until it is spent."""
     start, draw = perf_counter(), np.random.default_rng(seed)
     orders = [list(range(inputs)), list(range(inputs))[::-1]]  # results depend on the inputs' names
     best = None
+    whole = (1 << (1 << inputs)) - 1 if care is None else care
+    if all(count_values(t, whole, inputs) is not None for t in targets):
+        for how in SYMMETRIC_HOWS[inputs > COUNT_INPUTS:]:
+            circuit = rewrite(construct(targets, inputs, basis, care, how), basis)
+            if best is None or len(circuit) < len(best):
+                best = circuit
     while orders or perf_counter() - start < time_limit:
         order = orders.pop(0) if orders else [int(j) for j in draw.permutation(inputs)]
         tables = [_permuted(t, inputs, order) for t in targets]
