@@ -7,8 +7,9 @@ at minterm 11…1; so the line read as a binary number has bit t = the value at 
 phasediag's row r is that minterm with its bits reversed) is synthesised in basis ``aig`` by
 phasediag within ``--time`` seconds: the constructed circuit
 (:func:`~phasediag.programs.circuits.construction.synthesise`), then the error-0 end of the
-tempered front of the file's task with default settings (which shrinks the least correct circuit
-at error 0 in half the time), checked by simulating every output on every row; and by ABC in the same run with the same time
+tempered front of the file's task with default settings (which, in the second half of the time,
+resynthesises the constructed circuit and shrinks the least correct one at error 0), checked by
+simulating every output on every row; and by ABC in the same run with the same time
 (``strash; dc2; resyn2`` then ``&deepsyn -T``; Debian's ``berkeley-abc`` has no ``abc.rc``, so the
 aliases are spelt out here). ABC is skipped when absent. Printed per function: inputs/outputs, the
 AND counts (constructed, final) and times, the contest's best known, and the ratios; then medians
@@ -74,8 +75,7 @@ def simulate(circuit, inputs: int) -> list[int]:
 
 def run_phasediag(path: Path, seconds: float):
     """(constructed circuit, final circuit) for the function in ``path``: the class's construction,
-    and the error-0 end of the tempered front (default settings) within ``seconds``, which shrinks
-    the least correct circuit in half of that time."""
+    and the error-0 end of the tempered front (default settings) within ``seconds``."""
     programs = load_programs("circuits:basis=aig")
     task = load_task(f"table:path={path}")
     front = sample_diagram(task, programs, steps=10**9, time_limit=seconds)

@@ -173,6 +173,12 @@ class ProgramClass(ABC):
         front whose search stopped short of error 0), or None when the class has no construction."""
         return None
 
+    def resynthesised(self, task: Task, program, deadline: float | None = None, seed: int = 0):
+        """A program no more complex than ``program`` and, like it, with no wrong weight on
+        ``task``, found by restructuring that keeps what it computes, until ``deadline`` (a
+        :func:`time.perf_counter` time); ``program`` itself where the class has none."""
+        return program
+
     def lower_bound(self, task: Task, wrong: int) -> int:
         """A proved lower bound on the complexity of every program with wrong weight ≤ ``wrong``
         on ``task`` (0 where the class knows none)."""

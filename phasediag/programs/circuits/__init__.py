@@ -26,7 +26,8 @@ from .circuit import BASES, OP_NAMES, OPS_BY_NAME, Basis, Circuit, ordered_gate
 from .formats import CIRCUIT_FORMATS, write_circuit
 from .enumeration import census, cost_table, costs_within, enumeration_diagram
 from .bounds import cofactor_bound
-from .construction import synthesise, synthesise_rows, table_of
+from .construction import REWRITE_CELLS, synthesise, synthesise_rows, table_of
+from .resynthesis import resynthesise
 from .moves import CircuitKernel
 from .synthesis import synthesis_diagram
 
@@ -105,6 +106,16 @@ class Circuits(ProgramClass):
             return synthesise(targets, table.inputs, self.basis, table_of(table.weights > 0))
 
         return views.kept(task, f"correct {self.spec}", build)
+
+    def resynthesised(self, task: Task, program: Circuit, deadline: float | None = None, seed: int = 0) -> Circuit:
+        """``program`` (right on every input of positive weight) made smaller by
+        :func:`.resynthesis.resynthesise` until ``deadline``: on the truth table's rows, or on a
+        sparse encoding's rows up to :data:`.construction.REWRITE_CELLS` gates × rows."""
+        table = views.boolean_encoding(task)
+        if not table.dense and len(program) * table.rows > REWRITE_CELLS:
+            return program
+        return resynthesise(program, self.basis, table.weights > 0, None if table.dense else table.columns,
+                            deadline=deadline, seed=seed)
 
     def lower_bound(self, task: Task, wrong: int) -> int:
         """The four-input cofactor bound (:func:`.bounds.cofactor_bound`) at wrong weight ≤

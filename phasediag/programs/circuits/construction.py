@@ -202,6 +202,15 @@ class Builder:
             return self.gate(6, s, low)
         return self.gate(14, self.gate(8, s, high), self.gate(2, s, low))
 
+    def outputs_of(self, circuit: Circuit, literal: dict[int, Literal]) -> Circuit:
+        """The circuit of ``circuit``'s outputs with node n built as ``literal[n]`` (each output
+        complemented where ``circuit``'s is)."""
+        outputs = []
+        for node, neg in zip(circuit.outputs, circuit.negated):
+            lit = literal[node] if node >= 0 else (-1, False)
+            outputs.append(self.negate(lit) if neg else lit)
+        return self.circuit(outputs)
+
     def circuit(self, outputs: list[Literal]) -> Circuit:
         """The circuit of these outputs: only the gates they use, in order."""
         m = self.m
@@ -229,10 +238,10 @@ class Builder:
 
     # --- from the four-input library -----------------------------------------------------
     def library(self, f4: int | Circuit, variables: list[Literal]) -> Literal:
-        """The library's circuit of the four-input function ``f4`` (or that circuit itself) with
-        input j fed by ``variables[j]``."""
+        """The library's circuit of the four-input function ``f4`` (or a given one-output circuit)
+        with input j fed by ``variables[j]`` (the constant 0 where ``variables`` is shorter)."""
         circuit = f4 if isinstance(f4, Circuit) else leaf_circuit(f4, self.basis.name)
-        nodes: list[Literal] = list(variables) + [(-1, False)] * (4 - len(variables))
+        nodes: list[Literal] = list(variables) + [(-1, False)] * (circuit.inputs - len(variables))
         for op, a, b in circuit.gates:
             nodes.append(self.negate(nodes[a]) if op == 3 else self.gate(op, nodes[a], nodes[b]))
         node, neg = circuit.outputs[0], circuit.negated[0]
@@ -692,16 +701,31 @@ def rewrite(circuit: Circuit, basis: Basis, rounds: int = 4, columns: np.ndarray
     return circuit
 
 
-def _cuts(circuit: Circuit) -> list[list[tuple[int, ...]]]:
-    """Up to :data:`CUTS_PER_NODE` cuts of at most four nodes for every node, smallest first
-    (a node's cuts are its own and the unions of one cut of each operand)."""
+def cuts_of(circuit: Circuit, leaves: int = LEAF_INPUTS, largest: bool = False) -> list[list[tuple[int, ...]]]:
+    """For every node: itself as a cut, then up to :data:`CUTS_PER_NODE` cuts of at most ``leaves``
+    nodes, smallest first (largest first with ``largest``); a gate's cuts are the unions of one
+    cut of each operand."""
     m = circuit.inputs
     cuts: list[list[tuple[int, ...]]] = [[(j,)] for j in range(m)]
+    order = (lambda c: -len(c)) if largest else len
     for op, a, b in circuit.gates:
         found = {tuple(sorted(set(u) | set(v))) for u in cuts[a] for v in (cuts[b] if op != 3 else [()])}
-        keep = sorted((c for c in found if len(c) <= LEAF_INPUTS), key=len)[:CUTS_PER_NODE]
+        keep = sorted((c for c in found if len(c) <= leaves), key=order)[:CUTS_PER_NODE]
         cuts.append([(len(cuts),)] + keep)
     return cuts
+
+
+def readers_of(circuit: Circuit) -> np.ndarray:
+    """(nodes,): how many gate operands and outputs read each node."""
+    readers = np.zeros(circuit.inputs + len(circuit), dtype=np.int64)
+    for op, a, b in circuit.gates:
+        readers[a] += 1
+        if op != 3:
+            readers[b] += 1
+    for node in circuit.outputs:
+        if node >= 0:
+            readers[node] += 1
+    return readers
 
 
 def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None) -> Circuit:
@@ -715,15 +739,8 @@ def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None) ->
     values = circuit.node_tables(columns)
     full = (1 << values.shape[1]) - 1
     tables = [table_of(row) for row in values]
-    readers = np.zeros(m + len(circuit), dtype=np.int64)
-    for op, a, b in circuit.gates:
-        readers[a] += 1
-        if op != 3:
-            readers[b] += 1
-    for node in circuit.outputs:
-        if node >= 0:
-            readers[node] += 1
-    cuts = _cuts(circuit)
+    readers = readers_of(circuit)
+    cuts = cuts_of(circuit)
     builder = Builder(m, basis, columns)
     divisors = _Divisors(builder) if values.shape[1] <= RESUB_ROWS else None
     new: dict[int, Literal] = {j: (j, False) for j in range(m)}
@@ -737,7 +754,7 @@ def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None) ->
         for cut in cuts[node][1:]:
             if node in cut:
                 continue
-            cone = _cone(circuit, node, cut, readers)
+            cone = cone_of(circuit, node, cut, readers)
             f4 = _cut_function(tables, node, cut, full)
             build = lambda f4=f4, cut=cut: builder.library(f4, [new[c] for c in cut])
             freed = {new[x][0] for x in cone if x != node}
@@ -745,7 +762,7 @@ def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None) ->
             if gain > best_gain:
                 best, best_gain = build, gain
         if divisors is not None:
-            cone = _cone(circuit, node, (), readers)
+            cone = cone_of(circuit, node, (), readers)
             if len(cone) - 1 > best_gain:
                 freed = {new[x][0] for x in cone if x != node}
                 for build in divisors.resubstitutions(tables[node], freed):
@@ -753,11 +770,7 @@ def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None) ->
                     if gain > best_gain:
                         best, best_gain = build, gain
         new[node] = best()
-    outputs = []
-    for node, neg in zip(circuit.outputs, circuit.negated):
-        lit = new[node] if node >= 0 else (-1, False)
-        outputs.append(builder.negate(lit) if neg else lit)
-    return builder.circuit(outputs)
+    return builder.outputs_of(circuit, new)
 
 
 def _cut_function(tables: list[int], node: int, cut: tuple[int, ...], full: int) -> int:
@@ -830,7 +843,7 @@ class _Divisors:
         return builds
 
 
-def _cone(circuit: Circuit, node: int, cut: tuple[int, ...], readers: np.ndarray) -> list[int]:
+def cone_of(circuit: Circuit, node: int, cut: tuple[int, ...], readers: np.ndarray) -> list[int]:
     """The gates of ``node``'s cone above ``cut`` that nothing outside the cone reads (its maximum
     fanout-free cone bounded by the cut), ``node`` first: the gates a replacement frees."""
     m = circuit.inputs
