@@ -43,6 +43,7 @@ def test_resubstitution_uses_what_the_outputs_cannot_see():
     circuit = Circuit(3, ((8, 0, 1), (14, 2, 3), (8, 0, 4)), (5,), (False,))
     smaller = resubstitute(circuit, BASES["aig"])
     assert len(smaller) == 2 and (outputs(smaller) == outputs(circuit)).all()
+    assert resubstitute(circuit, BASES["aig"], most=0) == circuit
     conj = Circuit(3, ((8, 0, 1),), (3,), (False,))
     x1 = conj.node_tables()[0]
     free = resubstitute(conj, BASES["aig"], care=x1)

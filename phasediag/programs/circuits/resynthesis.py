@@ -13,7 +13,7 @@ A circuit right on every care row is changed only in ways that keep it right the
   its constructions) into a new circuit with functional hashing, then rewritten
   (:func:`.construction.rewrite`): a restructuring that keeps the function.
 - :func:`resynthesise`: remapping with 3 to 6 leaves and resubstitution, repeated from the current
-  circuit until a deadline (or for a number of rounds): the walk accepts a
+  circuit until a deadline (or for a fixed amount of work): the walk accepts a
   circuit of the same size, or of one gate more with probability 1/5, and keeps the smallest seen
   (a randomised restructuring loop, as ABC's ``&deepsyn``).
 
@@ -38,8 +38,9 @@ REMAP_LEAVES = (3, 4, 5, 6)
 PAIR_CANDIDATES = 64
 #: Probability that the walk accepts a circuit one gate larger.
 UPHILL = 0.2
-#: Remappings of a walk without a deadline.
-ROUNDS = 40
+#: Without a deadline: gates remapped in all (about 40 remappings of a 64-gate circuit, at least
+#: one), and resubstitutions per call.
+REMAPPED_GATES, RESUBSTITUTIONS = 2560, 16
 
 
 def _observability(circuit: Circuit, values: np.ndarray, care: np.ndarray, node: int) -> tuple[np.ndarray, np.ndarray]:
@@ -118,12 +119,16 @@ def _replaced(circuit: Circuit, basis: Basis, node: int, stand_in: tuple, column
 
 
 def resubstitute(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
-                 columns: np.ndarray | None = None, deadline: float | None = None) -> Circuit:
+                 columns: np.ndarray | None = None, deadline: float | None = None,
+                 most: int | None = None) -> Circuit:
     """``circuit`` with don't-care resubstitutions applied while one frees a gate (see the module
-    doc): it computes the same outputs on every ``care`` row (default: all), in fewer gates or
-    as many. ``deadline`` (a :func:`time.perf_counter` time) stops it early."""
+    doc), at most ``most`` of them (default: no limit): it computes the same outputs on every
+    ``care`` row (default: all), in fewer gates or as many. ``deadline`` (a
+    :func:`time.perf_counter` time) stops it early."""
     m = circuit.inputs
-    while deadline is None or perf_counter() < deadline:
+    done = 0
+    while (deadline is None or perf_counter() < deadline) and (most is None or done < most):
+        done += 1
         values = circuit.node_tables(columns)
         rows_care = np.ones(values.shape[1], dtype=bool) if care is None else care
         readers = readers_of(circuit)
@@ -188,18 +193,23 @@ def remap(circuit: Circuit, basis: Basis, leaves: int, draw: np.random.Generator
 
 def resynthesise(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
                  columns: np.ndarray | None = None, *, deadline: float | None = None,
-                 rounds: int = ROUNDS, seed: int = 0) -> Circuit:
+                 rounds: int | None = None, seed: int = 0) -> Circuit:
     """The smallest circuit the walk of remappings and resubstitutions (see the module doc) meets
-    from ``circuit`` in ``rounds`` remappings, or, given a ``deadline`` (a
-    :func:`time.perf_counter` time), until then: the same outputs as ``circuit`` on every ``care``
-    row (default: all), in at most as many gates. Reproducible from ``seed`` without a deadline."""
+    from ``circuit`` until ``deadline`` (a :func:`time.perf_counter` time), or else in ``rounds``
+    remappings (default: :data:`REMAPPED_GATES` gates' worth; then at most
+    :data:`RESUBSTITUTIONS` resubstitutions per step): the same outputs as ``circuit`` on every
+    ``care`` row (default: all), in at most as many gates. Reproducible from ``seed`` without a
+    deadline."""
     draw = np.random.default_rng(seed)
-    best = current = resubstitute(circuit, basis, care, columns, deadline)
+    most = None if deadline is not None else RESUBSTITUTIONS
+    if rounds is None:
+        rounds = max(1, REMAPPED_GATES // max(1, len(circuit)))
+    best = current = resubstitute(circuit, basis, care, columns, deadline, most)
     done, took = 0, 0.0
     while perf_counter() + took < deadline if deadline is not None else done < rounds:
         began = perf_counter()
         leaves = REMAP_LEAVES[int(draw.integers(len(REMAP_LEAVES)))]
-        candidate = resubstitute(remap(current, basis, leaves, draw, columns), basis, care, columns, deadline)
+        candidate = resubstitute(remap(current, basis, leaves, draw, columns), basis, care, columns, deadline, most)
         took, done = perf_counter() - began, done + 1
         if len(candidate) <= len(current) + (draw.random() < UPHILL):
             current = candidate
