@@ -63,10 +63,11 @@ def _observability(circuit: Circuit, values: np.ndarray, care: np.ndarray, node:
     return seen & care, fanout
 
 
-def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.ndarray, gain_cap: int):
-    """The cheapest stand-in for ``node`` on ``rows`` among the ``usable`` nodes: ('node', x,
-    negated) costs no gate; ('and', (x, nx), (y, ny), negated) and ('xor', x, y, negated) one.
-    None where there is none (or only a gate, when ``gain_cap`` ≤ 1)."""
+def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.ndarray, gain_cap: int,
+                 xor_gates: int):
+    """(stand-in, gates it adds): the cheapest stand-in for ``node`` on ``rows`` among the
+    ``usable`` nodes: ('node', x, negated) adds no gate, ('and', (x, nx), (y, ny), negated) one,
+    ('xor', x, y, negated) ``xor_gates``; (None, 0) where none adds fewer than ``gain_cap``."""
     goal = values[node][rows]
     ids = np.flatnonzero(usable)
     cands = values[ids][:, rows]
@@ -74,7 +75,7 @@ def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.nda
     if same.any() or opposite.any():
         k = int(np.flatnonzero(same | opposite)[0])
         return ("node", int(ids[k]), bool(opposite[k])), 0
-    if gain_cap <= 1:
+    if gain_cap <= 1:  # a gate cannot gain
         return None, 0
     lits = np.concatenate([cands, ~cands])
     names = [(int(x), False) for x in ids] + [(int(x), True) for x in ids]
@@ -85,12 +86,14 @@ def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.nda
         if len(pairs):
             x, y = pairs[0]
             return ("and", names[covers[x]], names[covers[y]], negated), 1
+    if gain_cap <= xor_gates:
+        return None, 0
     few = cands[:PAIR_CANDIDATES]
     differ = few[:, None] ^ few[None]
     pairs = np.argwhere(np.triu((differ == goal).all(axis=2) | (differ != goal).all(axis=2), 1))
     if len(pairs):
         x, y = pairs[0]
-        return ("xor", int(ids[x]), int(ids[y]), bool((differ[x, y] != goal).all())), 1
+        return ("xor", int(ids[x]), int(ids[y]), bool((differ[x, y] != goal).all())), xor_gates
     return None, 0
 
 
@@ -126,9 +129,10 @@ def resubstitute(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
     ``care`` row (default: all), in fewer gates or as many. ``deadline`` (a
     :func:`time.perf_counter` time) stops it early."""
     m = circuit.inputs
-    done = 0
-    while (deadline is None or perf_counter() < deadline) and (most is None or done < most):
-        done += 1
+    xor_gates = 1 if 6 in basis.ops else 3
+    tried, refused = 0, set()  # refused: nodes whose replacement did not shrink this circuit
+    while (deadline is None or perf_counter() < deadline) and (most is None or tried < most):
+        tried += 1
         values = circuit.node_tables(columns)
         rows_care = np.ones(values.shape[1], dtype=bool) if care is None else care
         readers = readers_of(circuit)
@@ -136,22 +140,23 @@ def resubstitute(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
         for node in range(m + len(circuit) - 1, m - 1, -1):
             if deadline is not None and perf_counter() > deadline:
                 break
-            frees = len(cone_of(circuit, node, (), readers))
-            if frees <= best[0]:
+            cone = cone_of(circuit, node, (), readers)
+            if node in refused or len(cone) <= best[0]:
                 continue
             rows, fanout = _observability(circuit, values, rows_care, node)
             usable = ~fanout
             usable[node:] = False  # earlier nodes only: the rebuilt circuit stays in order
-            usable[[x for x in cone_of(circuit, node, (), readers)]] = False
-            stand_in, cost = _replacement(values, node, usable, rows, frees - best[0])
-            if stand_in is not None and frees - cost > best[0]:
-                best = (frees - cost, node, stand_in)
+            usable[cone] = False
+            stand_in, cost = _replacement(values, node, usable, rows, len(cone) - best[0], xor_gates)
+            if stand_in is not None and len(cone) - cost > best[0]:
+                best = (len(cone) - cost, node, stand_in)
         if best[1] is None:
             return circuit
         smaller = _replaced(circuit, basis, best[1], best[2], columns)
-        if len(smaller) >= len(circuit):
-            return circuit
-        circuit = smaller
+        if len(smaller) < len(circuit):
+            circuit, refused = smaller, set()
+        else:  # the estimate missed (a NOT, in and-or-not): the next best, on the same circuit
+            refused.add(best[1])
     return circuit
 
 
