@@ -36,7 +36,7 @@ import numpy as np
 from .circuit import BASES, Basis, Circuit, gate_word, negate_operands, ordered_gate
 from .enumeration import cost_table
 
-__all__ = ["Builder", "construct", "rewrite", "synthesise", "synthesise_rows", "table_of", "bits_of", "ORDER_SEARCH_INPUTS", "LEAF_INPUTS"]
+__all__ = ["Builder", "construct", "count_values", "rewrite", "synthesise", "synthesise_rows", "table_of", "bits_of", "ORDER_SEARCH_INPUTS", "LEAF_INPUTS"]
 
 #: Up to this many inputs the expansion order is chosen by a search over all orders.
 ORDER_SEARCH_INPUTS = 9
@@ -46,6 +46,8 @@ LEAF_INPUTS = 4
 HOWS = ("shannon", "decompose", "factor")
 #: The constructions of totally symmetric functions, tried once (they do not depend on the order).
 SYMMETRIC_HOWS = ("count", "sort")
+#: The count construction up to this many inputs (the count then has at most four bits).
+COUNT_INPUTS = 15
 #: Sub-functions of at least this many variables are also tried as simple disjoint decompositions.
 DECOMPOSE_SUPPORT = 5
 #: Cuts kept per node in rewriting.
@@ -541,14 +543,14 @@ def construct(targets: list[int], inputs: int, basis: Basis, care: int | None = 
         values = [count_values(t, care, inputs) for t in targets]
         if None in values:
             raise ValueError("the count and sort constructions need totally symmetric targets")
-        inputs_ = [(j, False) for j in range(inputs)]
+        literals = [(j, False) for j in range(inputs)]
         if how == "count":
             if inputs > COUNT_INPUTS:
                 raise ValueError(f"the count construction takes at most {COUNT_INPUTS} inputs")
-            bits = _count(builder, inputs_)
+            bits = _count(builder, literals)
             outputs = [_over_count(builder, v, bits) for v in values]
         else:
-            at_least = _sort(builder, inputs_)
+            at_least = _sort(builder, literals)
             outputs = [_intervals(builder, v, at_least) for v in values]
     elif how in ("shannon", "decompose"):
         synthesis = _Synthesis(builder, decompose=how == "decompose")
@@ -585,9 +587,6 @@ def count_values(f: int, care: int, m: int) -> list[int | None] | None:
         return None
     return [1 if h else 0 if l else None for h, l in zip(high.tolist(), low.tolist())]
 
-
-#: The count construction up to this many inputs (the count then has at most four bits).
-COUNT_INPUTS = 15
 
 
 def _adder(builder: Builder, a: Literal, b: Literal, c: Literal | None) -> tuple[Literal, Literal]:
