@@ -49,13 +49,12 @@ def _observability(circuit: Circuit, values: np.ndarray, care: np.ndarray, node:
     m = circuit.inputs
     fanout = np.zeros(len(values), dtype=bool)
     fanout[node] = True
-    flipped = values.copy()
-    flipped[node] = ~values[node]
+    flipped = {node: ~values[node]}  # the fanout's values with the node flipped
     for i in range(node - m + 1, len(circuit)):
         op, a, b = circuit.gates[i]
         if fanout[a] or fanout[b]:
             fanout[m + i] = True
-            flipped[m + i] = apply_op(op, flipped[a], flipped[b])
+            flipped[m + i] = apply_op(op, flipped.get(a, values[a]), flipped.get(b, values[b]))
     seen = np.zeros(values.shape[1], dtype=bool)
     for out in circuit.outputs:
         if out >= 0 and fanout[out]:
@@ -131,11 +130,10 @@ def resubstitute(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
     m = circuit.inputs
     xor_gates = 1 if 6 in basis.ops else 3
     tried, refused = 0, set()  # refused: nodes whose replacement did not shrink this circuit
+    values, readers = circuit.node_tables(columns), readers_of(circuit)
+    rows_care = np.ones(values.shape[1], dtype=bool) if care is None else care
     while (deadline is None or perf_counter() < deadline) and (most is None or tried < most):
         tried += 1
-        values = circuit.node_tables(columns)
-        rows_care = np.ones(values.shape[1], dtype=bool) if care is None else care
-        readers = readers_of(circuit)
         best = (0, None, None)
         for node in range(m + len(circuit) - 1, m - 1, -1):
             if deadline is not None and perf_counter() > deadline:
@@ -155,6 +153,7 @@ def resubstitute(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
         smaller = _replaced(circuit, basis, best[1], best[2], columns)
         if len(smaller) < len(circuit):
             circuit, refused = smaller, set()
+            values, readers = circuit.node_tables(columns), readers_of(circuit)
         else:  # the estimate missed (a NOT, in and-or-not): the next best, on the same circuit
             refused.add(best[1])
     return circuit
