@@ -8,7 +8,7 @@ from phasediag.programs.circuits.enumeration import costs_within
 from phasediag.programs import load_programs
 from phasediag.programs.circuits import BASES
 from phasediag.programs.circuits.bounds import cofactor_bound
-from phasediag.programs.circuits.construction import construct, count_values, rewrite, synthesise
+from phasediag.programs.circuits.construction import HOWS, construct, count_values, extract, rewrite, synthesise
 from phasediag.tasks import load_task
 from phasediag.tasks.boolean import BooleanFunction, format_table
 
@@ -36,12 +36,26 @@ def test_constructed_circuits_compute_every_output_on_every_row(basis):
     for m in range(2, 10):
         k = int(draw.integers(1, 5))
         targets = random_tables(draw, m, k)
-        built = construct(targets, m, BASES[basis])
-        better = rewrite(built, BASES[basis])
-        for circuit in (built, better):
-            assert outputs_of(circuit) == targets
-            programs.check(circuit)
-        assert len(better) <= len(built)
+        for how in HOWS:
+            built = construct(targets, m, BASES[basis], how=how)
+            better = rewrite(built, BASES[basis])
+            for circuit in (built, better):
+                assert outputs_of(circuit) == targets, how
+                programs.check(circuit)
+            assert len(better) <= len(built)
+
+
+@pytest.mark.parametrize("basis", ["b2", "aig", "and-or-not"])
+def test_every_construction_is_right_on_the_care_rows(basis):
+    """Random functions of 5–8 inputs and 1–3 outputs with random care sets (so Davio splits and
+    extraction see don't-cares): every construction's outputs equal the targets on every care row."""
+    draw = np.random.default_rng(11)
+    for m in range(5, 9):
+        k = int(draw.integers(1, 4))
+        targets, care = random_tables(draw, m, k), random_tables(draw, m, 1)[0]
+        for how in HOWS:
+            circuit = construct(targets, m, BASES[basis], care, how)
+            assert all((got ^ want) & care == 0 for got, want in zip(outputs_of(circuit), targets)), how
 
 
 @pytest.mark.parametrize("basis", ["b2", "aig"])
@@ -80,6 +94,77 @@ def test_closed_forms_are_built_at_their_known_sizes():
         assert len(synthesise([parity], m, BASES["b2"])) == m - 1
         assert len(synthesise([parity], m, BASES["aig"])) <= 3 * (m - 1)
         assert len(synthesise([conj], m, BASES["aig"])) == m - 1
+
+
+def sop_table(cubes, m: int, definitions) -> int:
+    """The table of a sum of products as :func:`extract` writes it (bit 2v: variable v, 2v + 1: its
+    complement), variable v ≥ m being ``definitions[v - m]``, itself such a sum."""
+    rows = np.arange(1 << m)
+    tables = {j: ((rows >> (m - 1 - j)) & 1).astype(bool) for j in range(m)}
+
+    def variable(v):
+        if v not in tables:
+            tables[v] = value(definitions[v - m])
+        return tables[v]
+
+    def value(sop):
+        out = np.zeros(1 << m, dtype=bool)
+        for cube in sop:
+            term = np.ones(1 << m, dtype=bool)
+            for i in range(cube.bit_length()):
+                if cube >> i & 1:
+                    term &= ~variable(i // 2) if i % 2 else variable(i // 2)
+            out |= term
+        return out
+    return as_int(value(cubes))
+
+
+def sop_gates(sops) -> int:
+    """Two-input gates of sums of products: Σ(|c| − 1) + (cubes − 1) per sum."""
+    return sum(sum(c.bit_count() - 1 for c in sop) + len(sop) - 1 for sop in sops if sop)
+
+
+def test_extraction_keeps_every_function_and_never_costs_more():
+    """Random sums of 2–12 cubes over 6 variables, 1–4 sums: after extraction every sum (its
+    divisors substituted back) is the same function, and the gate count of all sums and divisors
+    is at most the count before."""
+    draw = np.random.default_rng(5)
+    m = 6
+    for _ in range(40):
+        sops = []
+        for _ in range(int(draw.integers(1, 5))):
+            cubes = set()
+            for _ in range(int(draw.integers(2, 13))):
+                chosen = draw.choice(m, int(draw.integers(1, 5)), replace=False)
+                cubes.add(sum(1 << (2 * int(v) + int(draw.integers(0, 2))) for v in chosen))
+            sops.append(sorted(cubes))
+        out = extract(sops, m)
+        assert [sop_table(s, m, out[len(sops):]) for s in out[: len(sops)]] == [sop_table(s, m, []) for s in sops]
+        assert sop_gates(out) <= sop_gates(sops)
+
+
+@pytest.mark.parametrize("basis", ["b2", "aig"])
+def test_extraction_finds_the_shared_divisor(basis):
+    """x1x3 + x1x4 + x2x3 + x2x4 = (x1 + x2)(x3 + x4): 3 gates, the exact four-input cost (the plain
+    sum takes 7); and x1x3 + x2x3 with x1x4 + x2x4 as two outputs share x1 + x2: 3 gates in all."""
+    m = 4
+    rows = np.arange(1 << m)
+    x = [(rows >> (m - 1 - j)) & 1 for j in range(m)]
+    f = as_int((x[0] | x[1]) & (x[2] | x[3]))
+    assert len(construct([f], m, BASES[basis], how="extract")) == cost_table(4).upper[f] == 3
+    g, h = as_int((x[0] | x[1]) & x[2]), as_int((x[0] | x[1]) & x[3])
+    assert len(construct([g, h], m, BASES[basis], how="extract")) == 3
+
+
+def test_davio_splits_build_parities_of_products():
+    """x1x2 ⊕ x3x4 ⊕ x5x6 ⊕ x7x8 (a bent function, no two-column bound set short of pairs): Davio
+    splits build it in 4 ANDs and 3 XORs in b2, 4 + 3·3 in aig (Shannon alone needs more)."""
+    m = 8
+    rows = np.arange(1 << m)
+    x = [(rows >> (m - 1 - j)) & 1 for j in range(m)]
+    f = as_int((x[0] & x[1]) ^ (x[2] & x[3]) ^ (x[4] & x[5]) ^ (x[6] & x[7]))
+    assert len(construct([f], m, BASES["b2"])) <= 7
+    assert len(construct([f], m, BASES["aig"])) <= 13
 
 
 def symmetric_table(values, m: int) -> int:

@@ -8,10 +8,15 @@ shifts. A *care* set (same form) marks the rows that count; the others are don't
   where complements are free, its complement) is already a node is not added again. XOR in
   ``aig`` is three ANDs; a complemented operand in ``and-or-not`` is a NOT gate.
 - :func:`construct` synthesises every output by Shannon expansion, f = x·f₁ + x̄·f₀ (one gate when
-  a cofactor is constant or, in b2, the complement of the other; else three), down to sub-functions
-  of at most four variables, which are built from the exact four-input library
-  (:func:`.enumeration.cost_table`). The variable to expand is chosen by a memoised estimate of
-  the tree size over every order (up to :data:`ORDER_SEARCH_INPUTS` inputs), else greedily.
+  a cofactor is constant or, in b2, the complement of the other; else three), or Davio expansion,
+  f = f₀ ⊕ x·(f₀ ⊕ f₁) (two gates in b2, four in aig), down to sub-functions of at most four
+  variables, which are built from the exact four-input library (:func:`.enumeration.cost_table`).
+  The variable and the expansion are chosen by a memoised estimate of the tree size over every
+  order (up to :data:`ORDER_SEARCH_INPUTS` inputs), else greedily (Shannon only).
+- Or it writes every output as an irredundant sum of products and extracts the divisors (cubes
+  of two literals, sums of two cubes) that save most gates across all outputs, one at a time
+  (:func:`extract`, as SIS's and ABC's ``fx``): the construction that shares logic between
+  outputs of two-level (PLA) functions.
 - Where every output is *totally symmetric* (its value depends only on the number c of inputs
   that are 1), :func:`construct` also builds it over the inputs' count: ``"count"`` adds the
   inputs up in binary by a carry-save tree of full and half adders (a full adder is 5 gates in b2,
@@ -36,20 +41,23 @@ import numpy as np
 from .circuit import BASES, Basis, Circuit, gate_word, negate_operands, ordered_gate
 from .enumeration import cost_table
 
-__all__ = ["Builder", "construct", "count_values", "rewrite", "synthesise", "synthesise_rows", "table_of", "bits_of", "ORDER_SEARCH_INPUTS", "LEAF_INPUTS"]
+__all__ = ["Builder", "construct", "count_values", "extract", "rewrite", "synthesise", "synthesise_rows", "table_of", "bits_of", "ORDER_SEARCH_INPUTS", "LEAF_INPUTS"]
 
 #: Up to this many inputs the expansion order is chosen by a search over all orders.
 ORDER_SEARCH_INPUTS = 9
 #: Sub-functions of at most this many variables come from the exact library.
 LEAF_INPUTS = 4
 #: The constructions :func:`synthesise` tries on every order of the inputs (see :func:`construct`).
-HOWS = ("shannon", "decompose", "factor")
+HOWS = ("shannon", "decompose", "extract")
 #: The constructions of totally symmetric functions, tried once (they do not depend on the order).
 SYMMETRIC_HOWS = ("count", "sort")
 #: The count construction up to this many inputs (the count then has at most four bits).
 COUNT_INPUTS = 15
 #: Sub-functions of at least this many variables are also tried as simple disjoint decompositions.
 DECOMPOSE_SUPPORT = 5
+#: The extraction runs on sums of products with at most this many pairs of cubes in one sum, in
+#: all (its time grows about as the fourth power of the cubes); larger ones are built as they are.
+EXTRACT_PAIRS = 20_000
 #: Cuts kept per node in rewriting.
 CUTS_PER_NODE = 12
 #: Resubstitution in rewriting up to this many rows; candidate literals and pairs tried per node.
@@ -353,23 +361,34 @@ class _Synthesis:
         return cost
 
     def splits(self, f: int, care: int, support: list[int]) -> list[tuple]:
-        """Ways to write f = s ? f₁ : f₀, as (s, f₀, c₀, f₁, c₁): s = (j, None) for variable j (Shannon), or
-        (None, table of h)
-        for a fully specified f of at least :data:`DECOMPOSE_SUPPORT` variables, with h a function
-        of a bound set B of variables such that f = G(h(B), others) (f's columns over B take two
-        values: a simple disjoint decomposition)."""
+        """Ways to write f from two sub-functions, as (join, select, f₀, c₀, f₁, c₁):
+
+        - ``"mux"``, select (j, None): f = x_(j+1) ? f₁ : f₀ (Shannon);
+        - ``"mux"``, select (None, table of h), for a fully specified f of at least
+          :data:`DECOMPOSE_SUPPORT` variables: f = h(B) ? f₁ : f₀ with h a function of a bound set B
+          of variables and f₀, f₁ of the others (f's columns over B take two values: a simple
+          disjoint decomposition);
+        - ``"davio"``, select (j, value), where the care rows do not depend on x_(j+1) (up to
+          :data:`ORDER_SEARCH_INPUTS` inputs): f = f₀ ⊕ [x_(j+1) ≠ value]·f₁ with f₀ the cofactor at
+          x_(j+1) = value and f₁ the Boolean difference of the two cofactors (Davio expansion, the
+          split of arithmetic functions)."""
         order = support if self.m <= ORDER_SEARCH_INPUTS else [self.greedy(f, care, support)]
         out = []
         for j in order:
             (f0, f1), (c0, c1) = cofactors(f, self.m, j), cofactors(care, self.m, j)
-            out.append(((j, None), f0 & c0, c0, f1 & c1, c1))
+            out.append(("mux", (j, None), f0 & c0, c0, f1 & c1, c1))
+            if c0 == c1 and self.m <= ORDER_SEARCH_INPUTS:
+                difference = (f0 ^ f1) & c0
+                out += [("davio", (j, 0), f0 & c0, c0, difference, c0), ("davio", (j, 1), f1 & c0, c0, difference, c0)]
         if self.decompose and care == self.b.full and len(support) >= DECOMPOSE_SUPPORT \
                 and self.m <= ORDER_SEARCH_INPUTS:
-            out += [((None, h), g0, care, g1, care) for h, g0, g1 in simple_decompositions(f, self.m, support)]
+            out += [("mux", (None, h), g0, care, g1, care) for h, g0, g1 in simple_decompositions(f, self.m, support)]
         return out
 
     def split_cost(self, split: tuple) -> int:
-        (j, h), f0, c0, f1, c1 = split
+        join, (j, h), f0, c0, f1, c1 = split
+        if join == "davio":
+            return self.estimate(f0, c0) + self.estimate(f1, c1) + 1 + self.xor_gates
         select = 0 if h is None else self.estimate(h, self.b.full)
         return select + self.estimate(f0, c0) + self.estimate(f1, c1) + self.join_cost(f0, c0, f1, c1)
 
@@ -404,10 +423,15 @@ class _Synthesis:
         elif len(support) <= LEAF_INPUTS:
             lit = b.library(self.leaf(f, care, support)[1], [(v, False) for v in support])
         else:
-            (j, h), f0, c0, f1, c1 = min(self.splits(f, care, support), key=self.split_cost)
-            x = (j, False) if h is None else self.build(h, b.full)
-            low, high = self.build(f0, c0), self.build(f1, c1)
-            lit = b.mux(x, high, low)
+            join, (j, h), f0, c0, f1, c1 = min(self.splits(f, care, support), key=self.split_cost)
+            if join == "davio":  # h: the value of x_(j+1) at which f is f₀
+                x = b.negate((j, False)) if h else (j, False)
+                base, difference = self.build(f0, c0), self.build(f1, c1)
+                lit = b.gate(6, base, b.gate(8, x, difference))
+            else:
+                x = (j, False) if h is None else self.build(h, b.full)
+                low, high = self.build(f0, c0), self.build(f1, c1)
+                lit = b.mux(x, high, low)
         self.built[key] = lit
         return lit
 
@@ -496,35 +520,132 @@ def _isop(lower: int, upper: int, m: int, j: int, full: int, memo: dict) -> tupl
     return out
 
 
-def _factored(builder: Builder, cubes: list[frozenset]) -> Literal:
-    """A sum of products built as an algebraic factoring: the literal in most cubes is taken
-    out, f = l·(f / l) + rest, recursively."""
-    if not cubes:
-        return -1, False
-    if any(not c for c in cubes):
-        return builder.negate((-1, False))
-    counts: dict = {}
-    for c in cubes:
-        for lit in c:
-            counts[lit] = counts.get(lit, 0) + 1
-    lit, n = max(sorted(counts.items()), key=lambda item: item[1])
-    x = (lit[0], not lit[1])  # x_(j+1) = value: the input, complemented when value is 0
-    if n == 1:  # no literal shared: a sum of single cubes
-        terms = [_product(builder, c) for c in cubes]
-        out = terms[0]
-        for t in terms[1:]:
-            out = builder.gate(14, out, t)
-        return out
-    inner = _factored(builder, [c - {lit} for c in cubes if lit in c])
-    term = builder.gate(8, x, inner)
-    rest = [c for c in cubes if lit not in c]
-    return builder.gate(14, term, _factored(builder, rest)) if rest else term
+def _sums_of_products(targets: list[int], m: int, care: int) -> tuple[list[list[int]], list[bool]]:
+    """Each target as an irredundant sum of products of f or of its complement, whichever has
+    fewer literals, with cubes as :func:`extract` writes them; and which are complemented."""
+    full = (1 << (1 << m)) - 1
+    sops, complemented = [], []
+    for t in targets:
+        on, off = isop(t & care, (t | ~care) & full, m), isop(~t & care & full, (~t | ~care) & full, m)
+        complemented.append(sum(map(len, off)) < sum(map(len, on)))
+        sops.append([sum(1 << (2 * j + 1 - value) for j, value in cube) for cube in (off if complemented[-1] else on)])
+    return sops, complemented
 
 
-def _product(builder: Builder, cube: frozenset) -> Literal:
-    out = builder.negate((-1, False))
-    for j, value in sorted(cube):
-        out = builder.gate(8, out, (j, not value))
+def _extractable(sops: list[list[int]]) -> bool:
+    """Whether the sums are small enough for :func:`extract` (:data:`EXTRACT_PAIRS`)."""
+    return sum(len(sop) * (len(sop) - 1) // 2 for sop in sops) <= EXTRACT_PAIRS
+
+
+def extract(sops: list[list[int]], variables: int) -> list[list[int]]:
+    """Fast extraction (Rajski and Vasudevamurthy; SIS's and ABC's ``fx``) over sums of products that
+    share variables: a cube is an integer with bit 2v (or 2v + 1) set where it holds variable v
+    (or its complement), and ``variables`` are in use. While one saves gates, the divisor that saves
+    most becomes a new variable, defined by a new sum of products appended to ``sops`` (variable
+    ``variables + k`` by the k-th appended), and is substituted in every sum that has it:
+
+    - a two-literal cube in k cubes (k − 1 gates saved: k ANDs, one built);
+    - a two-cube sum a + b, the cubes with their common part taken out, where cubes of one sum
+      pair up as (base·a, base·b): each pair becomes base·d, saving |base| + |a| + |b| − 1 gates
+      (ANDs and one OR), and d costs |a| + |b| − 1.
+
+    A sum of k cubes costs Σ(|c| − 1) + k − 1 two-input gates. Returns the sums, new ones last.
+    The savings are tallied per sum and only a changed sum's tally is redone."""
+    sops, given = [list(s) for s in sops], len(sops)
+    tallies = [_tally(sop) for sop in sops]
+    totals: tuple[dict, dict] = ({}, {})  # saving per two-literal cube, per two-cube divisor
+    for tally in tallies:
+        _add_tally(totals, tally, 1)
+    while True:
+        best, saving = None, 0
+        for pair, k in totals[0].items():
+            if k - 1 > saving:
+                best, saving = pair, k - 1
+        for divisor, gain in totals[1].items():
+            if gain - divisor[0].bit_count() - divisor[1].bit_count() + 1 > saving:
+                best, saving = divisor, gain - divisor[0].bit_count() - divisor[1].bit_count() + 1
+        if best is None:
+            return sops
+        new = 1 << 2 * (variables + len(sops) - given)
+        changed = []
+        for s, sop in enumerate(sops):
+            if isinstance(best, int):  # a two-literal cube
+                if any(c & best == best for c in sop):
+                    sops[s] = [c & ~best | new if c & best == best else c for c in sop]
+                    changed.append(s)
+            elif best in tallies[s][1]:
+                dropped = {i for _, i, j, _ in tallies[s][1][best][1] for i in (i, j)}
+                sops[s] = [c for i, c in enumerate(sop) if i not in dropped] + \
+                    [base | new for _, _, _, base in tallies[s][1][best][1]]
+                changed.append(s)
+        sops.append([best] if isinstance(best, int) else list(best))
+        tallies.append(({}, {}))
+        for s in changed + [len(sops) - 1]:
+            _add_tally(totals, tallies[s], -1)
+            tallies[s] = _tally(sops[s])
+            _add_tally(totals, tallies[s], 1)
+
+
+def _tally(sop: list[int]) -> tuple[dict, dict]:
+    """({two-literal cube: cubes of ``sop`` holding it}, {two-cube divisor (a, b): (gates saved in
+    ``sop``, its disjoint occurrences (divisor, i, j, base))}) (see :func:`extract`)."""
+    pairs: dict[int, int] = {}
+    for cube in sop:
+        bits = [1 << i for i in range(cube.bit_length()) if cube >> i & 1]
+        for x, y in itertools.combinations(bits, 2):
+            pairs[x | y] = pairs.get(x | y, 0) + 1
+    divisors: dict[tuple[int, int], tuple[int, list]] = {}
+    used: dict[tuple[int, int], set] = {}
+    for i, j in itertools.combinations(range(len(sop)), 2):
+        base = sop[i] & sop[j]
+        a, b = sop[i] ^ base, sop[j] ^ base
+        if a and b:
+            divisor = (a, b) if a < b else (b, a)
+            taken = used.setdefault(divisor, set())
+            if i in taken or j in taken:
+                continue
+            taken |= {i, j}
+            gain, places = divisors.get(divisor, (0, []))
+            divisors[divisor] = (gain + base.bit_count() + a.bit_count() + b.bit_count() - 1, places + [(divisor, i, j, base)])
+    return pairs, divisors
+
+
+def _add_tally(totals: tuple[dict, dict], tally: tuple[dict, dict], sign: int) -> None:
+    for pair, k in tally[0].items():
+        totals[0][pair] = totals[0].get(pair, 0) + sign * k
+        if not totals[0][pair]:
+            del totals[0][pair]
+    for divisor, (gain, _) in tally[1].items():
+        totals[1][divisor] = totals[1].get(divisor, 0) + sign * gain
+        if not totals[1][divisor]:
+            del totals[1][divisor]
+
+
+class _Variables:
+    """The literals of :func:`extract`'s variables, each divisor built when first read."""
+
+    def __init__(self, builder: Builder, divisors: list[list[int]]):
+        self.builder, self.divisors, self.built = builder, divisors, {}
+
+    def __getitem__(self, v: int) -> Literal:
+        if v < self.builder.m:
+            return v, False
+        if v not in self.built:
+            self.built[v] = _sum_of_products(self.builder, self.divisors[v - self.builder.m], self)
+        return self.built[v]
+
+
+def _sum_of_products(builder: Builder, sop: list[int], literals: _Variables) -> Literal:
+    """The OR of the ANDs of the cubes of ``sop`` (as :func:`extract` writes them), variable v
+    being ``literals[v]``."""
+    out = (-1, False)
+    for cube in sop:
+        term = builder.negate((-1, False))
+        for i in range(cube.bit_length()):
+            if cube >> i & 1:
+                x = literals[i // 2]
+                term = builder.gate(8, term, builder.negate(x) if i % 2 else x)
+        out = builder.gate(14, out, term)
     return out
 
 
@@ -533,9 +654,11 @@ def construct(targets: list[int], inputs: int, basis: Basis, care: int | None = 
     """A circuit over ``basis`` computing every target table (one per output bit, as integers of
     2^inputs bits) on the ``care`` rows (default: all), with functional hashing across outputs:
     ``how="shannon"`` by Shannon expansion down to the exact four-input library, ``"decompose"`` the
-    same with simple disjoint decompositions as further splits, ``"factor"`` by
-    algebraic factoring of an irredundant sum of products of f or of its complement, whichever
-    has fewer literals; for totally symmetric targets (:func:`count_values`), ``"count"`` over
+    same with simple disjoint decompositions as further splits (both also with Davio splits),
+    ``"extract"`` by fast extraction (:func:`extract`) of the divisors shared by the outputs'
+    irredundant sums of products (each of f or of its complement, whichever has fewer literals;
+    not beyond :data:`EXTRACT_PAIRS`);
+    for totally symmetric targets (:func:`count_values`), ``"count"`` over
     the inputs' count in binary and ``"sort"`` over a sorting network (see the module doc)."""
     builder = Builder(inputs, basis)
     care = builder.full if care is None else care
@@ -558,15 +681,15 @@ def construct(targets: list[int], inputs: int, basis: Basis, care: int | None = 
         for t in targets:  # estimates start afresh: what earlier outputs built is now free
             synthesis.estimates.clear()
             outputs.append(synthesis.build(t & care, care))
+    elif how == "extract":
+        sops, complemented = _sums_of_products(targets, inputs, care)
+        if _extractable(sops):
+            sops = extract(sops, inputs)
+        literals = _Variables(builder, sops[len(targets):])
+        outputs = [_sum_of_products(builder, sop, literals) for sop in sops[: len(targets)]]
+        outputs = [builder.negate(o) if c else o for o, c in zip(outputs, complemented)]
     else:
-        outputs = []
-        for t in targets:
-            on, off = isop(t & care, (t | ~care) & builder.full, inputs), \
-                isop(~t & care & builder.full, (~t | ~care) & builder.full, inputs)
-            if sum(map(len, off)) < sum(map(len, on)):
-                outputs.append(builder.negate(_factored(builder, off)))
-            else:
-                outputs.append(_factored(builder, on))
+        raise ValueError(f"unknown construction {how!r}: one of {', '.join(HOWS + SYMMETRIC_HOWS)}")
     return builder.circuit(outputs)
 
 
@@ -863,7 +986,7 @@ def cone_of(circuit: Circuit, node: int, cut: tuple[int, ...], readers: np.ndarr
 
 def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None = None, *,
                time_limit: float = 0.0, seed: int = 0) -> Circuit:
-    """The smallest of the Shannon and the factored construction (:func:`construct`), each
+    """The smallest of the Shannon, decomposition and extraction constructions (:func:`construct`), each
     rewritten (:func:`rewrite`), on the inputs in their order and reversed, and, where every
     target is totally symmetric, of the count and the sort construction: a circuit right on
     every care row. With a ``time_limit`` (s), they are tried again on random orders of the inputs
@@ -877,11 +1000,14 @@ def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None =
             circuit = rewrite(construct(targets, inputs, basis, care, how), basis)
             if best is None or len(circuit) < len(best):
                 best = circuit
+    hows = HOWS if inputs <= ORDER_SEARCH_INPUTS else ("shannon", "extract")  # no decompositions there
+    if not _extractable(_sums_of_products(targets, inputs, whole)[0]):  # the plain sums: never the smallest
+        hows = tuple(how for how in hows if how != "extract")
     while orders or perf_counter() - start < time_limit:
         order = orders.pop(0) if orders else [int(j) for j in draw.permutation(inputs)]
         tables = [_permuted(t, inputs, order) for t in targets]
         free = None if care is None else _permuted(care, inputs, order)
-        for how in HOWS if inputs <= ORDER_SEARCH_INPUTS else ("shannon", "factor"):  # no decompositions there
+        for how in hows:
             circuit = _relabelled(rewrite(construct(tables, inputs, basis, free, how), basis), order)
             if best is None or len(circuit) < len(best):
                 best = circuit
