@@ -280,7 +280,8 @@ def _built_size(circuit: Circuit, basis: str) -> int:
 
 def leaf_cost(f4: int, basis: str) -> int:
     """The enumerated size of the four-input function ``f4`` in ``basis`` (exact in b2; in aig and
-    and-or-not an upper bound that :func:`leaf_circuit` meets or beats, on 97% of functions exact):
+    and-or-not an upper bound that :func:`leaf_circuit` meets or beats, met on 97% of sampled
+    functions):
     the expansions' estimate of a leaf, read from the table rather than built."""
     return int(cost_table(4, basis).upper[f4])
 
@@ -318,7 +319,7 @@ def _projected_rows(m: int, support: tuple[int, ...]) -> tuple[int, ...]:
 
 
 class _Synthesis:
-    """Shannon expansion with a memoised size estimate, for one builder (shared by outputs)."""
+    """Shannon and Davio expansion with a memoised size estimate, for one builder (shared by outputs)."""
 
     def __init__(self, builder: Builder, decompose: bool):
         self.b, self.m, self.decompose = builder, builder.m, decompose
@@ -582,9 +583,9 @@ def extract(sops: list[list[int]], variables: int) -> list[list[int]]:
                     sops[s] = [c & ~best | new if c & best == best else c for c in sop]
                     changed.append(s)
             elif best in tallies[s][1]:
-                dropped = {i for _, i, j, _ in tallies[s][1][best][1] for i in (i, j)}
-                sops[s] = [c for i, c in enumerate(sop) if i not in dropped] + \
-                    [base | new for _, _, _, base in tallies[s][1][best][1]]
+                places = tallies[s][1][best][1]
+                dropped = {k for i, j, _ in places for k in (i, j)}
+                sops[s] = [c for k, c in enumerate(sop) if k not in dropped] + [base | new for _, _, base in places]
                 changed.append(s)
         sops.append([best] if isinstance(best, int) else list(best))
         tallies.append(({}, {}))
@@ -596,7 +597,7 @@ def extract(sops: list[list[int]], variables: int) -> list[list[int]]:
 
 def _tally(sop: list[int]) -> tuple[dict, dict]:
     """({two-literal cube: cubes of ``sop`` holding it}, {two-cube divisor (a, b): (gates saved in
-    ``sop``, its disjoint occurrences (divisor, i, j, base))}) (see :func:`extract`)."""
+    ``sop``, its occurrences (i, j, base) that use no cube twice)}) (see :func:`extract`)."""
     pairs: dict[int, int] = {}
     for cube in sop:
         bits = [1 << i for i in range(cube.bit_length()) if cube >> i & 1]
@@ -614,7 +615,7 @@ def _tally(sop: list[int]) -> tuple[dict, dict]:
                 continue
             taken |= {i, j}
             gain, places = divisors.get(divisor, (0, []))
-            divisors[divisor] = (gain + base.bit_count() + a.bit_count() + b.bit_count() - 1, places + [(divisor, i, j, base)])
+            divisors[divisor] = (gain + base.bit_count() + a.bit_count() + b.bit_count() - 1, places + [(i, j, base)])
     return pairs, divisors
 
 
