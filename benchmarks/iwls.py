@@ -1,6 +1,6 @@
 """Correct circuits of the IWLS 2022 contest functions (≤ 8 inputs), against ABC and the best known.
 
-    python benchmarks/iwls.py [--time SECONDS] [--only ex00,ex10] [--abc PATH] [--folder DIR]
+    python benchmarks/iwls.py [--time SECONDS] [--only ex00,ex10] [--abc PATH] [--folder DIR | --held-out SEED]
 
 Each function (``exNN.truth``: one line per output, ABC's order, the leftmost character the value
 at minterm 11…1; so the line read as a binary number has bit t = the value at minterm t, and
@@ -14,12 +14,16 @@ simulating every output on every row; and by ABC in the same run with the same t
 aliases are spelt out here). ABC is skipped when absent. Printed per function: inputs/outputs, the
 AND counts (constructed, final) and times, the contest's best known, and the ratios; then medians
 and the worst case.
+
+``--held-out SEED`` runs instead on functions of the same kinds generated from the seed (no best
+known; see :func:`held_out`): what the settings were not tuned on.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import random
 import re
 import shutil
 import statistics
@@ -99,13 +103,52 @@ def run_abc(abc: str, inputs: int, tables: list[int], seconds: float) -> tuple[i
     return (int(found[-1]) if found else None), took
 
 
+def held_out(seed: int, folder: Path) -> None:
+    """Write ``.truth`` files of 12 functions drawn from ``seed`` into ``folder`` (and a
+    best-known.csv without counts): four totally symmetric (7–9 inputs, 2–4 outputs, each output a
+    random function of the inputs' count), four PLA-like (6–8 inputs, 3–6 outputs, each the OR of
+    a random subset of a pool of 6–13 random cubes of 2–4 literals) and four arithmetic ones on
+    input words (a·b of 3–4 by 3 bits; (a + b)·k; a 4-bit compare and difference; k·x + c)."""
+    draw = random.Random(seed)
+    functions: dict[str, tuple[int, int, object]] = {}  # name: (inputs, outputs, minterm -> bits)
+    for i in range(4):
+        m, k = draw.randint(7, 9), draw.randint(2, 4)
+        values = [[draw.randint(0, 1) for _ in range(m + 1)] for _ in range(k)]
+        functions[f"s{i}"] = (m, k, lambda t, v=values: [o[bin(t).count("1")] for o in v])
+    for i in range(4):
+        m, k = draw.randint(6, 8), draw.randint(3, 6)
+        pool = [[(v, draw.randint(0, 1)) for v in draw.sample(range(m), draw.randint(2, 4))]
+                for _ in range(draw.randint(6, 13))]
+        use = [[draw.random() < 0.35 for _ in pool] for _ in range(k)]
+        functions[f"p{i}"] = (m, k, lambda t, p=pool, u=use: [
+            any(all((t >> v) & 1 == b for v, b in c) for c, on in zip(p, us) if on) for us in u])
+    a = draw.randint(3, 4)
+    functions["a0"] = (a + 3, a + 3, lambda t: [((t % (1 << a)) * (t >> a)) >> j & 1 for j in range(a + 3)])
+    k = draw.choice([3, 5, 7])
+    functions["a1"] = (7, 7, lambda t: [((t % 8 + (t >> 3)) * k) >> j & 1 for j in range(7)])
+    functions["a2"] = (8, 6, lambda t: [t % 16 > t >> 4, t % 16 == t >> 4] + [((t % 16 - (t >> 4)) % 16) >> j & 1 for j in range(4)])
+    k, c = draw.choice([3, 5, 7]), draw.randint(0, 7)
+    functions["a3"] = (7, 10, lambda t: [(k * t + c) >> j & 1 for j in range(10)])
+    for name, (m, k, bits) in functions.items():
+        tables = [0] * k
+        for t in range(1 << m):
+            for j, v in enumerate(bits(t)):
+                tables[j] |= int(v) << t
+        (folder / f"{name}.truth").write_text("".join(format(x, f"0{1 << m}b") + "\n" for x in tables))
+    (folder / "best-known.csv").write_text("benchmark,best_known_and_nodes\n" + "".join(f"{n},\n" for n in functions))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--time", type=float, default=20.0, help="seconds per function for each tool")
     parser.add_argument("--only", default="", help="comma-separated function names")
     parser.add_argument("--abc", default=shutil.which("berkeley-abc") or shutil.which("abc"))
     parser.add_argument("--folder", type=Path, default=FOLDER)
+    parser.add_argument("--held-out", type=int, metavar="SEED", help="generated functions instead (see held_out)")
     args = parser.parse_args()
+    if args.held_out is not None:
+        args.folder = Path(tempfile.mkdtemp(prefix="held-out-"))
+        held_out(args.held_out, args.folder)
     best = {row["benchmark"]: row for row in csv.DictReader((args.folder / "best-known.csv").open())}
     names = [n for n in best if not args.only or n in args.only.split(",")]
     print(f"{'function':9} {'i/o':>6} {'built':>6} {'ours':>6} {'s':>6} {'abc':>6} {'s':>6} {'best':>6} "
@@ -122,13 +165,14 @@ def main() -> None:
             raise SystemExit(f"{name}: phasediag's circuit does not compute the function")
         ours = len(circuit)
         abc, abc_s = run_abc(args.abc, inputs, tables, args.time) if args.abc else (None, 0.0)
-        known = int(best[name]["best_known_and_nodes"])
-        vs_best.append(ours / known)
+        known = int(best[name]["best_known_and_nodes"] or 0)
+        if known:
+            vs_best.append(ours / known)
         if abc:
             vs_abc.append(ours / abc)
         print(f"{name:9} {inputs:>2}/{len(tables):<3} {len(built):>6} {ours:>6} {ours_s:>6.1f} {abc or '-':>6} {abc_s:>6.1f} "
-              f"{known:>6} {ours / abc if abc else float('nan'):>9.2f} {ours / known:>10.2f}", flush=True)
-    print(f"median ours/best {statistics.median(vs_best):.2f} (worst {max(vs_best):.2f})"
+              f"{known or '-':>6} {ours / abc if abc else float('nan'):>9.2f} {ours / known if known else float('nan'):>10.2f}", flush=True)
+    print((f"median ours/best {statistics.median(vs_best):.2f} (worst {max(vs_best):.2f})" if vs_best else "no best known")
           + (f"; median ours/abc {statistics.median(vs_abc):.2f} (worst {max(vs_abc):.2f}), "
              f"at most abc's count on {sum(r <= 1 for r in vs_abc)}/{len(vs_abc)}" if vs_abc else "; ABC not found"))
 
