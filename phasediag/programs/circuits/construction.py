@@ -571,8 +571,9 @@ def extract(sops: list[list[int]], variables: int) -> list[list[int]]:
             if k - 1 > saving:
                 best, saving = pair, k - 1
         for divisor, gain in totals[1].items():
-            if gain - divisor[0].bit_count() - divisor[1].bit_count() + 1 > saving:
-                best, saving = divisor, gain - divisor[0].bit_count() - divisor[1].bit_count() + 1
+            net = gain - (divisor[0].bit_count() + divisor[1].bit_count() - 1)  # the divisor's own gates
+            if net > saving:
+                best, saving = divisor, net
         if best is None:
             return sops
         new = 1 << 2 * (variables + len(sops) - given)
