@@ -51,6 +51,30 @@ def resimulated_wrong(task, programs, circuit) -> int:
     return wrong
 
 
+def test_bit_parallel_outputs_equal_row_by_row_values():
+    """Circuit outputs evaluated bit-parallel (whole tables as integers, in chunks of rows) equal
+    each node's values computed row array by row array, on the truth table and on sampled rows
+    (more than one chunk), for random circuits of every gate, NOT, constant and negated outputs."""
+    from phasediag.programs.circuits.circuit import OUTPUT_CHUNK
+    draw = np.random.default_rng(23)
+    for _ in range(200):
+        m, n = int(draw.integers(1, 9)), int(draw.integers(0, 25))
+        gates = []
+        for i in range(n):
+            a = int(draw.integers(0, m + i))
+            op = int(draw.integers(0, 16))
+            gates.append((op, a, a if op == 3 else int(draw.integers(a, m + i))))
+        k = int(draw.integers(1, 4))
+        circuit = Circuit(m, tuple(gates), tuple(int(draw.integers(-1, m + n)) for _ in range(k)),
+                          tuple(bool(draw.integers(2)) for _ in range(k)))
+        rows = int(draw.choice([0, 7, OUTPUT_CHUNK + 5]))
+        for columns in (None, draw.integers(0, 2, (m, rows)).astype(np.uint8)):
+            values = circuit.node_tables(columns)
+            expected = [(values[o] if o >= 0 else np.zeros(values.shape[1], bool)) ^ neg
+                        for o, neg in zip(circuit.outputs, circuit.negated)]
+            assert np.array_equal(circuit.output_tables(columns), np.array(expected))
+
+
 def test_knuth_census_of_four_input_functions():
     counts = census(4)
     assert counts[0] == KNUTH_4

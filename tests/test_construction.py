@@ -8,7 +8,7 @@ from phasediag.programs.circuits.enumeration import costs_within
 from phasediag.programs import load_programs
 from phasediag.programs.circuits import BASES
 from phasediag.programs.circuits.bounds import cofactor_bound
-from phasediag.programs.circuits.construction import HOWS, construct, count_values, extract, rewrite, synthesise
+from phasediag.programs.circuits.construction import HOWS, construct, count_values, extract, isop, rewrite, synthesise
 from phasediag.tasks import load_task
 from phasediag.tasks.boolean import BooleanFunction, format_table
 
@@ -275,6 +275,34 @@ def test_restarts_on_other_input_orders_never_do_worse():
         first = synthesise(targets, m, BASES["aig"])
         longer = synthesise(targets, m, BASES["aig"], time_limit=1.0, seed=4)
         assert outputs_of(longer) == targets and len(longer) <= len(first)
+
+
+def test_past_its_deadline_synthesis_finishes_the_first_construction_only():
+    """With a deadline already past, synthesis returns the first construction (Shannon, the
+    inputs in order) as built, unrewritten, and it is right on every care row; cut rewriting
+    stopped at once returns its circuit."""
+    draw = np.random.default_rng(17)
+    for basis in ("b2", "aig", "and-or-not"):
+        for m in (5, 8, 10):
+            targets, care = random_tables(draw, m, 2), as_int(draw.random(1 << m) < 0.8)
+            first = construct(targets, m, BASES[basis], care, "shannon")
+            late = synthesise(targets, m, BASES[basis], care, deadline=0.0)
+            assert late == first and len(rewrite(first, BASES[basis], deadline=0.0)) == len(first)
+            assert all(t & care == o & care for t, o in zip(targets, outputs_of(late)))
+
+
+def test_a_bounded_sum_of_products_stops_exactly_where_the_full_one_is_larger():
+    """isop with at most k cubes is None exactly when the irredundant sum has more than k cubes,
+    and otherwise the same sum (random incompletely specified functions of 5 inputs)."""
+    draw = np.random.default_rng(19)
+    full = (1 << 32) - 1
+    for _ in range(60):
+        f, care = as_int(draw.random(32) < draw.random()), as_int(draw.random(32) < 0.9)
+        lower, upper = f & care, (f | ~care) & full
+        whole = isop(lower, upper, 5)
+        for most in (0, max(0, len(whole) - 1), len(whole), len(whole) + 3):
+            bounded = isop(lower, upper, 5, most)
+            assert bounded == (None if len(whole) > most else whole)
 
 
 def test_the_sampler_starts_from_the_constructed_circuit():

@@ -65,6 +65,9 @@ MOVES_PER_EXCHANGE = 20
 #: to be run (four words of rows: functions of up to 8 inputs; on a large sample the error-0
 #: program is a memoriser that shrinks by about 1% in minutes, measured on 6,400 rows).
 POLISH_SLACK, POLISH_BETAS, POLISH_MAX_COST = 8, (1.0, 2.0, 4.0, 8.0), 4.0
+#: Share of ``time_limit`` after which the class's construction of a correct program (where it
+#: has one) starts nothing more: the sampler starts from it.
+CONSTRUCTION_SHARE = 0.25
 #: Settling gives one λ at most this many times ``steps`` proposals per run.
 SETTLE_MAX = 512
 BLOCKS = 64
@@ -208,6 +211,8 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
     """
     start = perf_counter()
     params = replace(params or SamplerParams(), **options)
+    # built once per task: the sampler's kernel starts from this one
+    programs.correct_program(task, None if params.time_limit is None else start + params.time_limit * CONSTRUCTION_SHARE)
     kernel = programs.sampler(task, params.max_complexity)
     plan = _plan(kernel, task, params)
     # the least correct program, from the class's construction, is shrunk in the second half of

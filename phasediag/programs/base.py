@@ -168,9 +168,10 @@ class ProgramClass(ABC):
         """Write one program to ``path`` in the format its suffix names (:attr:`export_formats`)."""
         raise self._lacks("export")
 
-    def correct_program(self, task: Task):
+    def correct_program(self, task: Task, deadline: float | None = None):
         """A program with no wrong weight on ``task`` built at once, without search (closing a
-        front whose search stopped short of error 0), or None when the class has no construction."""
+        front whose search stopped short of error 0), or None when the class has no construction.
+        Past ``deadline`` (a :func:`time.perf_counter` time) the class stops improving it."""
         return None
 
     def resynthesised(self, task: Task, program, deadline: float | None = None, seed: int = 0):

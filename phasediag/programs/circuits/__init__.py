@@ -90,11 +90,12 @@ class Circuits(ProgramClass):
         """:meth:`wrong_weight` of each program."""
         return [self.wrong_weight(task, p) for p in programs]
 
-    def correct_program(self, task: Task) -> Circuit | None:
+    def correct_program(self, task: Task, deadline: float | None = None) -> Circuit | None:
         """A circuit right on every input of positive weight, by constructive synthesis and cut
         rewriting (:func:`.construction.synthesise`; on a sparse encoding, a decision tree over
         its rows, :func:`.construction.synthesise_rows`, up to :data:`MAX_TREE_ROWS` rows: its
-        size and memory grow with the rows, so beyond it there is none). Built once per task."""
+        size and memory grow with the rows, so beyond it there is none), no other construction
+        started nor rewriting done past ``deadline``. Built once per task (the first call's)."""
         table = views.boolean_encoding(task)
         if not table.dense and table.rows > MAX_TREE_ROWS:
             return None
@@ -102,8 +103,9 @@ class Circuits(ProgramClass):
         def build() -> Circuit:
             targets = [table_of((table.target >> (table.outputs - 1 - j)) & 1) for j in range(table.outputs)]
             if not table.dense:
-                return synthesise_rows(targets, table.columns, self.basis, table_of(table.weights > 0))
-            return synthesise(targets, table.inputs, self.basis, table_of(table.weights > 0))
+                return synthesise_rows(targets, table.columns, self.basis, table_of(table.weights > 0),
+                                       deadline=deadline)
+            return synthesise(targets, table.inputs, self.basis, table_of(table.weights > 0), deadline=deadline)
 
         return views.kept(task, f"correct {self.spec}", build)
 

@@ -151,19 +151,32 @@ class Circuit:
             values[self.inputs + i] = apply_op(op, values[a], values[b])
         return values
 
+    def node_words(self, columns: np.ndarray | None = None) -> list[int]:
+        """Every node's values on every row (rows as in :meth:`node_tables`) as one integer, bit t
+        the value on row t: the circuit evaluated bit-parallel."""
+        return self._words_on(input_tables(self.inputs) if columns is None else columns.astype(bool))
+
+    def _words_on(self, inputs: np.ndarray) -> list[int]:
+        """:meth:`node_words` on the rows whose inputs ``inputs`` (m, rows) gives."""
+        full = (1 << inputs.shape[1]) - 1
+        words = [int.from_bytes(np.packbits(x, bitorder="little").tobytes(), "little") for x in inputs]
+        for op, a, b in self.gates:
+            words.append(gate_word.py_func(op, words[a], words[b]) & full)
+        return words
+
     def output_tables(self, columns: np.ndarray | None = None) -> np.ndarray:
-        """(outputs, rows) bool: the circuit's outputs on every row (rows as in :meth:`node_tables`;
-        given rows are evaluated OUTPUT_CHUNK at a time, so memory stays gates × OUTPUT_CHUNK)."""
-        if columns is not None and columns.shape[1] > OUTPUT_CHUNK:
-            return np.concatenate([self.output_tables(columns[:, i : i + OUTPUT_CHUNK])
-                                   for i in range(0, columns.shape[1], OUTPUT_CHUNK)], axis=1)
-        values = self.node_tables(columns)
-        out = np.zeros((len(self.outputs), values.shape[1]), dtype=bool)
-        for j, (node, neg) in enumerate(zip(self.outputs, self.negated)):
-            if node >= 0:
-                out[j] = values[node]
-            out[j] ^= neg
-        return out
+        """(outputs, rows) bool: the circuit's outputs on every row (rows as in :meth:`node_tables`),
+        bit-parallel, OUTPUT_CHUNK rows at a time (memory: gates × OUTPUT_CHUNK bits)."""
+        inputs = input_tables(self.inputs) if columns is None else columns.astype(bool)
+        out = np.zeros((len(self.outputs), inputs.shape[1]), dtype=bool)
+        for start in range(0, inputs.shape[1], OUTPUT_CHUNK):
+            chunk = inputs[:, start : start + OUTPUT_CHUNK]
+            words = self._words_on(chunk)
+            for j, node in enumerate(self.outputs):
+                if node >= 0:
+                    raw = np.frombuffer(words[node].to_bytes((chunk.shape[1] + 7) // 8, "little"), dtype=np.uint8)
+                    out[j, start : start + chunk.shape[1]] = np.unpackbits(raw, count=chunk.shape[1], bitorder="little")
+        return out ^ np.array(self.negated, dtype=bool)[:, None]
 
     def output_codes(self, columns: np.ndarray | None = None) -> np.ndarray:
         """(rows,) int64: the outputs read as one binary number per row (output 0 most

@@ -88,6 +88,12 @@ def cofactors(f: int, m: int, j: int) -> tuple[int, int]:
     return low | (low << shift), high | (high >> shift)
 
 
+def _depends(f: int, m: int, j: int) -> bool:
+    """Whether the m-input table f depends on x_(j+1): f differs at some row and the row with
+    x_(j+1) flipped."""
+    return bool((f ^ (f >> (1 << (m - 1 - j)))) & _complement(m, j))
+
+
 @cache
 def _complement(m: int, j: int) -> int:
     """The rows of m inputs where x_(j+1) is 0."""
@@ -328,14 +334,19 @@ class _Synthesis:
         self.built: dict[tuple[int, int], Literal] = {}
         self.xor_gates = 1 if 6 in builder.basis.ops else 3
 
-    def support(self, f: int, care: int) -> tuple[int, int, list[int]]:
+    def support(self, f: int, care: int, candidates: list[int] | None = None) -> tuple[int, int, list[int]]:
         """(f, care) with every variable f does not depend on (on the care rows) merged away,
-        and the variables that remain."""
+        and the variables that remain (of ``candidates``, default all: (f, care) must not depend
+        on the others)."""
         keep = []
         full = care == self.b.full
-        for j in range(self.m):
+        for j in range(self.m) if candidates is None else candidates:
+            if full:
+                if _depends(f, self.m, j):
+                    keep.append(j)
+                continue
             f0, f1 = cofactors(f, self.m, j)
-            c0, c1 = (care, care) if full else cofactors(care, self.m, j)
+            c0, c1 = cofactors(care, self.m, j)
             if (f0 ^ f1) & c0 & c1:
                 keep.append(j)
             elif c0 != c1 or f0 != f1:
@@ -413,7 +424,7 @@ class _Synthesis:
         """The variable whose cofactors have the fewest support variables in all."""
         def size(j):
             (f0, f1), (c0, c1) = cofactors(f, self.m, j), cofactors(care, self.m, j)
-            return len(self.support(f0 & c0, c0)[2]) + len(self.support(f1 & c1, c1)[2])
+            return len(self.support(f0 & c0, c0, support)[2]) + len(self.support(f1 & c1, c1, support)[2])
         return min(support, key=size)
 
     def build(self, f: int, care: int) -> Literal:
@@ -499,13 +510,22 @@ def table_of(values: np.ndarray) -> int:
     return int.from_bytes(np.packbits(values.astype(np.uint8), bitorder="little").tobytes(), "little")
 
 
-def isop(lower: int, upper: int, m: int) -> list[frozenset]:
+def isop(lower: int, upper: int, m: int, most: int | None = None) -> list[frozenset] | None:
     """An irredundant sum of products f with lower ⊆ f ⊆ upper (Minato–Morreale): cubes as sets
-    of literals (j, value), x_(j+1) = value."""
-    return _isop(lower, upper, m, 0, (1 << (1 << m)) - 1, {})[0]
+    of literals (j, value), x_(j+1) = value; None where it has more than ``most`` cubes (given:
+    then the recursion stops at the first part that has)."""
+    try:
+        cubes = _isop(lower, upper, m, 0, (1 << (1 << m)) - 1, {}, most)[0]
+    except _TooManyCubes:
+        return None
+    return None if most is not None and len(cubes) > most else cubes
 
 
-def _isop(lower: int, upper: int, m: int, j: int, full: int, memo: dict) -> tuple[list, int]:
+class _TooManyCubes(Exception):
+    pass
+
+
+def _isop(lower: int, upper: int, m: int, j: int, full: int, memo: dict, most: int | None) -> tuple[list, int]:
     if lower == 0:
         return [], 0
     if upper == full:
@@ -520,30 +540,39 @@ def _isop(lower: int, upper: int, m: int, j: int, full: int, memo: dict) -> tupl
             break
         j += 1
     x = variable_table(m, j)
-    c0, f0 = _isop(l0 & ~u1 & full, u0, m, j + 1, full, memo)
-    c1, f1 = _isop(l1 & ~u0 & full, u1, m, j + 1, full, memo)
-    c2, f2 = _isop((l0 & ~f0 | l1 & ~f1) & full, u0 & u1, m, j + 1, full, memo)
+    c0, f0 = _isop(l0 & ~u1 & full, u0, m, j + 1, full, memo, most)
+    c1, f1 = _isop(l1 & ~u0 & full, u1, m, j + 1, full, memo, most)
+    c2, f2 = _isop((l0 & ~f0 | l1 & ~f1) & full, u0 & u1, m, j + 1, full, memo, most)
+    if most is not None and len(c0) + len(c1) + len(c2) > most:
+        raise _TooManyCubes
     cubes = [c | {(j, 0)} for c in c0] + [c | {(j, 1)} for c in c1] + c2
     out = cubes, (f0 & ~x | f1 & x | f2) & full
     memo[key] = out
     return out
 
 
-def _sums_of_products(targets: list[int], m: int, care: int) -> tuple[list[list[int]], list[bool]]:
+def _sums_of_products(targets: list[int], m: int, care: int,
+                      pairs: int | None = None) -> tuple[list[list[int]], list[bool]] | None:
     """Each target as an irredundant sum of products of f or of its complement, whichever has
-    fewer literals, with cubes as :func:`extract` writes them; and which are complemented."""
+    fewer literals, with cubes as :func:`extract` writes them; and which are complemented. With
+    ``pairs``: only sums within that many pairs of cubes in one sum, in all (None where there are
+    none such), found without computing larger ones."""
     full = (1 << (1 << m)) - 1
     sops, complemented = [], []
     for t in targets:
-        on, off = isop(t & care, (t | ~care) & full, m), isop(~t & care & full, (~t | ~care) & full, m)
-        complemented.append(sum(map(len, off)) < sum(map(len, on)))
-        sops.append([sum(1 << (2 * j + 1 - value) for j, value in cube) for cube in (off if complemented[-1] else on)])
+        most = None if pairs is None else math.isqrt(2 * pairs) + 1  # n(n − 1)/2 ≤ pairs
+        sums = [isop(t & care, (t | ~care) & full, m, most), isop(~t & care & full, (~t | ~care) & full, m, most)]
+        if pairs is not None:
+            sums = [s if s is not None and len(s) * (len(s) - 1) // 2 <= pairs else None for s in sums]
+            if sums == [None, None]:
+                return None
+        on, off = sums
+        complemented.append(on is None or (off is not None and sum(map(len, off)) < sum(map(len, on))))
+        chosen = off if complemented[-1] else on
+        sops.append([sum(1 << (2 * j + 1 - value) for j, value in cube) for cube in chosen])
+        if pairs is not None:
+            pairs -= len(chosen) * (len(chosen) - 1) // 2
     return sops, complemented
-
-
-def _extractable(sops: list[list[int]]) -> bool:
-    """Whether the sums are small enough for :func:`extract` (:data:`EXTRACT_PAIRS`)."""
-    return sum(len(sop) * (len(sop) - 1) // 2 for sop in sops) <= EXTRACT_PAIRS
 
 
 def extract(sops: list[list[int]], variables: int) -> list[list[int]]:
@@ -692,8 +721,9 @@ def construct(targets: list[int], inputs: int, basis: Basis, care: int | None = 
             synthesis.estimates.clear()
             outputs.append(synthesis.build(t & care, care))
     elif how == "extract":
-        sops, complemented = _sums_of_products(targets, inputs, care)
-        if _extractable(sops):
+        small = _sums_of_products(targets, inputs, care, EXTRACT_PAIRS)
+        sops, complemented = small or _sums_of_products(targets, inputs, care)
+        if small is not None:
             sops = extract(sops, inputs)
         literals = _Variables(builder, sops[len(targets):])
         outputs = [_sum_of_products(builder, sop, literals) for sop in sops[: len(targets)]]
@@ -821,12 +851,16 @@ def _intervals(builder: Builder, values: list[int | None], at_least: list[Litera
     return out if chosen is ones else builder.negate(out)
 
 
-def rewrite(circuit: Circuit, basis: Basis, rounds: int = 4, columns: np.ndarray | None = None) -> Circuit:
-    """``circuit`` with cut rewriting applied until no cut gains or ``rounds`` passes are done; it
+def rewrite(circuit: Circuit, basis: Basis, rounds: int = 4, columns: np.ndarray | None = None,
+            deadline: float | None = None) -> Circuit:
+    """``circuit`` with cut rewriting applied until no cut gains or ``rounds`` passes are done, or
+    ``deadline`` (a :func:`time.perf_counter` time; the pass under way copies the rest); it
     computes the same function on every row (of the truth table, or those ``columns`` gives), in
     no more gates."""
     for _ in range(rounds):
-        better = _rewrite_pass(circuit, basis, columns)
+        if deadline is not None and perf_counter() > deadline:
+            break
+        better = _rewrite_pass(circuit, basis, columns, deadline)
         if len(better) >= len(circuit):
             break
         circuit = better
@@ -860,26 +894,27 @@ def readers_of(circuit: Circuit) -> np.ndarray:
     return readers
 
 
-def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None) -> Circuit:
-    """One pass, DAG-aware: nodes in order, each copied into a new circuit or, where that frees
+def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None, deadline: float | None) -> Circuit:
+    """One pass, DAG-aware: nodes in order, each copied into a new circuit (every one past
+    ``deadline``) or, where that frees
     more gates than it costs, rebuilt through the library's circuit of one of its cuts, or as one
     gate over two nodes already built (resubstitution, up to :data:`RESUB_ROWS` rows). A
     replacement frees the gates only the node's cone above the cut (or the inputs) uses; it costs
     the gates it adds to the new circuit (functional hashing reuses every node already there) and
     the freed gates it reads itself."""
     m = circuit.inputs
-    values = circuit.node_tables(columns)
-    full = (1 << values.shape[1]) - 1
-    tables = [table_of(row) for row in values]
+    tables = circuit.node_words(columns)
+    builder = Builder(m, basis, columns)
+    full = builder.full
     readers = readers_of(circuit)
     cuts = cuts_of(circuit)
-    builder = Builder(m, basis, columns)
-    divisors = _Divisors(builder) if values.shape[1] <= RESUB_ROWS else None
+    divisors = _Divisors(builder) if full.bit_length() <= RESUB_ROWS else None
     new: dict[int, Literal] = {j: (j, False) for j in range(m)}
     for i, (op, a, b) in enumerate(circuit.gates):
         node = m + i
         copy = lambda: builder.negate(new[a]) if op == 3 else builder.gate(op, new[a], new[b])
-        if builder.added(copy) == 0:  # the node is there already: nothing to free
+        if (deadline is not None and perf_counter() > deadline) or builder.added(copy) == 0:
+            # out of time, or the node is there already: nothing to free
             new[node] = copy()
             continue
         best, best_gain = copy, 0
@@ -995,48 +1030,55 @@ def cone_of(circuit: Circuit, node: int, cut: tuple[int, ...], readers: np.ndarr
 
 
 def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None = None, *,
-               time_limit: float = 0.0, seed: int = 0) -> Circuit:
+               time_limit: float = 0.0, seed: int = 0, deadline: float | None = None) -> Circuit:
     """The smallest of the Shannon, decomposition and extraction constructions (:func:`construct`), each
     rewritten (:func:`rewrite`), on the inputs in their order and reversed, and, where every
     target is totally symmetric, of the count and the sort construction: a circuit right on
     every care row. With a ``time_limit`` (s), they are tried again on random orders of the inputs
-    (from ``seed``) until it is spent."""
+    (from ``seed``) until it is spent. Past ``deadline`` (a :func:`time.perf_counter` time) no
+    construction is started and rewriting stops; the first is always finished."""
     start, draw = perf_counter(), np.random.default_rng(seed)
     orders = [list(range(inputs)), list(range(inputs))[::-1]]  # results depend on the inputs' names
     best = None
     whole = (1 << (1 << inputs)) - 1 if care is None else care
     if all(count_values(t, whole, inputs) is not None for t in targets):
         for how in SYMMETRIC_HOWS[inputs > COUNT_INPUTS:]:
-            circuit = rewrite(construct(targets, inputs, basis, care, how), basis)
+            if best is not None and deadline is not None and perf_counter() > deadline:
+                break
+            circuit = rewrite(construct(targets, inputs, basis, care, how), basis, deadline=deadline)
             if best is None or len(circuit) < len(best):
                 best = circuit
     hows = HOWS if inputs <= ORDER_SEARCH_INPUTS else ("shannon", "extract")  # no decompositions there
-    if not _extractable(_sums_of_products(targets, inputs, whole)[0]):  # the plain sums: never the smallest
+    if _sums_of_products(targets, inputs, whole, EXTRACT_PAIRS) is None:  # the plain sums: never the smallest
         hows = tuple(how for how in hows if how != "extract")
     while orders or perf_counter() - start < time_limit:
         order = orders.pop(0) if orders else [int(j) for j in draw.permutation(inputs)]
         tables = [_permuted(t, inputs, order) for t in targets]
         free = None if care is None else _permuted(care, inputs, order)
         for how in hows:
-            circuit = _relabelled(rewrite(construct(tables, inputs, basis, free, how), basis), order)
+            if best is not None and deadline is not None and perf_counter() > deadline:
+                return best
+            circuit = _relabelled(rewrite(construct(tables, inputs, basis, free, how), basis, deadline=deadline), order)
             if best is None or len(circuit) < len(best):
                 best = circuit
     return best
 
 
-def synthesise_rows(targets: list[int], columns: np.ndarray, basis: Basis, care: int | None = None) -> Circuit:
+def synthesise_rows(targets: list[int], columns: np.ndarray, basis: Basis, care: int | None = None, *,
+                    deadline: float | None = None) -> Circuit:
     """A circuit over ``basis`` right on every ``care`` row of a sparse table, the rows being
     those whose inputs ``columns`` gives ((m, rows): x_(j+1) on each; targets and care are
     tables over these rows): each output a decision tree over the rows (:func:`_decision_tree`),
     with functional hashing across outputs, then cut rewriting, which also spends the input
-    patterns no row has (:func:`rewrite`; skipped beyond :data:`REWRITE_CELLS` gates × rows)."""
+    patterns no row has (:func:`rewrite`, until ``deadline``; skipped beyond :data:`REWRITE_CELLS`
+    gates × rows)."""
     builder = Builder(columns.shape[0], basis, columns)
     care = builder.full if care is None else care
     outputs = [_decision_tree(builder, t & care, care) for t in targets]
     circuit = builder.circuit(outputs)
     if len(circuit) * columns.shape[1] > REWRITE_CELLS:  # rewriting holds every node's row values
         return circuit
-    return rewrite(circuit, basis, columns=columns)
+    return rewrite(circuit, basis, columns=columns, deadline=deadline)
 
 
 def _decision_tree(builder: Builder, f: int, care: int) -> Literal:
