@@ -75,6 +75,26 @@ def test_bit_parallel_outputs_equal_row_by_row_values():
             assert np.array_equal(circuit.output_tables(columns), np.array(expected))
 
 
+@pytest.mark.parametrize("basis", ["b2", "aig", "and-or-not"])
+def test_a_cost_table_kept_on_disk_reads_back_as_enumerated(tmp_path, monkeypatch, basis):
+    """The enumerated table is written to the cache folder, read back equal (every array, every
+    witness), and a damaged file is enumerated afresh."""
+    from phasediag.programs.circuits.enumeration import _enumerated, stored_table_path
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    enumerated = _enumerated(3, basis, None)
+    uncached = cost_table.__wrapped__
+    path = stored_table_path(3, basis, None)
+    for damage in (False, False, True):
+        if damage:
+            path.write_bytes(b"not a table")
+        table = uncached(3, basis)
+        assert path.parent == tmp_path / "phasediag" and path.exists()
+        for name in ("lower", "upper", "_chains", "_source", "_via", "_recipe", "_map_rows"):
+            assert np.array_equal(getattr(table, name), getattr(enumerated, name))
+        assert (table.exhaustive_depth, table.leaves) == (enumerated.exhaustive_depth, enumerated.leaves)
+        assert all(table.witness(f) == enumerated.witness(f) for f in range(256))
+
+
 def test_knuth_census_of_four_input_functions():
     counts = census(4)
     assert counts[0] == KNUTH_4
