@@ -36,7 +36,8 @@ from time import perf_counter
 from phasediag.methods import sample_diagram
 from phasediag.programs import load_programs
 from phasediag.programs.circuits import BASES
-from phasediag.programs.circuits.construction import synthesise, table_of
+from phasediag.programs.circuits.circuit import table_of
+from phasediag.programs.circuits.construction import synthesise
 from phasediag.tasks import load_task
 
 FOLDER = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "iwls2022"

@@ -7,7 +7,8 @@ from phasediag.methods import sample_diagram
 from phasediag.programs import load_programs
 from phasediag.programs.circuits import BASES
 from phasediag.programs.circuits.circuit import Circuit
-from phasediag.programs.circuits.construction import construct, table_of
+from phasediag.programs.circuits.circuit import table_of
+from phasediag.programs.circuits.construction import construct
 from phasediag.programs.circuits.resynthesis import REMAP_LEAVES, remap, resubstitute, resynthesise
 from phasediag.tasks.boolean import BooleanFunction, format_table
 

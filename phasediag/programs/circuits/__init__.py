@@ -22,11 +22,11 @@ from ...task import Task
 from ...tasks.boolean import BooleanFunction, format_table
 from ..base import ProgramClass
 from .drawing import draw_circuit
-from .circuit import BASES, OP_NAMES, OPS_BY_NAME, Basis, Circuit, ordered_gate
+from .circuit import BASES, OP_NAMES, OPS_BY_NAME, Basis, Circuit, ordered_gate, table_of
 from .formats import CIRCUIT_FORMATS, write_circuit
 from .enumeration import census, cost_table, costs_within, enumeration_diagram
 from .bounds import cofactor_bound
-from .construction import REWRITE_CELLS, synthesise, synthesise_rows, table_of
+from .construction import REWRITE_CELLS, synthesise, synthesise_rows
 from .resynthesis import resynthesise
 from .moves import CircuitKernel
 from .synthesis import synthesis_diagram

@@ -26,7 +26,7 @@ from numba import njit
 from ...tables import input_bits
 
 __all__ = ["Basis", "BASES", "Circuit", "OP_NAMES", "OPS_BY_NAME", "EXPRESSIONS", "input_tables", "apply_op",
-           "ordered_gate", "negate_operands", "gate_word"]
+           "ordered_gate", "negate_operands", "gate_word", "table_of"]
 
 #: Readable names of gate functions (op → name); a unary NOT is op 3 with both operands equal.
 OP_NAMES = {1: "NOR", 2: "NOTAND", 3: "NOT", 4: "ANDNOT", 6: "XOR", 7: "NAND", 8: "AND",
@@ -106,6 +106,11 @@ def gate_word(op, x, y):
     return out
 
 
+def table_of(values: np.ndarray) -> int:
+    """A (rows,) bool or 0/1 array of row values as a table integer (bit r = row r)."""
+    return int.from_bytes(np.packbits(values.astype(np.uint8), bitorder="little").tobytes(), "little")
+
+
 def apply_op(op: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """op(a, b) elementwise on bool arrays."""
     out = np.zeros_like(a)
@@ -159,7 +164,7 @@ class Circuit:
     def _words_on(self, inputs: np.ndarray) -> list[int]:
         """:meth:`node_words` on the rows whose inputs ``inputs`` (m, rows) gives."""
         full = (1 << inputs.shape[1]) - 1
-        words = [int.from_bytes(np.packbits(x, bitorder="little").tobytes(), "little") for x in inputs]
+        words = [table_of(x) for x in inputs]
         for op, a, b in self.gates:
             words.append(gate_word.py_func(op, words[a], words[b]) & full)
         return words

@@ -38,10 +38,10 @@ from time import perf_counter
 
 import numpy as np
 
-from .circuit import BASES, Basis, Circuit, gate_word, negate_operands, ordered_gate
+from .circuit import BASES, Basis, Circuit, gate_word, negate_operands, ordered_gate, table_of
 from .enumeration import cost_table
 
-__all__ = ["Builder", "construct", "count_values", "extract", "rewrite", "synthesise", "synthesise_rows", "table_of", "bits_of", "ORDER_SEARCH_INPUTS", "LEAF_INPUTS"]
+__all__ = ["Builder", "construct", "count_values", "extract", "rewrite", "synthesise", "synthesise_rows", "bits_of", "ORDER_SEARCH_INPUTS", "LEAF_INPUTS"]
 
 #: Up to this many inputs the expansion order is chosen by a search over all orders.
 ORDER_SEARCH_INPUTS = 9
@@ -503,11 +503,6 @@ def bits_of(table: int, m: int) -> np.ndarray:
     """(2^m,) uint8: the table's value on every row (inverse of :func:`table_of`)."""
     raw = np.frombuffer(table.to_bytes(max(1, (1 << m) // 8), "little"), np.uint8)
     return np.unpackbits(raw, bitorder="little")[: 1 << m]
-
-
-def table_of(values: np.ndarray) -> int:
-    """A (2^m,) bool or 0/1 array of row values as a table integer (bit r = row r)."""
-    return int.from_bytes(np.packbits(values.astype(np.uint8), bitorder="little").tobytes(), "little")
 
 
 def isop(lower: int, upper: int, m: int, most: int | None = None) -> list[frozenset] | None:

@@ -27,8 +27,8 @@ from time import perf_counter
 
 import numpy as np
 
-from .circuit import Basis, Circuit, apply_op
-from .construction import HOWS, Builder, cone_of, construct, cuts_of, readers_of, rewrite, table_of
+from .circuit import Basis, Circuit, apply_op, table_of
+from .construction import HOWS, Builder, cone_of, construct, cuts_of, readers_of, rewrite
 
 __all__ = ["resubstitute", "remap", "resynthesise"]
 
