@@ -8,7 +8,8 @@ from phasediag.programs.circuits.enumeration import costs_within
 from phasediag.programs import load_programs
 from phasediag.programs.circuits import BASES
 from phasediag.programs.circuits.bounds import cofactor_bound
-from phasediag.programs.circuits.construction import HOWS, construct, count_values, extract, isop, rewrite, synthesise
+from phasediag.programs.circuits.construction import HOWS, Builder, _Synthesis, cofactors, construct, count_values, extract, isop, \
+    rewrite, synthesise
 from phasediag.tasks import load_task
 from phasediag.tasks.boolean import BooleanFunction, format_table
 
@@ -289,6 +290,30 @@ def test_past_its_deadline_synthesis_finishes_the_first_construction_only():
             late = synthesise(targets, m, BASES[basis], care, deadline=0.0)
             assert late == first and len(rewrite(first, BASES[basis], deadline=0.0)) == len(first)
             assert all(t & care == o & care for t, o in zip(targets, outputs_of(late)))
+
+
+def test_the_greedy_split_minimises_the_cofactors_supports_counted_row_by_row():
+    """The greedy split variable (read off f's differences) has the fewest support variables in
+    its two cofactors, counted by brute force: a variable is in a cofactor's support when some
+    pair of rows differing in it alone has different values (functions of 10 inputs that depend
+    on random subsets of them)."""
+    m, draw = 10, np.random.default_rng(23)
+
+    def support_size(g):
+        return sum(any(g >> r & 1 != g >> (r ^ (1 << (m - 1 - i))) & 1 for r in range(1 << m)) for i in range(m))
+
+    for trial in range(12):
+        parts = [draw.choice(m, size=draw.integers(2, 6), replace=False) for _ in range(3)]
+        values = [draw.integers(0, 2, 1 << len(p)) for p in parts]
+        rows = np.arange(1 << m)
+        f = 0
+        for p, v in zip(parts, values):
+            index = sum(((rows >> (m - 1 - j)) & 1) << k for k, j in enumerate(p))
+            f ^= as_int(v[index])
+        synthesis = _Synthesis(Builder(m, BASES["b2"]), decompose=False)
+        f, care, support = synthesis.support(f, synthesis.b.full)
+        sizes = {j: sum(map(support_size, cofactors(f, m, j))) for j in support}
+        assert sizes[synthesis.greedy(f, care, support)] == min(sizes.values())
 
 
 def test_a_bounded_sum_of_products_stops_exactly_where_the_full_one_is_larger():

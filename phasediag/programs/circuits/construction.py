@@ -139,9 +139,11 @@ class Builder:
         t = 0 if node < 0 else self.tables[node]
         return t ^ self.full if neg else t
 
-    def _add(self, op: int, a: int, b: int) -> int:
+    def _add(self, op: int, a: int, b: int, table: int | None = None) -> int:
+        """The node of a new gate op(a, b) (``table``: its function, where the caller has it)."""
         op, a, b = ordered_gate(op, a, b)
-        t = _apply(op, self.tables[a], self.tables[b], self.full) if op != 3 else self.tables[a] ^ self.full
+        t = table if table is not None else \
+            _apply(op, self.tables[a], self.tables[b], self.full) if op != 3 else self.tables[a] ^ self.full
         self.gates.append((op, a, b))
         node = self.m + len(self.gates) - 1
         self.tables.append(t)
@@ -200,9 +202,9 @@ class Builder:
         if self.basis.free_complement:
             op = negate_operands(op, x[1], y[1])
             neg = bool(op & 1)
-            return self._add(op ^ 15 if neg else op, x[0], y[0]), neg
+            return self._add(op ^ 15 if neg else op, x[0], y[0], t ^ self.full if neg else t), neg
         if op in (8, 14):
-            return self._add(op, self._plain(x), self._plain(y)), False
+            return self._add(op, self._plain(x), self._plain(y), t), False
         # AND/OR with complemented operands or output, by De Morgan into AND, OR and NOT
         for base in (8, 14):
             for u in (0, 1):
@@ -311,17 +313,19 @@ def cheapest_completion(f4: int, c4: int) -> int:
 def _project(f: int, m: int, support: list[int]) -> int:
     """f (depending only on ``support``, ≤ 4 variables) as a four-input table, variable k of
     the table being x_(support[k]+1)."""
-    out = 0
-    for r, row in enumerate(_projected_rows(m, tuple(support))):
-        out |= ((f >> row) & 1) << r
-    return out
+    rows = _projected_rows(m, tuple(support))
+    table = np.frombuffer(f.to_bytes(max(1, (1 << m) >> 3), "little"), dtype=np.uint8)
+    return int(((table[rows >> 3] >> (rows & 7)) & 1) @ _WEIGHTS)
+
+
+_WEIGHTS = 1 << np.arange(16)
 
 
 @lru_cache(maxsize=1 << 14)
-def _projected_rows(m: int, support: tuple[int, ...]) -> tuple[int, ...]:
-    """The row of m inputs that row r of :func:`_project`'s four-input table reads (the other
-    variables 0)."""
-    return tuple(sum(((r >> (3 - k)) & 1) << (m - 1 - v) for k, v in enumerate(support)) for r in range(16))
+def _projected_rows(m: int, support: tuple[int, ...]) -> np.ndarray:
+    """(16,): the row of m inputs that row r of :func:`_project`'s four-input table reads (the
+    other variables 0)."""
+    return np.array([sum(((r >> (3 - k)) & 1) << (m - 1 - v) for k, v in enumerate(support)) for r in range(16)])
 
 
 class _Synthesis:
@@ -421,15 +425,25 @@ class _Synthesis:
         return 3
 
     def greedy(self, f: int, care: int, support: list[int]) -> int:
-        """The variable whose cofactors have the fewest support variables in all."""
+        """The variable whose cofactors have the fewest support variables in all. For a fully
+        specified f, x_(i+1) is in the support of f's cofactor at x_(j+1) = v when f's difference
+        along x_(i+1) is nonzero on some row with x_(j+1) = v (one AND per pair of variables)."""
+        m = self.m
+        if care == self.b.full:
+            differences = [(f ^ (f >> (1 << (m - 1 - i)))) & _complement(m, i) for i in support]
+            def size(j):
+                low = _complement(m, j)
+                return sum(bool(d & low) + (d & low != d) for d in differences)
+            return min(support, key=size)
         def size(j):
-            (f0, f1), (c0, c1) = cofactors(f, self.m, j), cofactors(care, self.m, j)
+            (f0, f1), (c0, c1) = cofactors(f, m, j), cofactors(care, m, j)
             return len(self.support(f0 & c0, c0, support)[2]) + len(self.support(f1 & c1, c1, support)[2])
         return min(support, key=size)
 
-    def build(self, f: int, care: int) -> Literal:
-        """A literal computing f on the care rows."""
-        f, care, support = self.support(f, care)
+    def build(self, f: int, care: int, candidates: list[int] | None = None) -> Literal:
+        """A literal computing f on the care rows ((f, care) depending on no variable outside
+        ``candidates``, default all)."""
+        f, care, support = self.support(f, care, candidates)
         key = (f, care)
         if key in self.built:
             return self.built[key]
@@ -443,14 +457,15 @@ class _Synthesis:
         elif len(support) <= LEAF_INPUTS:
             lit = b.library(self.leaf(f, care, support)[1], [(v, False) for v in support])
         else:
-            join, (j, h), f0, c0, f1, c1 = min(self.splits(f, care, support), key=self.split_cost)
+            splits = self.splits(f, care, support)  # one (the greedy split) beyond ORDER_SEARCH_INPUTS
+            join, (j, h), f0, c0, f1, c1 = splits[0] if len(splits) == 1 else min(splits, key=self.split_cost)
             if join == "davio":  # h: the value of x_(j+1) at which f is f₀
                 x = b.negate((j, False)) if h else (j, False)
-                base, difference = self.build(f0, c0), self.build(f1, c1)
+                base, difference = self.build(f0, c0, support), self.build(f1, c1, support)
                 lit = b.gate(6, base, b.gate(8, x, difference))
             else:
-                x = (j, False) if h is None else self.build(h, b.full)
-                low, high = self.build(f0, c0), self.build(f1, c1)
+                x = (j, False) if h is None else self.build(h, b.full, support)
+                low, high = self.build(f0, c0, support), self.build(f1, c1, support)
                 lit = b.mux(x, high, low)
         self.built[key] = lit
         return lit
@@ -942,18 +957,21 @@ def _cut_function(tables: list[int], node: int, cut: tuple[int, ...], full: int)
     rows = [full]  # rows[p]: the rows where the cut's first k nodes take pattern p
     for c in cut:
         t = tables[c]
-        rows = [r & ~t & full for r in rows] + [r & t for r in rows]
-    k = len(cut)
+        off = t ^ full
+        rows = [r & off for r in rows] + [r & t for r in rows]
     f4 = c4 = 0
-    for p, r in enumerate(rows):
-        if not r:
-            continue
-        # p holds cut node j's value at bit j (the doubling order); the table's row at bit 3 - j
-        r4 = sum(((p >> j) & 1) << (3 - j) for j in range(k))
-        c4 |= 1 << r4
-        if r & tables[node]:
-            f4 |= 1 << r4
+    target = tables[node]
+    for r, r4 in zip(rows, _PATTERN_ROWS[len(cut)]):
+        if r:
+            c4 |= 1 << r4
+            if r & target:
+                f4 |= 1 << r4
     return f4 if c4 == 0xFFFF else cheapest_completion(f4, c4)
+
+
+#: For k cut nodes, the four-input table's row of each pattern p of :func:`_cut_function`
+#: (p holds cut node j's value at bit j, the doubling order; the table's row holds it at bit 3 - j).
+_PATTERN_ROWS = [[sum(((p >> j) & 1) << (3 - j) for j in range(k)) for p in range(1 << k)] for k in range(LEAF_INPUTS + 1)]
 
 
 class _Divisors:
