@@ -26,7 +26,7 @@ from numba import njit
 from ...tables import input_bits
 
 __all__ = ["Basis", "BASES", "Circuit", "OP_NAMES", "OPS_BY_NAME", "EXPRESSIONS", "input_tables", "apply_op",
-           "ordered_gate", "negate_operands", "gate_word", "table_of"]
+           "ordered_gate", "negate_operands", "gate_word", "table_gate", "table_of"]
 
 #: Readable names of gate functions (op → name); a unary NOT is op 3 with both operands equal.
 OP_NAMES = {1: "NOR", 2: "NOTAND", 3: "NOT", 4: "ANDNOT", 6: "XOR", 7: "NAND", 8: "AND",
@@ -87,7 +87,11 @@ def ordered_gate(op: int, a: int, b: int) -> tuple[int, int, int]:
 def negate_operands(op: int, first: bool, second: bool) -> int:
     """The op that reads its first and/or second operand complemented:
     op'(u, v) = op(u ^ first, v ^ second)."""
-    return sum(((op >> (2 * (u ^ first) + (v ^ second))) & 1) << (2 * u + v) for u in (0, 1) for v in (0, 1))
+    return _NEGATED[op][int(first)][int(second)]
+
+
+_NEGATED = [[[sum(((op >> (2 * (u ^ first) + (v ^ second))) & 1) << (2 * u + v) for u in (0, 1) for v in (0, 1))
+              for second in (0, 1)] for first in (0, 1)] for op in range(16)]
 
 
 @njit(cache=True, inline="always")
@@ -103,6 +107,26 @@ def gate_word(op, x, y):
         out |= x & ~y
     if op & 8:
         out |= x & y
+    return out
+
+
+def table_gate(op: int, x: int, y: int, full: int) -> int:
+    """Gate ``op`` on truth tables x, y held as non-negative Python integers of the rows in
+    ``full``: :func:`gate_word` without complements of unbounded integers (each a slow
+    two's-complement copy), as a union of the rows where (x, y) = (u, v) for each (u, v) op
+    is 1 on."""
+    if op == 8:
+        return x & y
+    if op == 6:
+        return x ^ y
+    if op == 14:
+        return x | y
+    both = x & y
+    parts = (full ^ (x | y), y ^ both, x ^ both, both)  # rows where (x, y) = 00, 01, 10, 11
+    out = 0
+    for k in range(4):
+        if op >> k & 1:
+            out |= parts[k]
     return out
 
 
@@ -166,7 +190,7 @@ class Circuit:
         full = (1 << inputs.shape[1]) - 1
         words = [table_of(x) for x in inputs]
         for op, a, b in self.gates:
-            words.append(gate_word.py_func(op, words[a], words[b]) & full)
+            words.append(table_gate(op, words[a], words[b], full))
         return words
 
     def output_tables(self, columns: np.ndarray | None = None) -> np.ndarray:

@@ -38,7 +38,7 @@ from time import perf_counter
 
 import numpy as np
 
-from .circuit import BASES, Basis, Circuit, gate_word, negate_operands, ordered_gate, table_of
+from .circuit import BASES, Basis, Circuit, negate_operands, ordered_gate, table_gate, table_of
 from .enumeration import cost_table
 
 __all__ = ["Builder", "construct", "count_values", "extract", "rewrite", "synthesise", "synthesise_rows", "bits_of", "ORDER_SEARCH_INPUTS", "LEAF_INPUTS"]
@@ -100,12 +100,6 @@ def _complement(m: int, j: int) -> int:
     return variable_table(m, j) ^ ((1 << (1 << m)) - 1)
 
 
-def _apply(op: int, x: int, y: int, full: int) -> int:
-    """The gate function ``op`` (bit 2u+v = op(u, v)) on tables x, y: the circuits' shared gate
-    kernel, run as plain Python on integers of any width."""
-    return gate_word.py_func(op, x, y) & full
-
-
 class Builder:
     """A circuit over ``basis`` under construction, with functional hashing.
 
@@ -143,7 +137,7 @@ class Builder:
         """The node of a new gate op(a, b) (``table``: its function, where the caller has it)."""
         op, a, b = ordered_gate(op, a, b)
         t = table if table is not None else \
-            _apply(op, self.tables[a], self.tables[b], self.full) if op != 3 else self.tables[a] ^ self.full
+            table_gate(op, self.tables[a], self.tables[b], self.full) if op != 3 else self.tables[a] ^ self.full
         self.gates.append((op, a, b))
         node = self.m + len(self.gates) - 1
         self.tables.append(t)
@@ -190,7 +184,7 @@ class Builder:
     def gate(self, op: int, x: Literal, y: Literal) -> Literal:
         """op(x, y) as a literal: an existing node where one computes it, else a new gate (or, for
         XOR in a basis without it, three)."""
-        t = _apply(op, self.table(x), self.table(y), self.full)
+        t = table_gate(op, self.table(x), self.table(y), self.full)
         if t in self.known:
             return self.known[t]
         if x[0] < 0 or y[0] < 0 or x[0] == y[0]:  # then t is a literal or its complement
@@ -932,6 +926,8 @@ def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None, de
             if node in cut:
                 continue
             cone = cone_of(circuit, node, cut, readers)
+            if len(cone) - 1 <= best_gain:  # the node's function is new: a rebuild adds its last gate
+                continue
             f4 = _cut_function(tables, node, cut, full)
             build = lambda f4=f4, cut=cut: builder.library(f4, [new[c] for c in cut])
             freed = {new[x][0] for x in cone if x != node}
