@@ -8,8 +8,9 @@ from phasediag.programs.circuits.enumeration import costs_within
 from phasediag.programs import load_programs
 from phasediag.programs.circuits import BASES
 from phasediag.programs.circuits.bounds import cofactor_bound
-from phasediag.programs.circuits.construction import HOWS, Builder, _Synthesis, cofactors, construct, count_values, extract, isop, \
-    rewrite, synthesise
+from phasediag.programs.circuits import construction
+from phasediag.programs.circuits.construction import HOWS, Builder, TooLarge, _Synthesis, cofactors, construct, count_values, \
+    extract, isop, rewrite, synthesise
 from phasediag.tasks import load_task
 from phasediag.tasks.boolean import BooleanFunction, format_table
 
@@ -314,6 +315,24 @@ def test_the_greedy_split_minimises_the_cofactors_supports_counted_row_by_row():
         f, care, support = synthesis.support(f, synthesis.b.full)
         sizes = {j: sum(map(support_size, cofactors(f, m, j))) for j in support}
         assert sizes[synthesis.greedy(f, care, support)] == min(sizes.values())
+
+
+def test_a_construction_beyond_the_table_budget_is_refused_and_the_front_says_so(monkeypatch):
+    """With room for the node tables of half the circuit the construction builds, synthesis
+    raises TooLarge and rewriting returns its circuit as it was; the tempered sampler then has no
+    constructed error-0 end, and its diagram says why in a warning."""
+    m, basis = 8, BASES["aig"]
+    task = load_task("boolean:family=random,inputs=8,seed=3")
+    built = synthesise(random_tables(np.random.default_rng(29), m, 1), m, basis)
+    node_bytes = 2 * (1 << m) // 8  # a table and its complement per node
+    monkeypatch.setattr(construction, "TABLE_BYTES", (m + len(built) // 2) * node_bytes)
+    with pytest.raises(TooLarge):
+        synthesise(random_tables(np.random.default_rng(29), m, 1), m, basis)
+    assert rewrite(built, basis) == built
+    monkeypatch.setattr(construction, "TABLE_BYTES", m * node_bytes)  # the inputs' tables only
+    diagram = sample_diagram(task, load_programs("circuits:basis=aig"), steps=500, seed=1)
+    assert any("No correct circuit was constructed" in w for w in diagram.diagnostics["warnings"])
+    assert "shrinking_error_0" not in diagram.diagnostics
 
 
 def test_a_bounded_sum_of_products_stops_exactly_where_the_full_one_is_larger():

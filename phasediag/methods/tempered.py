@@ -351,8 +351,8 @@ def _diagnostics(run: _Run, steps_out, found, timed_out, pt_out, settle_out, wl_
                 "c + lambda*error reaches only the convex hull of the front; the best program per error "
                 "level (both samplers) reaches the rest.",
     }
-    if kernel.capped is not None:
-        diagnostics.setdefault("warnings", []).append(kernel.capped)
+    if kernel.warning is not None:
+        diagnostics.setdefault("warnings", []).append(kernel.warning)
     betas, lambdas = plan.betas, plan.lambdas
     if pt_out is not None:
         diagnostics["tempering"] = _tempering_diagnostics(pt_out[0], pt_out[1], betas, lambdas)

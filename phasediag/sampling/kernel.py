@@ -38,8 +38,9 @@ class SamplerKernel(Protocol):
     #: Default ladder ends: the coldest β, and the λ range (see :func:`listed_lambdas`).
     beta_cold: float
     lambda_range: tuple[float, float]
-    #: A sentence when a default capacity (no cap given) is below what the front may need, else None.
-    capped: str | None
+    #: A sentence the diagram warns with, else None: a default capacity (no cap given) below what
+    #: the front may need, or no correct program constructed.
+    warning: str | None
     #: The class's correct program of the task where it builds one (it closes a front that stopped
     #: short of error 0), else None; ``start``: that program where it fits the state, so that
     #: every replica starts from it (:meth:`seed`), else None.

@@ -26,7 +26,8 @@ from .circuit import BASES, OP_NAMES, OPS_BY_NAME, Basis, Circuit, ordered_gate,
 from .formats import CIRCUIT_FORMATS, write_circuit
 from .enumeration import census, cost_table, costs_within, enumeration_diagram
 from .bounds import cofactor_bound
-from .construction import REWRITE_CELLS, synthesise, synthesise_rows
+from . import construction
+from .construction import REWRITE_CELLS, TooLarge, synthesise, synthesise_rows
 from .resynthesis import resynthesise
 from .moves import CircuitKernel
 from .synthesis import synthesis_diagram
@@ -66,7 +67,14 @@ class Circuits(ProgramClass):
     def sampler(self, task: Task, capacity: int | None = None) -> CircuitKernel:
         """The tempered sampler's moves: a CGP genotype of ``capacity`` gates, every replica
         starting from the constructed correct circuit where it fits (:meth:`correct_program`)."""
-        return CircuitKernel(task, self.basis, capacity, start=self.correct_program(task))
+        kernel = CircuitKernel(task, self.basis, capacity, start=self.correct_program(task))
+        if kernel.constructed is None:
+            table = views.boolean_encoding(task)
+            why = (f"a decision tree over more than {MAX_TREE_ROWS:,} rows" if not table.dense else
+                   f"its node tables ({table.inputs} inputs) would exceed {construction.TABLE_BYTES / 2 ** 30:g} GiB")
+            kernel.warning = (f"No correct circuit was constructed ({why}): the front's error-0 end is missing "
+                              f"unless the sampler finds one.")
+        return kernel
 
     def check(self, program: Circuit) -> None:
         """Raise ValueError unless every gate and output is allowed in this basis."""
@@ -95,7 +103,9 @@ class Circuits(ProgramClass):
         rewriting (:func:`.construction.synthesise`; on a sparse encoding, a decision tree over
         its rows, :func:`.construction.synthesise_rows`, up to :data:`MAX_TREE_ROWS` rows: its
         size and memory grow with the rows, so beyond it there is none), no other construction
-        started nor rewriting done past ``deadline``. Built once per task (the first call's)."""
+        started nor rewriting done past ``deadline``; None where the first construction's node
+        tables would exceed :data:`.construction.TABLE_BYTES` (a random function of 20 inputs).
+        Built once per task (the first call's)."""
         table = views.boolean_encoding(task)
         if not table.dense and table.rows > MAX_TREE_ROWS:
             return None
@@ -105,16 +115,20 @@ class Circuits(ProgramClass):
             if not table.dense:
                 return synthesise_rows(targets, table.columns, self.basis, table_of(table.weights > 0),
                                        deadline=deadline)
-            return synthesise(targets, table.inputs, self.basis, table_of(table.weights > 0), deadline=deadline)
+            try:
+                return synthesise(targets, table.inputs, self.basis, table_of(table.weights > 0), deadline=deadline)
+            except TooLarge:
+                return None
 
         return views.kept(task, f"correct {self.spec}", build)
 
     def resynthesised(self, task: Task, program: Circuit, deadline: float | None = None, seed: int = 0) -> Circuit:
         """``program`` (right on every input of positive weight) made smaller by
-        :func:`.resynthesis.resynthesise` until ``deadline``: on the truth table's rows, or on a
-        sparse encoding's rows up to :data:`.construction.REWRITE_CELLS` gates × rows."""
+        :func:`.resynthesis.resynthesise` until ``deadline``, on the truth table's rows or a sparse
+        encoding's, up to :data:`.construction.REWRITE_CELLS` gates × rows (it holds every node's
+        value on every row)."""
         table = views.boolean_encoding(task)
-        if not table.dense and len(program) * table.rows > REWRITE_CELLS:
+        if len(program) * table.rows > REWRITE_CELLS:
             return program
         return resynthesise(program, self.basis, table.weights > 0, None if table.dense else table.columns,
                             deadline=deadline, seed=seed)

@@ -65,8 +65,16 @@ CUTS_PER_NODE = 12
 RESUB_ROWS, RESUB_CANDIDATES, RESUB_PAIRS = 1024, 256, 4
 #: Largest gates × rows that :func:`synthesise_rows` rewrites (the node values take a byte each).
 REWRITE_CELLS = 1 << 29
+#: Most bytes of node tables a :class:`Builder` holds (a table of 2^m rows takes 2^m / 8 bytes per
+#: node, twice where complements are free; the process holds about 1.6 times as much): a random
+#: function of 16 inputs needs about 0.3 GiB per output, of 18 inputs 4.3 GiB, of 20 inputs 60 GiB.
+TABLE_BYTES = 4 << 30
 
 Literal = tuple  # (node, negated); node -1 is the constant 0
+
+
+class TooLarge(Exception):
+    """A construction whose node tables would exceed :data:`TABLE_BYTES`."""
 
 
 @cache
@@ -117,6 +125,8 @@ class Builder:
             self.full = (1 << columns.shape[1]) - 1
             self.tables = [table_of(c) for c in columns]
         self.gates: list[tuple[int, int, int]] = []
+        #: the nodes whose tables fit in TABLE_BYTES
+        self.most = TABLE_BYTES // (((self.full.bit_length() + 7) // 8) * (2 if basis.free_complement else 1))
         self.known: dict[int, Literal] = {0: (-1, False)}
         if basis.free_complement:
             self.known[self.full] = (-1, True)
@@ -134,7 +144,11 @@ class Builder:
         return t ^ self.full if neg else t
 
     def _add(self, op: int, a: int, b: int, table: int | None = None) -> int:
-        """The node of a new gate op(a, b) (``table``: its function, where the caller has it)."""
+        """The node of a new gate op(a, b) (``table``: its function, where the caller has it);
+        :class:`TooLarge` past :data:`TABLE_BYTES`."""
+        if len(self.tables) >= self.most:
+            raise TooLarge(f"a circuit of more than {len(self.gates):,} gates, each a table of {self.full.bit_length():,} "
+                           f"rows, would hold more than {TABLE_BYTES / 2 ** 30:g} GiB")
         op, a, b = ordered_gate(op, a, b)
         t = table if table is not None else \
             table_gate(op, self.tables[a], self.tables[b], self.full) if op != 3 else self.tables[a] ^ self.full
@@ -858,13 +872,17 @@ def _intervals(builder: Builder, values: list[int | None], at_least: list[Litera
 def rewrite(circuit: Circuit, basis: Basis, rounds: int = 4, columns: np.ndarray | None = None,
             deadline: float | None = None) -> Circuit:
     """``circuit`` with cut rewriting applied until no cut gains or ``rounds`` passes are done, or
-    ``deadline`` (a :func:`time.perf_counter` time; the pass under way copies the rest); it
+    ``deadline`` (a :func:`time.perf_counter` time; the pass under way copies the rest), or where a
+    pass's tables would exceed :data:`TABLE_BYTES`; it
     computes the same function on every row (of the truth table, or those ``columns`` gives), in
     no more gates."""
     for _ in range(rounds):
         if deadline is not None and perf_counter() > deadline:
             break
-        better = _rewrite_pass(circuit, basis, columns, deadline)
+        try:
+            better = _rewrite_pass(circuit, basis, columns, deadline)
+        except TooLarge:  # the pass's node tables and its new circuit's do not fit
+            break
         if len(better) >= len(circuit):
             break
         circuit = better
@@ -1045,7 +1063,8 @@ def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None =
     target is totally symmetric, of the count and the sort construction: a circuit right on
     every care row. With a ``time_limit`` (s), they are tried again on random orders of the inputs
     (from ``seed``) until it is spent. Past ``deadline`` (a :func:`time.perf_counter` time) no
-    construction is started and rewriting stops; the first is always finished."""
+    construction is started and rewriting stops; the first is always finished. Constructions whose
+    tables exceed :data:`TABLE_BYTES` are dropped; :class:`TooLarge` where the first does."""
     start, draw = perf_counter(), np.random.default_rng(seed)
     orders = [list(range(inputs)), list(range(inputs))[::-1]]  # results depend on the inputs' names
     best = None
@@ -1054,7 +1073,10 @@ def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None =
         for how in SYMMETRIC_HOWS[inputs > COUNT_INPUTS:]:
             if best is not None and deadline is not None and perf_counter() > deadline:
                 break
-            circuit = rewrite(construct(targets, inputs, basis, care, how), basis, deadline=deadline)
+            try:
+                circuit = rewrite(construct(targets, inputs, basis, care, how), basis, deadline=deadline)
+            except TooLarge:
+                continue
             if best is None or len(circuit) < len(best):
                 best = circuit
     hows = HOWS if inputs <= ORDER_SEARCH_INPUTS else ("shannon", "extract")  # no decompositions there
@@ -1067,7 +1089,12 @@ def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None =
         for how in hows:
             if best is not None and deadline is not None and perf_counter() > deadline:
                 return best
-            circuit = _relabelled(rewrite(construct(tables, inputs, basis, free, how), basis, deadline=deadline), order)
+            try:
+                circuit = _relabelled(rewrite(construct(tables, inputs, basis, free, how), basis, deadline=deadline), order)
+            except TooLarge:
+                if best is None:  # the first construction does not fit: the others would not either
+                    raise
+                continue
             if best is None or len(circuit) < len(best):
                 best = circuit
     return best

@@ -295,7 +295,7 @@ class CircuitKernel:
         self.capacity = min(default, 64) if capacity is None else capacity
         self.constructed = start
         self.start = start if start is not None and len(start) <= self.capacity else None
-        self.capped = None  # a circuit front has no known end to compare the genotype's size with
+        self.warning = None  # a circuit front has no known end to compare the genotype's size with
         self.task, self.basis = task, basis
         self.inputs, self.outputs = table.inputs, table.outputs
         self.total = float(table.weights.sum())

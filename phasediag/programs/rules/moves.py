@@ -468,7 +468,7 @@ class RuleKernel:
         self.n_affixes = self.law.affixes
         #: the most rules a program may have: by default every prefix, up to DEFAULT_CAPACITY
         self.capacity = min(self.n_affixes, DEFAULT_CAPACITY) if capacity is None else min(capacity, self.n_affixes)
-        self.capped = (f"The sampler capped rule lists at {DEFAULT_CAPACITY:,} rules by default; the task has "
+        self.warning = (f"The sampler capped rule lists at {DEFAULT_CAPACITY:,} rules by default; the task has "
                        f"{self.n_affixes:,} prefixes, so its front may go on beyond. Give --max-complexity to "
                        f"set the cap." if capacity is None and self.n_affixes > DEFAULT_CAPACITY else None)
         self.total = float(task.total_weight)

@@ -300,7 +300,7 @@ class TreeKernel:
         rows = len(weights)
         #: the most splits a tree may have: by default enough to tell every pattern apart
         self.capacity = max(1, min(rows - 1, DEFAULT_CAPACITY) if capacity is None else capacity)
-        self.capped = (f"The sampler capped trees at {DEFAULT_CAPACITY} splits by default; the task has {rows:,} "
+        self.warning = (f"The sampler capped trees at {DEFAULT_CAPACITY} splits by default; the task has {rows:,} "
                        f"distinct inputs, so its front may go on beyond. Give --max-complexity to set the cap."
                        if capacity is None and rows - 1 > DEFAULT_CAPACITY else None)
         self.total = float(task.total_weight)
