@@ -150,12 +150,12 @@ class Builder:
             raise TooLarge(f"a circuit of more than {len(self.gates):,} gates, each a table of {self.full.bit_length():,} "
                            f"rows, would hold more than {TABLE_BYTES / 2 ** 30:g} GiB")
         op, a, b = ordered_gate(op, a, b)
-        t = table if table is not None else \
-            table_gate(op, self.tables[a], self.tables[b], self.full) if op != 3 else self.tables[a] ^ self.full
+        if table is None:
+            table = table_gate(op, self.tables[a], self.tables[b], self.full)  # a NOT gate reads b = a
         self.gates.append((op, a, b))
         node = self.m + len(self.gates) - 1
-        self.tables.append(t)
-        self._register(t, node)
+        self.tables.append(table)
+        self._register(table, node)
         return node
 
     def _plain(self, lit: Literal) -> int:
@@ -440,8 +440,11 @@ class _Synthesis:
         if care == self.b.full:
             differences = [(f ^ (f >> (1 << (m - 1 - i)))) & _complement(m, i) for i in support]
             def size(j):
-                low = _complement(m, j)
-                return sum(bool(d & low) + (d & low != d) for d in differences)
+                low, count = _complement(m, j), 0
+                for d in differences:
+                    part = d & low  # the difference where x_(j+1) = 0; the rest where it is 1
+                    count += bool(part) + (part != d)
+                return count
             return min(support, key=size)
         def size(j):
             (f0, f1), (c0, c1) = cofactors(f, m, j), cofactors(care, m, j)
