@@ -70,8 +70,9 @@ class Circuits(ProgramClass):
         kernel = CircuitKernel(task, self.basis, capacity, start=self.correct_program(task))
         if kernel.constructed is None:
             table = views.boolean_encoding(task)
-            why = (f"a decision tree over more than {MAX_TREE_ROWS:,} rows" if not table.dense else
-                   f"its node tables ({table.inputs} inputs) would exceed {construction.TABLE_BYTES / 2 ** 30:g} GiB")
+            why = (f"a decision tree over more than {MAX_TREE_ROWS:,} rows is not built" if not table.dense else
+                   f"its gates' truth tables of {table.rows:,} rows would take more than "
+                   f"{construction.TABLE_BYTES / 2 ** 30:g} GiB")
             kernel.warning = (f"No correct circuit was constructed ({why}): the front's error-0 end is missing "
                               f"unless the sampler finds one.")
         return kernel

@@ -111,10 +111,10 @@ def gate_word(op, x, y):
 
 
 def table_gate(op: int, x: int, y: int, full: int) -> int:
-    """Gate ``op`` on truth tables x, y held as non-negative Python integers of the rows in
+    """Gate ``op`` on truth tables x, y held as non-negative Python integers over the rows of
     ``full``: :func:`gate_word` without complements of unbounded integers (each a slow
-    two's-complement copy), as a union of the rows where (x, y) = (u, v) for each (u, v) op
-    is 1 on."""
+    two's-complement copy), as the union, over the operand values (u, v) where op is 1, of the
+    rows where (x, y) = (u, v)."""
     if op == 8:
         return x & y
     if op == 6:

@@ -63,7 +63,8 @@ EXTRACT_PAIRS = 4096
 CUTS_PER_NODE = 12
 #: Resubstitution in rewriting up to this many rows; candidate literals and pairs tried per node.
 RESUB_ROWS, RESUB_CANDIDATES, RESUB_PAIRS = 1024, 256, 4
-#: Largest gates × rows that :func:`synthesise_rows` rewrites (the node values take a byte each).
+#: Largest gates × rows that :func:`synthesise_rows` rewrites and that the resynthesis walk takes
+#: (:meth:`.Circuits.resynthesised`; the node values take a byte each).
 REWRITE_CELLS = 1 << 29
 #: Most bytes of node tables a :class:`Builder` holds (a table of 2^m rows takes 2^m / 8 bytes per
 #: node, twice where complements are free; the process holds about 1.6 times as much): a random
