@@ -97,10 +97,15 @@ def cofactors(f: int, m: int, j: int) -> tuple[int, int]:
     return low | (low << shift), high | (high >> shift)
 
 
+def _difference(f: int, m: int, j: int) -> int:
+    """The rows with x_(j+1) = 0 where the m-input table f differs from the row with x_(j+1)
+    flipped (f's Boolean difference along x_(j+1), on that half)."""
+    return (f ^ (f >> (1 << (m - 1 - j)))) & _complement(m, j)
+
+
 def _depends(f: int, m: int, j: int) -> bool:
-    """Whether the m-input table f depends on x_(j+1): f differs at some row and the row with
-    x_(j+1) flipped."""
-    return bool((f ^ (f >> (1 << (m - 1 - j)))) & _complement(m, j))
+    """Whether the m-input table f depends on x_(j+1)."""
+    return bool(_difference(f, m, j))
 
 
 @cache
@@ -439,7 +444,7 @@ class _Synthesis:
         along x_(i+1) is nonzero on some row with x_(j+1) = v (one AND per pair of variables)."""
         m = self.m
         if care == self.b.full:
-            differences = [(f ^ (f >> (1 << (m - 1 - i)))) & _complement(m, i) for i in support]
+            differences = [_difference(f, m, i) for i in support]
             def size(j):
                 low, count = _complement(m, j), 0
                 for d in differences:
@@ -562,13 +567,14 @@ def _isop(lower: int, upper: int, m: int, j: int, full: int, memo: dict, most: i
             break
         j += 1
     x = variable_table(m, j)
-    c0, f0 = _isop(l0 & ~u1 & full, u0, m, j + 1, full, memo, most)
-    c1, f1 = _isop(l1 & ~u0 & full, u1, m, j + 1, full, memo, most)
-    c2, f2 = _isop((l0 & ~f0 | l1 & ~f1) & full, u0 & u1, m, j + 1, full, memo, most)
+    # complements as XORs with full: ~ of an unbounded integer is a slow two's-complement copy
+    c0, f0 = _isop(l0 & (u1 ^ full), u0, m, j + 1, full, memo, most)
+    c1, f1 = _isop(l1 & (u0 ^ full), u1, m, j + 1, full, memo, most)
+    c2, f2 = _isop(l0 & (f0 ^ full) | l1 & (f1 ^ full), u0 & u1, m, j + 1, full, memo, most)
     if most is not None and len(c0) + len(c1) + len(c2) > most:
         raise _TooManyCubes
     cubes = [c | {(j, 0)} for c in c0] + [c | {(j, 1)} for c in c1] + c2
-    out = cubes, (f0 & ~x | f1 & x | f2) & full
+    out = cubes, f0 & (x ^ full) | f1 & x | f2
     memo[key] = out
     return out
 
@@ -583,7 +589,8 @@ def _sums_of_products(targets: list[int], m: int, care: int,
     sops, complemented = [], []
     for t in targets:
         most = None if pairs is None else math.isqrt(2 * pairs) + 1  # n(n − 1)/2 ≤ pairs
-        sums = [isop(t & care, (t | ~care) & full, m, most), isop(~t & care & full, (~t | ~care) & full, m, most)]
+        t &= full
+        sums = [isop(t & care, t | (care ^ full), m, most), isop((t ^ full) & care, full ^ (t & care), m, most)]
         if pairs is not None:
             sums = [s if s is not None and len(s) * (len(s) - 1) // 2 <= pairs else None for s in sums]
             if sums == [None, None]:
@@ -1144,7 +1151,8 @@ def _decision_tree(builder: Builder, f: int, care: int) -> Literal:
                 continue
             chosen[key] = _entropy_split(inputs, f, care)
         x = inputs[chosen[key]]
-        low, high = (f & ~x & full, care & ~x & full), (f & x, care & x)
+        off = x ^ builder.full
+        low, high = (f & off, care & off), (f & x, care & x)
         waiting = [side for side in (low, high) if side not in built]
         if waiting:
             stack.extend(waiting)
