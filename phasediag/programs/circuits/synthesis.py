@@ -12,7 +12,11 @@ question instead (a circuit of r gates with error ≤ ε?), asked for r = 0, 1, 
 - one value per gate and row (only rows of positive weight: the others are don't-cares), tied
   to the operands' values by clauses;
 - one output per label bit: a node (for one output: the last gate), complemented for free in
-  b2 and aig; a row is wrong unless every output bit matches.
+  b2 and aig; a row is wrong exactly when some output bit is off.
+
+Cofactor cuts (up to 6 inputs): fixing all inputs but four, the gates that are not constant or
+equal to a node (or its complement) on the cofactor's rows number at least C_k of the cofactor,
+k its wrong plus don't-care rows, read from the exact four-input table (:mod:`.bounds`).
 
 Symmetry breaking: ordered operands; every gate is read (a circuit with an unread gate has a
 smaller one that does as well); consecutive gates i, i+1 with gate i+1 not reading gate i have
@@ -23,6 +27,7 @@ best circuit, with CP-SAT's proved bounds.
 
 from __future__ import annotations
 
+import itertools
 from typing import Sequence
 
 import numpy as np
@@ -34,11 +39,14 @@ from ...errors import ParameterError
 from ...front import Progress, require_method, size_walk
 from ...tables import input_bits
 from .circuit import Circuit
+from .enumeration import costs_within
 
 __all__ = ["synthesis_diagram", "SynthesisModel", "MAX_INPUTS"]
 
 #: Most inputs exact synthesis takes (256 rows).
 MAX_INPUTS = 8
+#: Most inputs whose four-input cofactors the model constrains (5 inputs: 10 cofactors, 6: 60).
+MAX_RESTRICTED_INPUTS = 6
 
 # Allowed gate-function bits per basis: (f01, f10, f11) for normal gates, else (f00, f01, f10, f11).
 _NORMAL = {"b2": [(0, 0, 1), (0, 1, 0), (1, 0, 0), (1, 1, 0), (1, 1, 1)],
@@ -109,6 +117,7 @@ class SynthesisModel:
         # no gate repeats a constant, an input or an earlier gate on the rows that count (else
         # a smaller circuit does as well); with free complements, nor their complements
         polarities = (True, False) if basis.free_complement else (True,)
+        differs = {}  # (l, i) → per row, gate l's value differs from gate i's
         for i in range(r):
             x = value[m + i]
             for same in polarities:
@@ -123,6 +132,7 @@ class SynthesisModel:
                 model.add_bool_or(differ)
                 if basis.free_complement:
                     model.add_bool_or([~d for d in differ])
+                differs[l, i] = differ
         for i in range(r - 1):  # consecutive gates in colex order unless the later reads the earlier
             key = [sum(j * s for j, s in enumerate(sel)) for sel in (self.sel_a[i], self.sel_b[i])]
             nxt = [sum(j * s for j, s in enumerate(sel)) for sel in (self.sel_a[i + 1], self.sel_b[i + 1])]
@@ -132,6 +142,7 @@ class SynthesisModel:
         self.out_sel, self.out_neg = [], []
         weights = table.weights[rows]
         wrong = [model.new_bool_var(f"wrong{t}") for t in range(len(rows))]
+        mismatches = [[] for _ in rows]  # per row, an output bit is off
         for j in range(k):
             if k == 1 and r > 0:
                 choices = [m + r - 1]
@@ -150,12 +161,58 @@ class SynthesisModel:
                 for c, s in zip(choices, sel):
                     _tie_xor(model, s, y, False if c < 0 else value[c][t_i], neg)
                 model.add_bool_or([y if want[t_i] else ~y, wrong[t_i]])
+                mismatches[t_i].append(~y if want[t_i] else y)
+        for row_wrong, off in zip(wrong, mismatches):  # a row is wrong exactly when a bit is off
+            model.add_bool_or([~row_wrong, *off])
         for i in range(r):  # every gate is read by a later gate or an output
             outs = [self.out_sel[j][m + i] for j in range(k) if m + i in self.out_sel[j]]
             model.add_bool_or(readers[i] + outs)
+        if m <= MAX_RESTRICTED_INPUTS:
+            self._restrict(table, rows, value, differs, wrong)
         self.wrong = sum(int(w) * x for w, x in zip(weights, wrong))
         if minimise:
             model.minimize(self.wrong)
+
+    def _restrict(self, table, rows, value, differs, wrong) -> None:
+        """Cofactor cuts (:mod:`.bounds`, inside the model): fixing every input but four, a gate
+        equal on the cofactor's care rows to a constant, a free input or an earlier gate (or a
+        complement) can go, so the other gates number at least C_k of each output's cofactor,
+        k = the wrong rows there plus its don't-care rows (one constraint per cofactor)."""
+        model, m, r = self.model, self.m, self.r
+        within = costs_within(4, "b2")
+        position = {int(t): i for i, t in enumerate(rows)}
+        outputs = [(table.target >> (table.outputs - 1 - j)) & 1 for j in range(table.outputs)]
+        for kept in itertools.combinations(range(m), 4):
+            fixed = [j for j in range(m) if j not in kept]
+            for assignment in range(1 << len(fixed)):
+                cube = [sum(((assignment >> (len(fixed) - 1 - q)) & 1) << (m - 1 - j) for q, j in enumerate(fixed))
+                        + sum(((c >> (3 - q)) & 1) << (m - 1 - j) for q, j in enumerate(kept)) for c in range(16)]
+                here = [position[t] for t in cube if t in position]
+                cofactors = [sum(int(target[t]) << c for c, t in enumerate(cube)) for target in outputs]
+                needs = [[int(within[min(w + 16 - len(here), 16)][f]) for w in range(len(here) + 1)]
+                         for f in cofactors]
+                if not here or max(max(n) for n in needs) == 0:
+                    continue
+                live = []
+                for i in range(r):
+                    keep = model.new_bool_var("")
+                    x = [value[m + i][t] for t in here]
+                    candidates = [[v for v in x], [~v for v in x]]  # constants 0 and 1
+                    for j in kept:
+                        candidates.append([~v if value[j][t] else v for v, t in zip(x, here)])
+                        candidates.append([v if value[j][t] else ~v for v, t in zip(x, here)])
+                    for l in range(i):
+                        d = [differs[l, i][t] for t in here]
+                        candidates += [d, [~v for v in d]]
+                    for differ in candidates:
+                        model.add_bool_or([~keep, *differ])
+                    live.append(keep)
+                wrong_here = model.new_int_var(0, len(here), "")
+                model.add(wrong_here == sum(wrong[t] for t in here))
+                for need in needs:
+                    least = model.new_int_var(0, max(need), "")
+                    model.add_element(wrong_here, need, least)
+                    model.add(sum(live) >= least)
 
     def decode(self, solver: cp_model.CpSolver) -> Circuit:
         m = self.m
