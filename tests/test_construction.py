@@ -9,8 +9,8 @@ from phasediag.programs import load_programs
 from phasediag.programs.circuits import BASES
 from phasediag.programs.circuits.bounds import cofactor_bound
 from phasediag.programs.circuits import construction
-from phasediag.programs.circuits.construction import HOWS, Builder, TooLarge, _Synthesis, cofactors, construct, count_values, \
-    extract, isop, rewrite, synthesise
+from phasediag.programs.circuits.construction import HOWS, Builder, TooLarge, _signed_digits, _Synthesis, cofactors, \
+    construct, count_values, extract, isop, linear_form, rewrite, synthesise
 from phasediag.tasks import load_task
 from phasediag.tasks.boolean import BooleanFunction, format_table
 
@@ -222,6 +222,67 @@ def test_symmetric_functions_are_built_at_published_sizes():
     for n, ands in ((3, 7), (5, 17), (7, 28)):
         circuit = synthesise(count_bits(n), n, BASES["aig"])
         assert outputs_of(circuit) == count_bits(n) and len(circuit) <= ands
+
+
+def word_tables(m: int, k: int, value, lsb_first: bool = True) -> list[int]:
+    """The k output tables of value(r) mod 2^k, r the row read as an integer (x1 its most
+    significant bit), least significant output first or last."""
+    tables = [as_int([(value(r) >> j) & 1 for r in range(1 << m)]) for j in range(k)]
+    return tables if lsb_first else tables[::-1]
+
+
+def test_weighted_sums_are_recognised_in_either_output_order():
+    """Adders, a subtractor and constant multiplies are weighted sums of the inputs mod 2^K, the
+    outputs listed either way, with weights that re-evaluate to the function on every row; a
+    product of two words and random tables are not."""
+    cases = [(8, 5, lambda r: (r >> 4) + (r & 15)), (8, 4, lambda r: (r >> 4) - (r & 15)),
+             (7, 10, lambda r: 5 * r + 3), (7, 7, lambda r: ((r & 7) + (r >> 3)) * 7)]
+    for m, k, value in cases:
+        for lsb_first in (True, False):
+            w, c, backwards = linear_form(word_tables(m, k, value, lsb_first), m)
+            assert backwards == (not lsb_first)
+            for r in range(1 << m):
+                assert (c + sum(w[i] for i in range(m) if (r >> (m - 1 - i)) & 1) - value(r)) % (1 << k) == 0
+    assert linear_form(word_tables(6, 6, lambda r: (r >> 3) * (r & 7)), 6) is None
+    assert linear_form(random_tables(np.random.default_rng(4), 6, 3), 6) is None
+
+
+@pytest.mark.parametrize("basis", ["b2", "aig", "and-or-not"])
+def test_the_sum_construction_computes_every_output_on_every_row(basis):
+    """Seeded random weights and constants on 2–7 inputs, 2–8 outputs listed either way: the sum
+    construction simulates to every output on every row."""
+    draw = np.random.default_rng(21)
+    for _ in range(10):
+        m, k = int(draw.integers(2, 8)), int(draw.integers(2, 9))
+        w, c = [int(x) for x in draw.integers(0, 1 << k, m)], int(draw.integers(0, 1 << k))
+        targets = word_tables(m, k, lambda r: c + sum(w[i] for i in range(m) if (r >> (m - 1 - i)) & 1),
+                              lsb_first=bool(draw.integers(2)))
+        circuit = construct(targets, m, BASES[basis], None, "sum")
+        assert outputs_of(circuit) == targets
+        load_programs(f"circuits:basis={basis}").check(circuit)
+
+
+def test_signed_digits_are_non_adjacent_and_never_more_than_the_ones():
+    """Every weight mod 2^k is the sum of its signed digits, no two at adjacent positions, and
+    never more of them than the weight's 1 bits (7 = 8 − 1)."""
+    for k in (4, 8):
+        for w in range(1 << k):
+            digits = _signed_digits(w, k)
+            assert sum(d << p for p, d in digits) % (1 << k) == w
+            assert len(digits) <= w.bit_count()
+            assert all(b - a >= 2 for (a, _), (b, _) in zip(digits, digits[1:]))
+    assert _signed_digits(7, 7) == [(0, -1), (3, 1)]
+
+
+def test_adders_are_built_within_the_ripple_carry_size():
+    """An n-bit adder with carry out is a ripple of a half adder and n − 1 full adders: at most
+    7n − 4 ANDs in aig and 5n − 3 gates in b2 (n = 2 … 5), its outputs listed either way."""
+    for n in range(2, 6):
+        for lsb_first in (True, False):
+            adder = word_tables(2 * n, n + 1, lambda r: (r >> n) + (r & ((1 << n) - 1)), lsb_first)
+            for basis, size in (("aig", 7 * n - 4), ("b2", 5 * n - 3)):
+                circuit = synthesise(adder, 2 * n, BASES[basis])
+                assert outputs_of(circuit) == adder and len(circuit) <= size, (n, basis, len(circuit))
 
 
 def test_the_cofactor_bound_on_four_inputs_is_the_exact_cost():

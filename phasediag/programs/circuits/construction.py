@@ -23,6 +23,10 @@ shifts. A *care* set (same form) marks the rows that count; the others are don't
   7 ANDs in aig) and takes each output from the library as a function of c's ≤ 4 bits; ``"sort"``
   sorts the inputs by Batcher's odd–even merge network (a comparator is an AND and an OR), whose
   k-th output is [c ≥ k], and ORs the intervals of c where the output is 1.
+- Where the outputs are the bits of c + Σ w_i·x_i mod 2^K (:func:`linear_form`: adders,
+  subtractors, multiplications by constants), ``"sum"`` puts each input in the columns of its
+  weight's signed digits (complemented for a −1: −2^p·x = 2^p·x̄ − 2^p) and adds the columns up by
+  the same carry-save tree.
 - :func:`rewrite` improves a circuit by DAG-aware cut rewriting and resubstitution: each gate,
   in order, is rebuilt through the library's circuit of a cut of at most four nodes below it, or
   as one gate over two nodes already built, when the gates only its cone uses (its maximum
@@ -41,7 +45,7 @@ import numpy as np
 from .circuit import BASES, Basis, Circuit, negate_operands, ordered_gate, table_gate, table_of
 from .enumeration import cost_table
 
-__all__ = ["Builder", "construct", "count_values", "extract", "rewrite", "synthesise", "synthesise_rows", "bits_of", "ORDER_SEARCH_INPUTS", "LEAF_INPUTS"]
+__all__ = ["Builder", "construct", "count_values", "linear_form", "extract", "rewrite", "synthesise", "synthesise_rows", "bits_of", "ORDER_SEARCH_INPUTS", "LEAF_INPUTS"]
 
 #: Up to this many inputs the expansion order is chosen by a search over all orders.
 ORDER_SEARCH_INPUTS = 9
@@ -49,7 +53,8 @@ ORDER_SEARCH_INPUTS = 9
 LEAF_INPUTS = 4
 #: The constructions :func:`synthesise` tries on every order of the inputs (see :func:`construct`).
 HOWS = ("shannon", "decompose", "extract")
-#: The constructions of totally symmetric functions, tried once (they do not depend on the order).
+#: The constructions of totally symmetric functions, tried once (they do not depend on the order;
+#: so is ``"sum"``, of weighted sums of the inputs).
 SYMMETRIC_HOWS = ("count", "sort")
 #: The count construction up to this many inputs (the count then has at most four bits).
 COUNT_INPUTS = 15
@@ -727,7 +732,9 @@ def construct(targets: list[int], inputs: int, basis: Basis, care: int | None = 
     irredundant sums of products (each of f or of its complement, whichever has fewer literals;
     not beyond :data:`EXTRACT_PAIRS`);
     for totally symmetric targets (:func:`count_values`), ``"count"`` over
-    the inputs' count in binary and ``"sort"`` over a sorting network (see the module doc)."""
+    the inputs' count in binary and ``"sort"`` over a sorting network (see the module doc); for
+    outputs that are the bits of a weighted sum of the inputs (:func:`linear_form`), ``"sum"`` by
+    a carry-save tree over the weights' signed digits."""
     builder = Builder(inputs, basis)
     care = builder.full if care is None else care
     if how in SYMMETRIC_HOWS:
@@ -738,11 +745,18 @@ def construct(targets: list[int], inputs: int, basis: Basis, care: int | None = 
         if how == "count":
             if inputs > COUNT_INPUTS:
                 raise ValueError(f"the count construction takes at most {COUNT_INPUTS} inputs")
-            bits = _count(builder, literals)
+            bits = _sum(builder, [literals])
             outputs = [_over_count(builder, v, bits) for v in values]
         else:
             at_least = _sort(builder, literals)
             outputs = [_intervals(builder, v, at_least) for v in values]
+    elif how == "sum":
+        form = linear_form(targets, inputs) if care == builder.full else None
+        if form is None:
+            raise ValueError("the sum construction needs outputs that are the bits of a weighted sum of the inputs")
+        w, c, backwards = form
+        outputs = _weighted_sum(builder, w, c, len(targets))
+        outputs = outputs[::-1] if backwards else outputs
     elif how in ("shannon", "decompose"):
         synthesis = _Synthesis(builder, decompose=how == "decompose")
         outputs = []
@@ -758,7 +772,7 @@ def construct(targets: list[int], inputs: int, basis: Basis, care: int | None = 
         outputs = [_sum_of_products(builder, sop, literals) for sop in sops[: len(targets)]]
         outputs = [builder.negate(o) if c else o for o, c in zip(outputs, complemented)]
     else:
-        raise ValueError(f"unknown construction {how!r}: one of {', '.join(HOWS + SYMMETRIC_HOWS)}")
+        raise ValueError(f"unknown construction {how!r}: one of {', '.join(HOWS + SYMMETRIC_HOWS + ('sum',))}")
     return builder.circuit(outputs)
 
 
@@ -797,11 +811,12 @@ def _adder(builder: Builder, a: Literal, b: Literal, c: Literal | None) -> tuple
     return builder.gate(1, via, builder.gate(1, c, x)), builder.gate(14, both, via)
 
 
-def _count(builder: Builder, bits: list[Literal]) -> list[Literal]:
-    """The number of true literals in binary, least significant bit first: a carry-save tree that
-    adds three bits of one weight in a full adder (two in a half adder when two are left), oldest
-    first, until each weight has one bit (n ≥ 1 literals)."""
-    weights = [list(bits)]
+def _sum(builder: Builder, columns: list[list[Literal]], width: int | None = None) -> list[Literal]:
+    """Σ_w 2^w · (the true literals of ``columns[w]``) in binary, least significant bit first: a
+    carry-save tree that adds three bits of one weight in a full adder (two in a half adder when
+    two are left), oldest first, until each weight has one bit; modulo 2^``width`` where given (no
+    carries out of the top bit; the bits then number exactly ``width``)."""
+    weights = [list(column) for column in columns] or [[]]
     w = 0
     while w < len(weights):
         column = weights[w]
@@ -809,14 +824,73 @@ def _count(builder: Builder, bits: list[Literal]) -> list[Literal]:
             three = len(column) > 2
             s, carry = _adder(builder, column.pop(0), column.pop(0), column.pop(0) if three else None)
             column.append(s)
-            if w + 1 == len(weights):
-                weights.append([])
-            weights[w + 1].append(carry)
+            if width is None or w + 1 < width:
+                if w + 1 == len(weights):
+                    weights.append([])
+                weights[w + 1].append(carry)
         w += 1
-    bits = [column[0] for column in weights]
-    while bits[-1] == (-1, False):  # a carry no count reaches
+    bits = [column[0] if column else (-1, False) for column in weights]
+    if width is not None:
+        return (bits + [(-1, False)] * width)[:width]
+    while len(bits) > 1 and bits[-1] == (-1, False):  # a carry no count reaches
         bits.pop()
     return bits
+
+
+def linear_form(targets: list[int], inputs: int) -> tuple[list[int], int, bool] | None:
+    """``(w, c, backwards)`` where the outputs, read as the bits of an integer V (``targets[0]``
+    the least significant bit, or with ``backwards`` the most), are V = c + Σ_i w_i·x_(i+1) mod
+    2^K on every row (K outputs, at least two): adders, subtractors, multiplications by
+    constants; else None."""
+    k = len(targets)
+    if k < 2 or k > 61:  # values below 2^61: sums of two stay within int64
+        return None
+    rows = np.arange(1 << inputs, dtype=np.int64)
+    for backwards in (False, True):
+        value = sum(bits_of(t, inputs).astype(np.int64) << j for j, t in enumerate(targets[::-1] if backwards else targets))
+        c = int(value[0])
+        w = [(int(value[1 << (inputs - 1 - i)]) - c) % (1 << k) for i in range(inputs)]
+        predicted = np.full(len(rows), c, dtype=np.int64)
+        for i, weight in enumerate(w):
+            predicted = (predicted + weight * ((rows >> (inputs - 1 - i)) & 1)) % (1 << k)
+        if (predicted == value).all():
+            return w, c, backwards
+    return None
+
+
+def _signed_digits(w: int, k: int) -> list[tuple[int, int]]:
+    """(position, ±1) with Σ ±2^position ≡ w mod 2^k and as few digits as the non-adjacent forms
+    of w and of w − 2^k give (7 = 8 − 1: two digits, not three)."""
+    best = None
+    for value in (w, w - (1 << k)):
+        digits, p = [], 0
+        while value and p < k:
+            if value & 1:
+                d = 2 - (value & 3)  # +1 where value ≡ 1 mod 4, −1 where ≡ 3
+                digits.append((p, d))
+                value -= d
+            value >>= 1
+            p += 1
+        if best is None or len(digits) < len(best):
+            best = digits
+    return best
+
+
+def _weighted_sum(builder: Builder, w: list[int], c: int, k: int) -> list[Literal]:
+    """The K = ``k`` bits of c + Σ_i w_i·x_(i+1) mod 2^K: each input enters the column of each
+    digit of its weight's signed-digit form (:func:`_signed_digits`), complemented where the
+    digit is −1 (−2^p·x = 2^p·x̄ − 2^p), and the constant's 1 bits are constant literals; then
+    :func:`_sum`."""
+    columns: list[list[Literal]] = [[] for _ in range(k)]
+    for i, weight in enumerate(w):
+        for p, d in _signed_digits(weight, k):
+            columns[p].append((i, False) if d > 0 else builder.negate((i, False)))
+            c -= (1 << p) if d < 0 else 0
+    one = builder.negate((-1, False))
+    for p in range(k):
+        if ((c % (1 << k)) >> p) & 1:
+            columns[p].append(one)
+    return _sum(builder, columns, k)
 
 
 def _over_count(builder: Builder, values: list[int | None], bits: list[Literal]) -> Literal:
@@ -1071,7 +1145,8 @@ def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None =
                time_limit: float = 0.0, seed: int = 0, deadline: float | None = None) -> Circuit:
     """The smallest of the Shannon, decomposition and extraction constructions (:func:`construct`), each
     rewritten (:func:`rewrite`), on the inputs in their order and reversed, and, where every
-    target is totally symmetric, of the count and the sort construction: a circuit right on
+    target is totally symmetric, of the count and the sort construction, and where the outputs
+    are a weighted sum of the inputs (:func:`linear_form`), of the sum construction: a circuit right on
     every care row. With a ``time_limit`` (s), they are tried again on random orders of the inputs
     (from ``seed``) until it is spent. Past ``deadline`` (a :func:`time.perf_counter` time) no
     construction is started and rewriting stops; the first is always finished. Constructions whose
@@ -1080,16 +1155,19 @@ def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None =
     orders = [list(range(inputs)), list(range(inputs))[::-1]]  # results depend on the inputs' names
     best = None
     whole = (1 << (1 << inputs)) - 1 if care is None else care
-    if all(count_values(t, whole, inputs) is not None for t in targets):
-        for how in SYMMETRIC_HOWS[inputs > COUNT_INPUTS:]:
-            if best is not None and deadline is not None and perf_counter() > deadline:
-                break
-            try:
-                circuit = rewrite(construct(targets, inputs, basis, care, how), basis, deadline=deadline)
-            except TooLarge:
-                continue
-            if best is None or len(circuit) < len(best):
-                best = circuit
+    special = SYMMETRIC_HOWS[inputs > COUNT_INPUTS:] if all(count_values(t, whole, inputs) is not None
+                                                            for t in targets) else ()
+    if whole == (1 << (1 << inputs)) - 1 and linear_form(targets, inputs) is not None:
+        special += ("sum",)
+    for how in special:  # tried once: they do not depend on the inputs' order
+        if best is not None and deadline is not None and perf_counter() > deadline:
+            break
+        try:
+            circuit = rewrite(construct(targets, inputs, basis, care, how), basis, deadline=deadline)
+        except TooLarge:
+            continue
+        if best is None or len(circuit) < len(best):
+            best = circuit
     hows = HOWS if inputs <= ORDER_SEARCH_INPUTS else ("shannon", "extract")  # no decompositions there
     if _sums_of_products(targets, inputs, whole, EXTRACT_PAIRS) is None:  # the plain sums: never the smallest
         hows = tuple(how for how in hows if how != "extract")
