@@ -26,7 +26,8 @@ shifts. A *care* set (same form) marks the rows that count; the others are don't
 - Where the outputs are the bits of c + Σ w_i·x_i mod 2^K (:func:`linear_form`: adders,
   subtractors, multiplications by constants), ``"sum"`` puts each input in the columns of its
   weight's signed digits (complemented for a −1: −2^p·x = 2^p·x̄ − 2^p) and adds the columns up by
-  the same carry-save tree.
+  the same carry-save tree; also as s·k for small odd k, s the sum with weights w_i/k mod 2^K
+  ((a + b)·7: a + b first), the smallest kept.
 - :func:`rewrite` improves a circuit by DAG-aware cut rewriting and resubstitution: each gate,
   in order, is rebuilt through the library's circuit of a cut of at most four nodes below it, or
   as one gate over two nodes already built, when the gates only its cone uses (its maximum
@@ -58,6 +59,9 @@ HOWS = ("shannon", "decompose", "extract")
 SYMMETRIC_HOWS = ("count", "sort")
 #: The count construction up to this many inputs (the count then has at most four bits).
 COUNT_INPUTS = 15
+#: The odd factors k by which the sum construction also builds a weighted sum as (its weights / k)
+#: then times k, the smallest kept, up to :data:`SUM_FACTOR_INPUTS` inputs (one construction each).
+SUM_FACTORS, SUM_FACTOR_INPUTS = range(1, 32, 2), 12
 #: Sub-functions of at least this many variables are also tried as simple disjoint decompositions.
 DECOMPOSE_SUPPORT = 5
 #: The extraction runs on sums of products with at most this many pairs of cubes in one sum, in
@@ -755,8 +759,12 @@ def construct(targets: list[int], inputs: int, basis: Basis, care: int | None = 
         if form is None:
             raise ValueError("the sum construction needs outputs that are the bits of a weighted sum of the inputs")
         w, c, backwards = form
-        outputs = _weighted_sum(builder, w, c, len(targets))
-        outputs = outputs[::-1] if backwards else outputs
+        circuits = []
+        for factor in SUM_FACTORS if inputs <= SUM_FACTOR_INPUTS else (1,):
+            builder = Builder(inputs, basis)
+            bits = _weighted_sum(builder, w, c, len(targets), factor)
+            circuits.append(builder.circuit(bits[::-1] if backwards else bits))
+        return min(circuits, key=len)
     elif how in ("shannon", "decompose"):
         synthesis = _Synthesis(builder, decompose=how == "decompose")
         outputs = []
@@ -876,21 +884,32 @@ def _signed_digits(w: int, k: int) -> list[tuple[int, int]]:
     return best
 
 
-def _weighted_sum(builder: Builder, w: list[int], c: int, k: int) -> list[Literal]:
-    """The K = ``k`` bits of c + Σ_i w_i·x_(i+1) mod 2^K: each input enters the column of each
-    digit of its weight's signed-digit form (:func:`_signed_digits`), complemented where the
-    digit is −1 (−2^p·x = 2^p·x̄ − 2^p), and the constant's 1 bits are constant literals; then
-    :func:`_sum`."""
+def _digit_columns(builder: Builder, terms: list[tuple[Literal, int]], constant: int, k: int) -> list[list[Literal]]:
+    """The columns of Σ weight·literal + constant mod 2^k over ``terms`` (literal, weight): each
+    literal in the column of each signed digit of its weight (:func:`_signed_digits`),
+    complemented for a −1 (−2^p·x = 2^p·x̄ − 2^p), and the constant's 1 bits as constant literals."""
     columns: list[list[Literal]] = [[] for _ in range(k)]
-    for i, weight in enumerate(w):
-        for p, d in _signed_digits(weight, k):
-            columns[p].append((i, False) if d > 0 else builder.negate((i, False)))
-            c -= (1 << p) if d < 0 else 0
+    for literal, weight in terms:
+        for p, d in _signed_digits(weight % (1 << k), k):
+            columns[p].append(literal if d > 0 else builder.negate(literal))
+            constant -= (1 << p) if d < 0 else 0
     one = builder.negate((-1, False))
     for p in range(k):
-        if ((c % (1 << k)) >> p) & 1:
+        if ((constant % (1 << k)) >> p) & 1:
             columns[p].append(one)
-    return _sum(builder, columns, k)
+    return columns
+
+
+def _weighted_sum(builder: Builder, w: list[int], c: int, k: int, factor: int = 1) -> list[Literal]:
+    """The K = ``k`` bits of c + Σ_i w_i·x_(i+1) mod 2^K, as s·``factor`` with s = c/factor +
+    Σ_i (w_i/factor)·x_(i+1) (an odd factor is invertible mod 2^K; (a + b)·7 adds a + b first):
+    each sum's columns from :func:`_digit_columns`, added up by :func:`_sum`."""
+    inverse = pow(factor, -1, 1 << k)
+    terms = [((i, False), weight * inverse) for i, weight in enumerate(w)]
+    inner = _sum(builder, _digit_columns(builder, terms, c * inverse, k), k)
+    if factor == 1:
+        return inner
+    return _sum(builder, _digit_columns(builder, [(bit, factor << j) for j, bit in enumerate(inner)], 0, k), k)
 
 
 def _over_count(builder: Builder, values: list[int | None], bits: list[Literal]) -> Literal:
