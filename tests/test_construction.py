@@ -300,7 +300,8 @@ def test_gate_elimination_never_exceeds_the_exact_cost():
     """Three-input cofactors plus the gate that fixing the fourth input eliminates bound C_k of
     four-input functions from below (checked against the enumerator's exact table on a seeded
     sample, k = 0, 1, 2), and the elimination is what makes the bound exact on parity: m − 1 gates
-    for parity of m inputs, a closed form (the three-input cofactor alone gives 2)."""
+    for parity of m inputs, a closed form (the three-input cofactor alone gives 2); an input or its
+    complement stays at 0 (fixing it changes f, yet no gate reads it)."""
     within = costs_within(4, "b2")
     draw = np.random.default_rng(12)
     exact = 0
@@ -311,6 +312,11 @@ def test_gate_elimination_never_exceeds_the_exact_cost():
             assert bound <= within[k][f]
             exact += bound == within[k][f]
     assert exact > 300  # the bound is attained on a fair share (not vacuous)
+    for m in range(4, 7):  # an input or its complement needs no gate, though fixing it changes f
+        for j in range(m):
+            literal = np.array([(r >> (m - 1 - j)) & 1 for r in range(1 << m)], dtype=bool)
+            assert cofactor_bound(literal[None], np.ones(1 << m, bool), 0, kept=3) == 0
+            assert cofactor_bound(~literal[None], np.ones(1 << m, bool), 0, kept=3) == 0
     for m in range(4, 9):
         parity = np.array([bin(r).count("1") % 2 for r in range(1 << m)], dtype=bool)
         assert cofactor_bound(parity[None], np.ones(1 << m, bool), 0) == m - 1
