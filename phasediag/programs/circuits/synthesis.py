@@ -14,7 +14,7 @@ question instead (a circuit of r gates with error ≤ ε?), asked for r = 0, 1, 
 - one output per label bit: a node (for one output: the last gate), complemented for free in
   b2 and aig; a row is wrong exactly when some output bit is off.
 
-Cofactor cuts (up to 6 inputs): fixing all inputs but four, the gates that are not constant or
+Cofactor cuts (up to 5 inputs): fixing all inputs but four, the gates that are not constant or
 equal to a node (or its complement) on the cofactor's rows number at least C_k of the cofactor,
 k its wrong plus don't-care rows, read from the exact four-input table (:mod:`.bounds`).
 
@@ -45,8 +45,9 @@ __all__ = ["synthesis_diagram", "SynthesisModel", "MAX_INPUTS"]
 
 #: Most inputs exact synthesis takes (256 rows).
 MAX_INPUTS = 8
-#: Most inputs whose four-input cofactors the model constrains (5 inputs: 10 cofactors, 6: 60).
-MAX_RESTRICTED_INPUTS = 6
+#: Most inputs whose four-input cofactors the model constrains (5 inputs: 10 cofactors; at 6, 60
+#: cofactors slowed the walk more than they cut: fewer steps proved in 30 s).
+MAX_RESTRICTED_INPUTS = 5
 
 # Allowed gate-function bits per basis: (f01, f10, f11) for normal gates, else (f00, f01, f10, f11).
 _NORMAL = {"b2": [(0, 0, 1), (0, 1, 0), (1, 0, 0), (1, 1, 0), (1, 1, 1)],
