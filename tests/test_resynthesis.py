@@ -45,6 +45,12 @@ def test_resubstitution_uses_what_the_outputs_cannot_see():
     smaller = resubstitute(circuit, BASES["aig"])
     assert len(smaller) == 2 and (outputs(smaller) == outputs(circuit)).all()
     assert resubstitute(circuit, BASES["aig"], most=0) == circuit
+    # outputs x1x2x3 (nodes 3, 4), x1x2x3 again (6 = 5 ∧ x1) and x2x3 (5): node 4 is node 6, which
+    # comes later; replacing 4 by 6 frees two gates (the least circuit: x2x3 and one more), the
+    # other way round one
+    shared = Circuit(3, ((8, 0, 1), (8, 2, 3), (8, 1, 2), (8, 0, 5)), (4, 6, 5), (False,) * 3)
+    least = resubstitute(shared, BASES["aig"])
+    assert len(least) == 2 and (outputs(least) == outputs(shared)).all()
     conj = Circuit(3, ((8, 0, 1),), (3,), (False,))
     x1 = conj.node_tables()[0]
     free = resubstitute(conj, BASES["aig"], care=x1)
@@ -95,3 +101,13 @@ def test_the_error_zero_end_reports_each_stage():
     last, stages = diagram.steps[-1], diagram.diagnostics["shrinking_error_0"]
     assert last.wrong == 0 and circuits.wrong_weight(task, last.witness) == 0
     assert stages["resynthesised"] <= stages["constructed"] and stages["to"] == last.complexity <= stages["from"]
+
+
+@pytest.mark.parametrize("basis", ["b2", "aig"])
+def test_two_gate_resubstitution(basis):
+    """x1x2x3 as (x1 ∧ x2) ∧ (x2 ∧ x3), and x1(x2 ∨ x3) as x1x2 ∨ x1x3: three gates whose
+    function no node and no one gate over the inputs gives; two gates over the inputs do."""
+    for shape in (((8, 0, 1), (8, 1, 2), (8, 3, 4)), ((8, 0, 1), (8, 0, 2), (14, 3, 4))):
+        circuit = Circuit(3, shape, (5,), (False,))
+        smaller = resubstitute(circuit, BASES[basis])
+        assert len(smaller) == 2 and (outputs(smaller) == outputs(circuit)).all()

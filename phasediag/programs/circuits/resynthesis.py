@@ -4,9 +4,12 @@ A circuit right on every care row is changed only in ways that keep it right the
 
 - :func:`resubstitute` (don't-care resubstitution, as ABC's ``mfs``): a gate's value matters only
   on the care rows where flipping it changes an output (its *observability care set*); a gate is
-  replaced by an earlier node, or one gate over two earlier nodes, equal to it (or to its
-  complement) on those rows, where that frees more gates than it adds. One replacement at a
-  time, the largest gain first, the care sets recomputed after each.
+  replaced by another node, or one gate over two other nodes, equal to it (or to its
+  complement) on those rows, where that frees more gates than it adds. The nodes may come later
+  in the circuit where the gate's value does not reach them (the circuit is then put back in
+  order), so the cones of two outputs share what either computes. Nodes are tried from the
+  outputs down and the first replacement found is made, the care sets recomputed after it; a
+  node that had none is tried again only after a pass in which no node had one.
 - :func:`remap`: the circuit is covered by cuts of at most ``leaves`` nodes (from the outputs down,
   each node a random one of its largest cuts), and each cut's function — free on the patterns of
   the cut's values that no row has — is rebuilt by :func:`.construction.construct` (a random one of
@@ -36,6 +39,9 @@ __all__ = ["resubstitute", "remap", "resynthesise"]
 REMAP_LEAVES = (3, 4, 5, 6)
 #: Candidate literals per side (and polarity) tried as the two operands of a resubstitution gate.
 PAIR_CANDIDATES = 64
+#: Candidate literals for a two-gate resubstitution: x, y and z of x ∧ y ∧ z, y and z of
+#: x ∧ (y ∨ z); and x there.
+TRIPLE_CANDIDATES, OUTER_CANDIDATES = 32, 16
 #: Probability that the walk accepts a circuit one gate larger.
 UPHILL = 0.2
 #: Without a deadline: gates remapped in all (about 40 remappings of a 64-gate circuit, at least
@@ -64,59 +70,125 @@ def _observability(circuit: Circuit, values: np.ndarray, care: np.ndarray, node:
 
 def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.ndarray, gain_cap: int,
                  xor_gates: int):
-    """(stand-in, gates it adds): the cheapest stand-in for ``node`` on ``rows`` among the
-    ``usable`` nodes: ('node', x, negated) adds no gate, ('and', (x, nx), (y, ny), negated) one,
-    ('xor', x, y, negated) ``xor_gates``; (None, 0) where none adds fewer than ``gain_cap``."""
+    """(stand-in, gates it adds): the cheapest stand-in (form, operands, negated) for ``node`` on
+    ``rows``, its operands literals (x, negated) of the ``usable`` nodes: a 'node' x adds no gate,
+    'and' x ∧ y one, 'xor' x ⊕ y ``xor_gates``, 'and3' x ∧ y ∧ z and 'and-or' x ∧ (y ∨ z) two;
+    (None, 0) where none adds fewer than ``gain_cap``."""
     goal = values[node][rows]
     ids = np.flatnonzero(usable)
     cands = values[ids][:, rows]
     same, opposite = (cands == goal).all(axis=1), (cands != goal).all(axis=1)
     if same.any() or opposite.any():
         k = int(np.flatnonzero(same | opposite)[0])
-        return ("node", int(ids[k]), bool(opposite[k])), 0
-    if gain_cap <= 1:  # a gate cannot gain
-        return None, 0
-    lits = np.concatenate([cands, ~cands])
+        return ("node", ((int(ids[k]), False),), bool(opposite[k])), 0
+    # the rows as bits of bytes: the literals (the nodes, then their complements), the goal, and
+    # every row (the padding bits 0)
+    lits = np.packbits(np.concatenate([cands, ~cands]), axis=1, bitorder="little")
     names = [(int(x), False) for x in ids] + [(int(x), True) for x in ids]
-    for target, negated in ((goal, False), (~goal, True)):  # target = x ∧ y: both cover it
-        covers = np.flatnonzero((lits | ~target).all(axis=1))[:PAIR_CANDIDATES]
-        both = lits[covers]
-        pairs = np.argwhere(np.triu(((both[:, None] & both[None]) == target).all(axis=2), 1))
-        if len(pairs):
-            x, y = pairs[0]
-            return ("and", names[covers[x]], names[covers[y]], negated), 1
-    if gain_cap <= xor_gates:
-        return None, 0
-    few = cands[:PAIR_CANDIDATES]
-    differ = few[:, None] ^ few[None]
-    pairs = np.argwhere(np.triu((differ == goal).all(axis=2) | (differ != goal).all(axis=2), 1))
-    if len(pairs):
-        x, y = pairs[0]
-        return ("xor", int(ids[x]), int(ids[y]), bool((differ[x, y] != goal).all())), xor_gates
+    rows_all = np.packbits(np.ones(len(goal), dtype=bool), bitorder="little")
+    packed = np.packbits(goal, bitorder="little")
+    for cost, form in sorted([(1, _one_and), (xor_gates, _one_xor), (2, _two_ands)], key=lambda f: f[0]):
+        if cost < gain_cap:
+            stand_in = form(packed, lits, names, rows_all)
+            if stand_in is not None:
+                return stand_in, cost
     return None, 0
 
 
+def _and_pair(target: np.ndarray, lits: np.ndarray, within: np.ndarray):
+    """Indices (x, y) of two literals with x ∧ y = ``target`` on the rows ``within`` (all packed
+    bits; ``target`` among ``within``), or None."""
+    covers = np.flatnonzero(((target & ~lits & within) == 0).all(axis=1))[:PAIR_CANDIDATES]
+    both = lits[covers]
+    pairs = np.argwhere(np.triu(((((both[:, None] & both[None]) ^ target) & within) == 0).all(axis=2), 1))
+    return (int(covers[pairs[0][0]]), int(covers[pairs[0][1]])) if len(pairs) else None
+
+
+def _one_and(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
+    for target, negated in ((goal, False), (~goal & rows, True)):  # target = x ∧ y
+        pair = _and_pair(target, lits, rows)
+        if pair is not None:
+            return ("and", (names[pair[0]], names[pair[1]]), negated)
+    return None
+
+
+def _one_xor(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
+    few = lits[:min(PAIR_CANDIDATES, len(lits) // 2)]  # the nodes, uncomplemented
+    differ = (few[:, None] ^ few[None] ^ goal) & rows
+    same, opposite = (differ == 0).all(axis=2), (differ == rows).all(axis=2)
+    pairs = np.argwhere(np.triu(same | opposite, 1))
+    if len(pairs):
+        x, y = pairs[0]
+        return ("xor", (names[x], names[y]), bool(opposite[x, y]))
+    return None
+
+
+def _two_ands(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
+    """x ∧ y ∧ z, or x ∧ (y ∨ z), equal to the goal or its complement (packed bits)."""
+    for target, negated in ((goal, False), (~goal & rows, True)):
+        covers = np.flatnonzero(((target & ~lits) == 0).all(axis=1))[:TRIPLE_CANDIDATES]
+        c = lits[covers]  # x ∧ y ∧ z: each covers the target, together nothing more
+        more = (c[:, None, None] & c[None, :, None] & c[None, None, :] & ~target & rows).any(axis=3)
+        hits = np.argwhere(~more)
+        if len(hits):
+            return ("and3", tuple(names[covers[k]] for k in hits[0]), negated)
+        outer = lits[covers[:OUTER_CANDIDATES]]  # x ∧ (y ∨ z): x ∧ y, x ∧ z within the target
+        inside = ((lits[None] & outer[:, None] & ~target & rows) == 0).all(axis=2)  # (x, y)
+        order = np.argsort(~inside, axis=1, kind="stable")[:, :TRIPLE_CANDIDATES]
+        usable = np.take_along_axis(inside, order, axis=1)
+        either = lits[order]  # (x, k, bytes): y ∨ z must cover the target
+        short = (target & ~(either[:, :, None] | either[:, None, :])).any(axis=3)
+        hits = np.argwhere(~short & usable[:, :, None] & usable[:, None, :])
+        if len(hits):
+            k, i, j = hits[0]
+            return ("and-or", (names[covers[k]], names[order[k, i]], names[order[k, j]]), negated)
+    return None
+
+
 def _replaced(circuit: Circuit, basis: Basis, node: int, stand_in: tuple, columns: np.ndarray | None) -> Circuit:
-    """``circuit`` with ``node`` computed by ``stand_in`` (see :func:`_replacement`), rebuilt with
-    functional hashing on the rows (the gates nothing reads any more are dropped)."""
+    """``circuit`` with ``node`` computed by ``stand_in`` (see :func:`_replacement`; its nodes may
+    come later, none in ``node``'s fanout), rebuilt in an order that reads every node after it is
+    built, with functional hashing on the rows (the gates nothing reads any more are dropped)."""
     m = circuit.inputs
+    form, operands_in, negated = stand_in
+    reads = [x for x, _ in operands_in]
+
+    def operands(n: int) -> list[int]:
+        if n == node:
+            return reads
+        op, a, b = circuit.gates[n - m]
+        return [a] if op == 3 else [a, b]
+
+    order, placed = [], set(range(m))
+    for top in range(m, m + len(circuit)):  # depth first: operands before readers
+        stack = [top]
+        while stack:
+            n = stack[-1]
+            if n in placed:
+                stack.pop()
+                continue
+            waiting = [x for x in operands(n) if x not in placed]
+            if waiting:
+                stack.extend(waiting)
+            else:
+                placed.add(stack.pop())
+                order.append(n)
     builder = Builder(m, basis, columns)
     lit = {j: (j, False) for j in range(m)}
 
-    def literal(x: int, negated: bool):
-        return builder.negate(lit[x]) if negated else lit[x]
-
-    for i, (op, a, b) in enumerate(circuit.gates):
-        if m + i != node:
-            lit[m + i] = builder.negate(lit[a]) if op == 3 else builder.gate(op, lit[a], lit[b])
-        elif stand_in[0] == "node":
-            lit[m + i] = literal(stand_in[1], stand_in[2])
-        elif stand_in[0] == "and":
-            out = builder.gate(8, literal(*stand_in[1]), literal(*stand_in[2]))
-            lit[m + i] = builder.negate(out) if stand_in[3] else out
-        else:
-            out = builder.gate(6, lit[stand_in[1]], lit[stand_in[2]])
-            lit[m + i] = builder.negate(out) if stand_in[3] else out
+    for n in order:
+        op, a, b = circuit.gates[n - m]
+        if n != node:
+            lit[n] = builder.negate(lit[a]) if op == 3 else builder.gate(op, lit[a], lit[b])
+            continue
+        x, *rest = [builder.negate(lit[y]) if neg else lit[y] for y, neg in operands_in]
+        if form == "and":
+            x = builder.gate(8, x, rest[0])
+        elif form == "xor":
+            x = builder.gate(6, x, rest[0])
+        elif form in ("and3", "and-or"):
+            x = builder.gate(8, x, builder.gate(8 if form == "and3" else 14, *rest))
+        lit[n] = builder.negate(x) if negated else x
     return builder.outputs_of(circuit, lit)
 
 
@@ -129,33 +201,38 @@ def resubstitute(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
     :func:`time.perf_counter` time) stops it early."""
     m = circuit.inputs
     xor_gates = 1 if 6 in basis.ops else 3
-    tried, refused = 0, set()  # refused: nodes whose replacement did not shrink this circuit
+    tried, failed, changed = 0, set(), False  # failed: functions of nodes that had no stand-in
     values, readers = circuit.node_tables(columns), readers_of(circuit)
     rows_care = np.ones(values.shape[1], dtype=bool) if care is None else care
     while (deadline is None or perf_counter() < deadline) and (most is None or tried < most):
         tried += 1
-        best = (0, None, None)
+        found = None
         for node in range(m + len(circuit) - 1, m - 1, -1):
             if deadline is not None and perf_counter() > deadline:
                 break
-            cone = cone_of(circuit, node, (), readers)
-            if node in refused or len(cone) <= best[0]:
+            function = values[node].tobytes()
+            if function in failed:
                 continue
+            cone = cone_of(circuit, node, (), readers)
             rows, fanout = _observability(circuit, values, rows_care, node)
-            usable = ~fanout
-            usable[node:] = False  # earlier nodes only: the rebuilt circuit stays in order
+            usable = ~fanout  # later nodes too: the rebuilt circuit is put back in order
             usable[cone] = False
-            stand_in, cost = _replacement(values, node, usable, rows, len(cone) - best[0], xor_gates)
-            if stand_in is not None and len(cone) - cost > best[0]:
-                best = (len(cone) - cost, node, stand_in)
-        if best[1] is None:
-            return circuit
-        smaller = _replaced(circuit, basis, best[1], best[2], columns)
+            stand_in, cost = _replacement(values, node, usable, rows, len(cone), xor_gates)
+            if stand_in is not None:
+                found = (node, stand_in, function)
+                break
+            failed.add(function)
+        if found is None:
+            if not changed:
+                return circuit
+            failed, changed = set(), False  # care sets have grown since: every node again
+            continue
+        smaller = _replaced(circuit, basis, *found[:2], columns)
         if len(smaller) < len(circuit):
-            circuit, refused = smaller, set()
+            circuit, changed = smaller, True
             values, readers = circuit.node_tables(columns), readers_of(circuit)
-        else:  # the estimate missed (a NOT, in and-or-not): the next best, on the same circuit
-            refused.add(best[1])
+        else:  # the estimate missed (a NOT, in and-or-not)
+            failed.add(found[2])
     return circuit
 
 
