@@ -68,19 +68,19 @@ def _observability(circuit: Circuit, values: np.ndarray, care: np.ndarray, node:
     return seen & care, fanout
 
 
-def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.ndarray, gain_cap: int,
+def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.ndarray, frees: int,
                  xor_gates: int):
-    """(stand-in, gates it adds): the cheapest stand-in (form, operands, negated) for ``node`` on
-    ``rows``, its operands literals (x, negated) of the ``usable`` nodes: a 'node' x adds no gate,
-    'and' x ∧ y one, 'xor' x ⊕ y ``xor_gates``, 'and3' x ∧ y ∧ z and 'and-or' x ∧ (y ∨ z) two;
-    (None, 0) where none adds fewer than ``gain_cap``."""
+    """The cheapest stand-in (form, operands, negated) for ``node`` on ``rows`` that adds fewer
+    gates than it ``frees``, its operands literals (x, negated) of the ``usable`` nodes: a 'node' x
+    adds no gate, 'and' x ∧ y one, 'xor' x ⊕ y ``xor_gates``, 'and3' x ∧ y ∧ z and 'and-or'
+    x ∧ (y ∨ z) two; None where there is none."""
     goal = values[node][rows]
     ids = np.flatnonzero(usable)
     cands = values[ids][:, rows]
     same, opposite = (cands == goal).all(axis=1), (cands != goal).all(axis=1)
     if same.any() or opposite.any():
         k = int(np.flatnonzero(same | opposite)[0])
-        return ("node", ((int(ids[k]), False),), bool(opposite[k])), 0
+        return ("node", ((int(ids[k]), False),), bool(opposite[k]))
     # the rows as bits of bytes: the literals (the nodes, then their complements), the goal, and
     # every row (the padding bits 0)
     lits = np.packbits(np.concatenate([cands, ~cands]), axis=1, bitorder="little")
@@ -88,11 +88,11 @@ def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.nda
     rows_all = np.packbits(np.ones(len(goal), dtype=bool), bitorder="little")
     packed = np.packbits(goal, bitorder="little")
     for cost, form in sorted([(1, _one_and), (xor_gates, _one_xor), (2, _two_ands)], key=lambda f: f[0]):
-        if cost < gain_cap:
+        if cost < frees:
             stand_in = form(packed, lits, names, rows_all)
             if stand_in is not None:
-                return stand_in, cost
-    return None, 0
+                return stand_in
+    return None
 
 
 def _and_pair(target: np.ndarray, lits: np.ndarray, within: np.ndarray):
@@ -217,7 +217,7 @@ def resubstitute(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
             rows, fanout = _observability(circuit, values, rows_care, node)
             usable = ~fanout  # later nodes too: the rebuilt circuit is put back in order
             usable[cone] = False
-            stand_in, cost = _replacement(values, node, usable, rows, len(cone), xor_gates)
+            stand_in = _replacement(values, node, usable, rows, len(cone), xor_gates)
             if stand_in is not None:
                 found = (node, stand_in, function)
                 break
