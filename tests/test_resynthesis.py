@@ -111,3 +111,12 @@ def test_two_gate_resubstitution(basis):
         circuit = Circuit(3, shape, (5,), (False,))
         smaller = resubstitute(circuit, BASES[basis])
         assert len(smaller) == 2 and (outputs(smaller) == outputs(circuit)).all()
+
+
+def test_two_gate_resubstitution_with_xor():
+    """In b2 (⊕ one gate): x2 ⊕ x1¬x3 as (x1 ⊕ x2) ⊕ x1x3, and x3(x1 ⊕ x2) as (x1 ⊕ x2) ∧ x3(x1 ⊕ x2):
+    three gates, each needed by the next, that x ⊕ (y ∧ z) and x ∧ (y ⊕ z) make two."""
+    for shape in (((6, 0, 1), (8, 0, 2), (6, 3, 4)), ((6, 0, 1), (8, 2, 3), (8, 3, 4))):
+        circuit = Circuit(3, shape, (5,), (False,))
+        smaller = resubstitute(circuit, BASES["b2"])
+        assert len(smaller) == 2 and (outputs(smaller) == outputs(circuit)).all()

@@ -4,8 +4,9 @@ A circuit right on every care row is changed only in ways that keep it right the
 
 - :func:`resubstitute` (don't-care resubstitution, as ABC's ``mfs``): a gate's value matters only
   on the care rows where flipping it changes an output (its *observability care set*); a gate is
-  replaced by another node, or one gate over two other nodes, equal to it (or to its
-  complement) on those rows, where that frees more gates than it adds. The nodes may come later
+  replaced by another node, one gate over two other nodes, or two gates over three (see
+  :data:`TWO_GATES`), equal to it (or to its complement) on those rows, where that frees more
+  gates than it adds. The nodes may come later
   in the circuit where the gate's value does not reach them (the circuit is then put back in
   order), so the cones of two outputs share what either computes. Nodes are tried from the
   outputs down and the first replacement found is made, the care sets recomputed after it; a
@@ -40,8 +41,10 @@ REMAP_LEAVES = (3, 4, 5, 6)
 #: Candidate literals per side (and polarity) tried as the two operands of a resubstitution gate.
 PAIR_CANDIDATES = 64
 #: Candidate literals for a two-gate resubstitution: x, y and z of x ∧ y ∧ z, y and z of
-#: x ∧ (y ∨ z); and x there.
+#: x ∧ (y ∨ z) and y ∧ z of x ⊕ (y ∧ z); and x in the forms with an outer x.
 TRIPLE_CANDIDATES, OUTER_CANDIDATES = 32, 16
+#: The two-gate stand-ins x ∘ (y • z): their (∘, •) as gate ops (8 ∧, 14 ∨, 6 ⊕).
+TWO_GATES = {"and3": (8, 8), "and-or": (8, 14), "xor-and": (6, 8), "xor3": (6, 6), "and-xor": (8, 6)}
 #: Probability that the walk accepts a circuit one gate larger.
 UPHILL = 0.2
 #: Without a deadline: gates remapped in all (about 40 remappings of a 64-gate circuit, at least
@@ -72,8 +75,8 @@ def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.nda
                  xor_gates: int):
     """The cheapest stand-in (form, operands, negated) for ``node`` on ``rows`` that adds fewer
     gates than it ``frees``, its operands literals (x, negated) of the ``usable`` nodes: a 'node' x
-    adds no gate, 'and' x ∧ y one, 'xor' x ⊕ y ``xor_gates``, 'and3' x ∧ y ∧ z and 'and-or'
-    x ∧ (y ∨ z) two; None where there is none."""
+    adds no gate, 'and' x ∧ y one, 'xor' x ⊕ y ``xor_gates``, and a two-gate form of
+    :data:`TWO_GATES` two (those with ⊕ only where ``xor_gates`` is 1); None where there is none."""
     goal = values[node][rows]
     ids = np.flatnonzero(usable)
     cands = values[ids][:, rows]
@@ -87,7 +90,10 @@ def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.nda
     names = [(int(x), False) for x in ids] + [(int(x), True) for x in ids]
     rows_all = np.packbits(np.ones(len(goal), dtype=bool), bitorder="little")
     packed = np.packbits(goal, bitorder="little")
-    for cost, form in sorted([(1, _one_and), (xor_gates, _one_xor), (2, _two_ands)], key=lambda f: f[0]):
+    forms = [(1, _one_and), (xor_gates, _one_xor), (2, _two_ands)]
+    if xor_gates == 1:
+        forms.append((2, _two_gates_with_xor))
+    for cost, form in sorted(forms, key=lambda f: f[0]):
         if cost < frees:
             stand_in = form(packed, lits, names, rows_all)
             if stand_in is not None:
@@ -112,15 +118,22 @@ def _one_and(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
     return None
 
 
-def _one_xor(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
+def _xor_pair(target: np.ndarray, lits: np.ndarray, within: np.ndarray):
+    """Indices (x, y) of two nodes (the first half of ``lits``) with x ⊕ y equal to ``target`` on
+    the rows ``within``, and whether it is the complement (packed bits), or None."""
     few = lits[:min(PAIR_CANDIDATES, len(lits) // 2)]  # the nodes, uncomplemented
-    differ = (few[:, None] ^ few[None] ^ goal) & rows
-    same, opposite = (differ == 0).all(axis=2), (differ == rows).all(axis=2)
+    differ = (few[:, None] ^ few[None] ^ target) & within
+    same, opposite = (differ == 0).all(axis=2), (differ == within).all(axis=2)
     pairs = np.argwhere(np.triu(same | opposite, 1))
     if len(pairs):
         x, y = pairs[0]
-        return ("xor", (names[x], names[y]), bool(opposite[x, y]))
+        return int(x), int(y), bool(opposite[x, y])
     return None
+
+
+def _one_xor(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
+    pair = _xor_pair(goal, lits, rows)
+    return None if pair is None else ("xor", (names[pair[0]], names[pair[1]]), pair[2])
 
 
 def _two_ands(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
@@ -142,6 +155,38 @@ def _two_ands(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray)
         if len(hits):
             k, i, j = hits[0]
             return ("and-or", (names[covers[k]], names[order[k, i]], names[order[k, j]]), negated)
+    return None
+
+
+def _two_gates_with_xor(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
+    """x ⊕ (y ∧ z), x ⊕ y ⊕ z or x ∧ (y ⊕ z), equal to the goal or its complement (packed bits)."""
+    few = lits[:min(PAIR_CANDIDATES, len(lits) // 2)]  # the nodes, uncomplemented
+    rests = (goal ^ few[:OUTER_CANDIDATES]) & rows  # goal ⊕ x
+    targets = np.concatenate([rests, ~rests & rows])  # x ⊕ (y ∧ z): y ∧ z = goal ⊕ x, or ¬
+    inside = ((targets[:, None] & ~lits[None]) == 0).all(axis=2)  # (target, literal covering it)
+    most = min(TRIPLE_CANDIDATES, int(inside.sum(axis=1).max()))
+    order = np.argsort(~inside, axis=1, kind="stable")[:, :most]
+    usable = np.take_along_axis(inside, order, axis=1)
+    both = lits[order]  # (target, k, bytes)
+    exact = ((((both[:, :, None] & both[:, None, :]) ^ targets[:, None, None]) & rows) == 0).all(axis=3)
+    hits = np.argwhere(np.triu(exact & usable[:, :, None] & usable[:, None, :], 1))
+    if len(hits):
+        k, i, j = hits[0]
+        x, negated = k % len(rests), k >= len(rests)
+        return ("xor-and", (names[x], names[order[k, i]], names[order[k, j]]), bool(negated))
+    differ = (rests[:, None, None] ^ few[None, :, None] ^ few[None, None, :]) & rows  # x ⊕ y ⊕ z
+    same, opposite = (differ == 0).all(axis=3), (differ == rows).all(axis=3)
+    hits = np.argwhere(np.triu(same | opposite, 1))
+    if len(hits):
+        x, y, z = hits[0]
+        return ("xor3", (names[x], names[y], names[z]), bool(opposite[x, y, z]))
+    for target, negated in ((goal, False), (~goal & rows, True)):  # x ∧ (y ⊕ z): x covers the target
+        covers = np.flatnonzero(((target & ~lits) == 0).all(axis=1))[:OUTER_CANDIDATES]
+        for x in covers:
+            pair = _xor_pair(target, lits, lits[x] & rows)
+            if pair is not None:
+                y, z, opposite = pair
+                return ("and-xor", (names[x], (names[y][0], opposite), names[z]), negated)
     return None
 
 
@@ -186,8 +231,9 @@ def _replaced(circuit: Circuit, basis: Basis, node: int, stand_in: tuple, column
             x = builder.gate(8, x, rest[0])
         elif form == "xor":
             x = builder.gate(6, x, rest[0])
-        elif form in ("and3", "and-or"):
-            x = builder.gate(8, x, builder.gate(8 if form == "and3" else 14, *rest))
+        elif form in TWO_GATES:
+            outer, inner = TWO_GATES[form]
+            x = builder.gate(outer, x, builder.gate(inner, *rest))
         lit[n] = builder.negate(x) if negated else x
     return builder.outputs_of(circuit, lit)
 
