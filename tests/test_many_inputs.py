@@ -171,3 +171,19 @@ def test_the_error_zero_end_is_shrunk_beyond_the_default_genotype():
     assert last.wrong == 0 and _wrong(task, last.witness) == 0
     assert last.complexity < len(built)
     assert diagram.diagnostics["shrinking_error_0"]["to"] == last.complexity <= diagram.diagnostics["shrinking_error_0"]["from"]
+
+
+def test_the_error_zero_end_of_ten_inputs_is_resynthesised():
+    """Compare and equality of two 5-bit words (10 inputs, 1,024 rows: proposals there cost more
+    than the shrinking run allows): the front's error-0 circuit is still the construction
+    restructured, right on every row and smaller than it."""
+    rows = range(1 << 10)
+    tables = [int("".join("1" if test(t & 31, t >> 5) else "0" for t in reversed(rows)), 2)
+              for test in (lambda a, b: a > b, lambda a, b: a == b)]
+    task = load_task("boolean:table=" + ";".join(f"0x{t:0256x}" for t in tables))
+    circuits = load_programs("circuits:basis=aig")
+    built = circuits.correct_program(task)
+    diagram = sample_diagram(task, circuits, steps=300, chains=1, sampler="tempering", seed=1)
+    last, stages = diagram.steps[-1], diagram.diagnostics["shrinking_error_0"]
+    assert last.wrong == 0 and _wrong(task, last.witness) == 0
+    assert last.complexity == stages["to"] <= stages["resynthesised"] < stages["constructed"] == len(built)

@@ -206,7 +206,7 @@ def _summarise(diagram: PhaseDiagram, task: Task, programs) -> None:
     describe = load_programs(diagram.programs).describe
     for s in shown:
         lines = describe(s.witness)
-        witness = "; ".join(lines[:5]) + (f"; … ({len(lines) - 1} in all)" if len(lines) > 5 else "")
+        witness = "; ".join(lines[:5]) + (f"; … ({len(lines)} lines)" if len(lines) > 5 else "")
         counts = "-" if s.wrong is None else (f"{s.wrong}/{s.total}" if s.total < 10**12
                                                else f"{count(s.wrong, 7)}/{count(s.total, 1)}")
         status = s.status if s.lower_bound is None else f"{s.status} [{s.lower_bound}, {s.complexity}]"

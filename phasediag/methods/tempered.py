@@ -63,7 +63,8 @@ MOVES_PER_EXCHANGE = 20
 #: Shrinking the least correct program (see ``_shrunk``): spare units of its genotype, the inverse
 #: temperatures of its replicas (per unit of complexity), and the most a proposal may cost for it
 #: to be run (four words of rows: functions of up to 8 inputs; on a large sample the error-0
-#: program is a memoriser that shrinks by about 1% in minutes, measured on 6,400 rows).
+#: program is a memoriser that shrinks by about 1% in minutes, measured on 6,400 rows). Beyond
+#: it the class's restructuring has the whole second half.
 POLISH_SLACK, POLISH_BETAS, POLISH_MAX_COST = 8, (1.0, 2.0, 4.0, 8.0), 4.0
 #: Share of ``time_limit`` after which the class's construction of a correct program (where it
 #: has one) starts nothing more: the sampler starts from it.
@@ -221,10 +222,13 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
     kernel = programs.sampler(task, params.max_complexity)
     plan = _plan(kernel, task, params)
     # the least correct program, from the class's construction, is shrunk in the second half of
-    # the time: restructured by the class (RESYNTHESIS_SHARE of it), then in a run of its own: a
-    # genotype the size of the program, every replica at error 0
-    polish = (kernel.constructed is not None and params.max_complexity is None
-              and kernel.proposal_cost <= POLISH_MAX_COST)
+    # the time: restructured by the class (RESYNTHESIS_SHARE of it, all of it where proposals cost
+    # more than POLISH_MAX_COST), then in a run of its own: a genotype the size of the program,
+    # every replica at error 0
+    polishes = kernel.constructed is not None and params.max_complexity is None
+    restructure = polishes and programs.resynthesises(task, kernel.constructed)
+    shrink = polishes and kernel.proposal_cost <= POLISH_MAX_COST
+    polish = restructure or shrink
     end = None if params.time_limit is None else start + params.time_limit
     report = progress or (lambda *a: None)
     run = _start(kernel, params, plan, None if end is None else start + params.time_limit * (0.5 if polish else 1.0),
@@ -240,17 +244,18 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
         if plan.use_wl and not timed_out:
             wl_out, timed_out = _run_wang_landau(run)
         if polish:
-            # the construction restructures well (the sampler's circuits, tuned by local moves, barely)
-            report("resynthesising the error-0 program", 0, None)
-            closing = programs.resynthesised(task, closing, None if end is None
-                                             else perf_counter() + RESYNTHESIS_SHARE * (end - perf_counter()),
-                                             params.seed)
+            if restructure:  # the construction restructures well (the sampler's circuits, tuned by local moves, barely)
+                report("resynthesising the error-0 program", 0, None)
+                share = RESYNTHESIS_SHARE if shrink else 1.0
+                closing = programs.resynthesised(task, closing, None if end is None
+                                                 else perf_counter() + share * (end - perf_counter()), params.seed)
             resynthesised = programs.complexity(closing)
             found_correct = _least_correct(kernel, run)
             if found_correct is not None and programs.complexity(found_correct) < resynthesised:
                 closing = found_correct
             before = programs.complexity(closing)
-            closing = _shrunk(task, programs, closing, params, end, report)
+            if shrink:
+                closing = _shrunk(task, programs, closing, params, end, report)
             shrinking = {"constructed": programs.complexity(kernel.constructed), "resynthesised": resynthesised,
                          "from": before, "to": programs.complexity(closing)}
         if _sweeps(kernel):

@@ -180,6 +180,11 @@ class ProgramClass(ABC):
         :func:`time.perf_counter` time); ``program`` itself where the class has none."""
         return program
 
+    def resynthesises(self, task: Task, program) -> bool:
+        """Whether :meth:`resynthesised` restructures ``program`` on ``task`` (rather than
+        returning it as it is)."""
+        return False
+
     def lower_bound(self, task: Task, wrong: int) -> int:
         """A proved lower bound on the complexity of every program with wrong weight ≤ ``wrong``
         on ``task`` (0 where the class knows none)."""

@@ -128,11 +128,14 @@ class Circuits(ProgramClass):
         :func:`.resynthesis.resynthesise` until ``deadline``, on the truth table's rows or a sparse
         encoding's, up to :data:`.construction.REWRITE_CELLS` gates × rows (it holds every node's
         value on every row)."""
-        table = views.boolean_encoding(task)
-        if len(program) * table.rows > REWRITE_CELLS:
+        if not self.resynthesises(task, program):
             return program
+        table = views.boolean_encoding(task)
         return resynthesise(program, self.basis, table.weights > 0, None if table.dense else table.columns,
                             deadline=deadline, seed=seed)
+
+    def resynthesises(self, task: Task, program: Circuit) -> bool:
+        return len(program) * views.boolean_encoding(task).rows <= REWRITE_CELLS
 
     def lower_bound(self, task: Task, wrong: int) -> int:
         """The four-input cofactor bound (:func:`.bounds.cofactor_bound`) at wrong weight ≤

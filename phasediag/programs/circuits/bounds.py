@@ -24,10 +24,11 @@ import numpy as np
 
 from .enumeration import costs_within
 
-__all__ = ["cofactor_bound", "MAX_SUBSETS"]
+__all__ = ["cofactor_bound", "MAX_SUBSETS", "MAX_CELLS"]
 
-#: Subsets of kept inputs tried at most (inputs beyond 12 have more; any subset gives a valid bound).
-MAX_SUBSETS = 500
+#: Subsets of kept inputs tried at most (inputs beyond 12 have more; any subset gives a valid bound),
+#: and rows × outputs × subsets at most (16 inputs and 9 outputs: 28 subsets, about 0.3 s).
+MAX_SUBSETS, MAX_CELLS = 500, 1 << 24
 
 
 def cofactor_bound(targets: np.ndarray, care: np.ndarray, rows_wrong: int, kept: int = 4) -> int:
@@ -46,8 +47,9 @@ def cofactor_bound(targets: np.ndarray, care: np.ndarray, rows_wrong: int, kept:
     weights = 1 << np.arange(size)  # table bit r = value on row r of the cofactor
     best = 0
     subsets = list(itertools.combinations(range(m), kept))
-    if len(subsets) > MAX_SUBSETS:
-        subsets = [subsets[i] for i in np.linspace(0, len(subsets) - 1, MAX_SUBSETS).astype(int)]
+    most = max(1, min(MAX_SUBSETS, MAX_CELLS // (rows * outputs)))
+    if len(subsets) > most:
+        subsets = [subsets[i] for i in np.linspace(0, len(subsets) - 1, most).astype(int)]
     for subset in subsets:
         axes = [j for j in range(m) if j not in subset] + list(subset)
         cares = care.reshape((2,) * m).transpose(axes).reshape(-1)
