@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import threading
+from dataclasses import replace
 from time import perf_counter
 from typing import Callable, Sequence
 
@@ -238,11 +239,18 @@ def closing_step(task, programs, *, searched: int = 0, program=None) -> tuple[in
     c = programs.complexity(program)
     if programs.wrong_weight(task, program) != 0:
         raise AssertionError(f"the constructed {programs.name} program is not correct on {task.spec}")
-    lower = min(c, max(searched, programs.lower_bound(task, 0)))
-    status = "optimal" if lower == c else "bounds" if lower > 0 else "sampled"
     uniform = task.uniform
-    return c, 0, Step(c, 0.0, 0 if uniform else None, task.total_weight if uniform else None, status, program,
-                      lower if status == "bounds" else None)
+    step = Step(c, 0.0, 0 if uniform else None, task.total_weight if uniform else None, "sampled", program)
+    return c, 0, bounded(step, max(searched, programs.lower_bound(task, 0)))
+
+
+def bounded(step: Step, lower: int) -> Step:
+    """``step`` given a proved lower bound on its complexity (with the one it has): ``optimal``
+    where the bound meets it, ``bounds`` where it is positive, else as it was."""
+    lower = min(step.complexity, max(lower, step.lower_bound or 0))
+    if lower == step.complexity:
+        return replace(step, status="optimal", lower_bound=None)
+    return replace(step, status="bounds", lower_bound=lower) if lower > 0 else step
 
 
 def closed(front: list[tuple], closing: tuple | None, max_complexity: int | None = None) -> list[tuple]:

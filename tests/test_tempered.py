@@ -474,3 +474,19 @@ def test_a_default_cap_that_cuts_the_front_is_said():
     assert d.method.settings["max_complexity"] == 12_000
     assert any("capped rule lists at 12,000" in w for w in d.diagnostics["warnings"])
     assert "warnings" not in sample_diagram(task, rules, max_complexity=50, **quick).diagnostics
+
+
+@pytest.mark.parametrize("seed,basis", [(1, "b2"), (2, "aig"), (3, "b2"), (4, "aig")])
+def test_the_sampled_error_zero_step_carries_the_proved_bound(seed, basis):
+    """On four inputs the cofactor bound is the exact b2 table, so the tempered front's error-0
+    step, whoever found it, is labelled with a proved bound: in b2 the least size the enumerator
+    proves (``optimal`` at it, else ``bounds`` from it), in aig at most that; never merely
+    ``sampled``."""
+    task = load_task(f"boolean:family=random,inputs=4,seed={seed}")
+    circuits = load_programs(f"circuits:basis={basis}")
+    least = exact_diagram(task, circuits).steps[-1]
+    last = sample_diagram(task, circuits, steps=3000, seed=1).steps[-1]
+    assert least.wrong == last.wrong == 0 and least.status == "optimal"
+    proved = last.complexity if last.status == "optimal" else last.lower_bound
+    assert last.status in ("optimal", "bounds") and least.complexity <= last.complexity
+    assert proved == least.complexity if basis == "b2" else 0 < proved <= least.complexity

@@ -24,7 +24,7 @@ from ..errors import ParameterError
 from ..sampling.chains import Ladder, Records, Sweeps, TemperingStats, Walkers, WangLandau
 from ..sampling.density import combine_runs, split_rhat, stitch_windows, tempered_curves
 from ..streams import streams
-from ..front import Progress, answering, closed, closing_step, eps_budgets
+from ..front import Progress, answering, bounded, closed, closing_step, eps_budgets
 from ..params import check_number
 
 __all__ = ["sample_diagram", "SamplerParams", "geometric", "SAMPLERS", "DEFAULT_BETAS"]
@@ -608,7 +608,8 @@ def _front_steps(kernel, task, programs, st, picked, budgets, report, max_comple
     """The steps of the front ``picked`` (:func:`_recorded_front`, witness slots or programs),
     witnesses re-scored exactly (listed tasks: every step; closed-form tasks: up to 64 spread
     steps, to relative 1e-9), closed at error 0 by ``closing``, the class's constructed program
-    or a shrunk one, where that improves on it (:func:`~phasediag.front.closing_step`)."""
+    or a shrunk one, where that improves on it (:func:`~phasediag.front.closing_step`); a
+    re-scored error-0 step that is smaller takes the closing step's proved lower bound."""
     closing = closing_step(task, programs, program=closing)
     if closing is not None:
         picked = closed(picked, (closing[0], 0.0, 0, closing[2]), max_complexity)
@@ -639,6 +640,10 @@ def _front_steps(kernel, task, programs, st, picked, budgets, report, max_comple
         wrong = exact[i] if listed else None
         steps.append(Step(c, (wrong if wrong is not None else w) / total, wrong, total if listed else None,
                           "sampled", witness))
+    if closing is not None and steps and steps[-1].wrong == 0 and steps[-1].status == "sampled":
+        # a sampled error-0 step smaller than the closing one has the same proved lower bound
+        lower = closing[2].complexity if closing[2].status == "optimal" else closing[2].lower_bound or 0
+        steps[-1] = bounded(steps[-1], lower)
     return steps, found
 
 

@@ -84,12 +84,12 @@ def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.nda
     if same.any() or opposite.any():
         k = int(np.flatnonzero(same | opposite)[0])
         return ("node", ((int(ids[k]), False),), bool(opposite[k]))
-    # the rows as bits of bytes: the literals (the nodes, then their complements), the goal, and
-    # every row (the padding bits 0)
-    lits = np.packbits(np.concatenate([cands, ~cands]), axis=1, bitorder="little")
+    # the rows as bits of 64-bit words: the literals (the nodes, then their complements), the
+    # goal, and every row (the padding bits 0)
+    lits = _words(np.concatenate([cands, ~cands]))
     names = [(int(x), False) for x in ids] + [(int(x), True) for x in ids]
-    rows_all = np.packbits(np.ones(len(goal), dtype=bool), bitorder="little")
-    packed = np.packbits(goal, bitorder="little")
+    rows_all = _words(np.ones(len(goal), dtype=bool))
+    packed = _words(goal)
     forms = [(1, _one_and), (xor_gates, _one_xor), (2, _two_ands)]
     if xor_gates == 1:
         forms.append((2, _two_gates_with_xor))
@@ -101,9 +101,19 @@ def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.nda
     return None
 
 
+def _words(bits: np.ndarray) -> np.ndarray:
+    """``bits`` (..., rows) bool as (..., words) uint64, row r bit r % 64 of word r // 64 (the
+    padding bits 0)."""
+    packed = np.packbits(bits, axis=-1, bitorder="little")
+    pad = -packed.shape[-1] % 8
+    if pad:
+        packed = np.concatenate([packed, np.zeros(packed.shape[:-1] + (pad,), dtype=np.uint8)], axis=-1)
+    return np.ascontiguousarray(packed).view(np.uint64)
+
+
 def _and_pair(target: np.ndarray, lits: np.ndarray, within: np.ndarray):
     """Indices (x, y) of two literals with x ∧ y = ``target`` on the rows ``within`` (all packed
-    bits; ``target`` among ``within``), or None."""
+    as :func:`_words`; ``target`` among ``within``), or None."""
     covers = np.flatnonzero(((target & ~lits & within) == 0).all(axis=1))[:PAIR_CANDIDATES]
     both = lits[covers]
     pairs = np.argwhere(np.triu(((((both[:, None] & both[None]) ^ target) & within) == 0).all(axis=2), 1))
@@ -120,7 +130,7 @@ def _one_and(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
 
 def _xor_pair(target: np.ndarray, lits: np.ndarray, within: np.ndarray):
     """Indices (x, y) of two nodes (the first half of ``lits``) with x ⊕ y equal to ``target`` on
-    the rows ``within``, and whether it is the complement (packed bits), or None."""
+    the rows ``within``, and whether it is the complement (as :func:`_words`), or None."""
     few = lits[:min(PAIR_CANDIDATES, len(lits) // 2)]  # the nodes, uncomplemented
     differ = (few[:, None] ^ few[None] ^ target) & within
     same, opposite = (differ == 0).all(axis=2), (differ == within).all(axis=2)
@@ -137,7 +147,7 @@ def _one_xor(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
 
 
 def _two_ands(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
-    """x ∧ y ∧ z, or x ∧ (y ∨ z), equal to the goal or its complement (packed bits)."""
+    """x ∧ y ∧ z, or x ∧ (y ∨ z), equal to the goal or its complement (as :func:`_words`)."""
     for target, negated in ((goal, False), (~goal & rows, True)):
         covers = np.flatnonzero(((target & ~lits) == 0).all(axis=1))[:TRIPLE_CANDIDATES]
         c = lits[covers]  # x ∧ y ∧ z: each covers the target, together nothing more
@@ -149,7 +159,7 @@ def _two_ands(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray)
         inside = ((lits[None] & outer[:, None] & ~target & rows) == 0).all(axis=2)  # (x, y)
         order = np.argsort(~inside, axis=1, kind="stable")[:, :TRIPLE_CANDIDATES]
         usable = np.take_along_axis(inside, order, axis=1)
-        either = lits[order]  # (x, k, bytes): y ∨ z must cover the target
+        either = lits[order]  # (x, k, words): y ∨ z must cover the target
         short = (target & ~(either[:, :, None] | either[:, None, :])).any(axis=3)
         hits = np.argwhere(~short & usable[:, :, None] & usable[:, None, :])
         if len(hits):
@@ -159,7 +169,7 @@ def _two_ands(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray)
 
 
 def _two_gates_with_xor(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
-    """x ⊕ (y ∧ z), x ⊕ y ⊕ z or x ∧ (y ⊕ z), equal to the goal or its complement (packed bits)."""
+    """x ⊕ (y ∧ z), x ⊕ y ⊕ z or x ∧ (y ⊕ z), equal to the goal or its complement (as :func:`_words`)."""
     few = lits[:min(PAIR_CANDIDATES, len(lits) // 2)]  # the nodes, uncomplemented
     rests = (goal ^ few[:OUTER_CANDIDATES]) & rows  # goal ⊕ x
     targets = np.concatenate([rests, ~rests & rows])  # x ⊕ (y ∧ z): y ∧ z = goal ⊕ x, or ¬
@@ -167,7 +177,7 @@ def _two_gates_with_xor(goal: np.ndarray, lits: np.ndarray, names: list, rows: n
     most = min(TRIPLE_CANDIDATES, int(inside.sum(axis=1).max()))
     order = np.argsort(~inside, axis=1, kind="stable")[:, :most]
     usable = np.take_along_axis(inside, order, axis=1)
-    both = lits[order]  # (target, k, bytes)
+    both = lits[order]  # (target, k, words)
     exact = ((((both[:, :, None] & both[:, None, :]) ^ targets[:, None, None]) & rows) == 0).all(axis=3)
     hits = np.argwhere(np.triu(exact & usable[:, :, None] & usable[:, None, :], 1))
     if len(hits):
