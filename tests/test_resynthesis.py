@@ -1,5 +1,7 @@
 """Resynthesis of correct circuits: don't-care resubstitution, cut remapping, the walk of both."""
 
+from time import perf_counter
+
 import numpy as np
 import pytest
 
@@ -74,6 +76,19 @@ def test_the_walk_never_grows_and_stays_right_on_the_care_rows(basis):
     first = resynthesise(full, BASES[basis], rounds=8, seed=3)
     assert (outputs(first) == outputs(full)).all() and len(first) <= len(full)
     assert resynthesise(full, BASES[basis], rounds=8, seed=3) == first
+
+
+def test_walks_side_by_side_keep_the_care_rows():
+    """Two walks in forked processes until a deadline (a random 6-input function of 3 outputs, a
+    third of the rows free): the circuit that comes back is right wherever the constructed one
+    must be, and no larger."""
+    draw = np.random.default_rng(9)
+    targets = random_targets(draw, 6, 3)
+    care = draw.random(64) < 2 / 3
+    built = construct(targets, 6, BASES["aig"], table_of(care))
+    walked = resynthesise(built, BASES["aig"], care, deadline=perf_counter() + 1.0, walks=2)
+    want = np.array([[(t >> r) & 1 for r in range(64)] for t in targets], dtype=bool)
+    assert (outputs(walked)[:, care] == want[:, care]).all() and len(walked) <= len(built)
 
 
 def test_the_walk_on_sample_rows_keeps_them():

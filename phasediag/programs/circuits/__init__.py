@@ -12,6 +12,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Sequence
 
+import numba
 import numpy as np
 
 from ... import views
@@ -127,12 +128,13 @@ class Circuits(ProgramClass):
         """``program`` (right on every input of positive weight) made smaller by
         :func:`.resynthesis.resynthesise` until ``deadline``, on the truth table's rows or a sparse
         encoding's, up to :data:`.construction.REWRITE_CELLS` gates × rows (it holds every node's
-        value on every row)."""
+        value on every row); with a deadline, one walk per core Numba may use
+        (``NUMBA_NUM_THREADS``)."""
         if not self.resynthesises(task, program):
             return program
         table = views.boolean_encoding(task)
         return resynthesise(program, self.basis, table.weights > 0, None if table.dense else table.columns,
-                            deadline=deadline, seed=seed)
+                            deadline=deadline, seed=seed, walks=numba.config.NUMBA_NUM_THREADS)
 
     def resynthesises(self, task: Task, program: Circuit) -> bool:
         return len(program) * views.boolean_encoding(task).rows <= REWRITE_CELLS

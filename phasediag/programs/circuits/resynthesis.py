@@ -27,6 +27,10 @@ gives ((m, rows), as :meth:`.circuit.Circuit.node_tables` takes them).
 
 from __future__ import annotations
 
+import multiprocessing
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from time import perf_counter
 
 import numpy as np
@@ -330,13 +334,29 @@ def remap(circuit: Circuit, basis: Basis, leaves: int, draw: np.random.Generator
 
 def resynthesise(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
                  columns: np.ndarray | None = None, *, deadline: float | None = None,
-                 rounds: int | None = None, seed: int = 0) -> Circuit:
+                 rounds: int | None = None, seed: int = 0, walks: int = 1) -> Circuit:
     """The smallest circuit the walk of remappings and resubstitutions (see the module doc) meets
     from ``circuit`` until ``deadline`` (a :func:`time.perf_counter` time), or else in ``rounds``
     remappings (default: :data:`REMAPPED_GATES` gates' worth; then at most
     :data:`RESUBSTITUTIONS` resubstitutions per step): the same outputs as ``circuit`` on every
     ``care`` row (default: all), in at most as many gates. Reproducible from ``seed`` without a
-    deadline."""
+    deadline. With a deadline, ``walks`` walks (seeds ``seed``, ``seed`` + 1, ...) run side by
+    side in forked processes where the platform forks (Linux), and the smallest circuit any of
+    them meets is returned."""
+    if deadline is not None and walks > 1 and sys.platform.startswith("linux"):
+        try:
+            with ProcessPoolExecutor(walks, mp_context=multiprocessing.get_context("fork")) as pool:
+                found = list(pool.map(_walk, *zip(*[(circuit, basis, care, columns, deadline, None, seed + k)
+                                                     for k in range(walks)])))
+            return min(found, key=len)
+        except (OSError, BrokenProcessPool):  # no process to fork: one walk, here
+            pass
+    return _walk(circuit, basis, care, columns, deadline, rounds, seed)
+
+
+def _walk(circuit: Circuit, basis: Basis, care: np.ndarray | None, columns: np.ndarray | None,
+          deadline: float | None, rounds: int | None, seed: int) -> Circuit:
+    """One walk of :func:`resynthesise`."""
     draw = np.random.default_rng(seed)
     most = None if deadline is not None else RESUBSTITUTIONS
     if rounds is None:
