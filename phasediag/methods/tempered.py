@@ -424,8 +424,8 @@ def _windows(bins: int, cap: int, windows: int | None) -> np.ndarray:
 
 # --- the runs ------------------------------------------------------------------------------------
 def _chunks(total: int, deadline: float | None, report: Progress, stage: str, run_chunk) -> bool:
-    """Call ``run_chunk(n)`` until ``total`` units are done, sizing chunks to about half a second;
-    returns True when the deadline stopped it."""
+    """Call ``run_chunk(n)`` until ``total`` units are done, sizing chunks to about half a second
+    (or the time left before ``deadline``); returns True when the deadline stopped it."""
     done, size = 0, 1
     report(stage, 0, total)
     while done < total:
@@ -436,8 +436,9 @@ def _chunks(total: int, deadline: float | None, report: Progress, stage: str, ru
         run_chunk(done, n)
         done += n
         report(stage, done, total)
-        elapsed = perf_counter() - t0
-        size = max(1, int(n * min(4.0, 0.5 / elapsed))) if elapsed > 0 else size * 4
+        now = perf_counter()
+        elapsed, target = now - t0, 0.5 if deadline is None else min(0.5, deadline - now)
+        size = max(1, int(n * min(4.0, target / elapsed))) if elapsed > 0 else size * 4
     return False
 
 
