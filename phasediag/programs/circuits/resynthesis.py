@@ -27,6 +27,8 @@ gives ((m, rows), as :meth:`.circuit.Circuit.node_tables` takes them).
 
 from __future__ import annotations
 
+import functools
+import itertools
 import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -88,10 +90,9 @@ def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.nda
     if same.any() or opposite.any():
         k = int(np.flatnonzero(same | opposite)[0])
         return ("node", ((int(ids[k]), False),), bool(opposite[k]))
-    # the rows as bits of 64-bit words: the literals (the nodes, then their complements), the
-    # goal, and every row (the padding bits 0)
+    # the rows as bits of 64-bit words (fewer words than the table's where fewer rows matter):
+    # the literals (the nodes, then their complements), the goal, and every row (padding bits 0)
     lits = _words(np.concatenate([cands, ~cands]))
-    names = [(int(x), False) for x in ids] + [(int(x), True) for x in ids]
     rows_all = _words(np.ones(len(goal), dtype=bool))
     packed = _words(goal)
     forms = [(1, _one_and), (xor_gates, _one_xor), (2, _two_ands)]
@@ -99,10 +100,20 @@ def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.nda
         forms.append((2, _two_gates_with_xor))
     for cost, form in sorted(forms, key=lambda f: f[0]):
         if cost < frees:
-            stand_in = form(packed, lits, names, rows_all)
+            stand_in = form(packed, lits, _Names(ids), rows_all)
             if stand_in is not None:
                 return stand_in
     return None
+
+
+class _Names:
+    """Literal k of the nodes ``ids`` and their complements, as (node, negated)."""
+
+    def __init__(self, ids: np.ndarray):
+        self.ids = ids
+
+    def __getitem__(self, k: int) -> tuple[int, bool]:
+        return int(self.ids[k % len(self.ids)]), bool(k >= len(self.ids))
 
 
 def _words(bits: np.ndarray) -> np.ndarray:
@@ -115,12 +126,23 @@ def _words(bits: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(packed).view(np.uint64)
 
 
+def _empty(words: np.ndarray) -> np.ndarray:
+    """Whether each row of words (the last axis) has no bit set (an OR over a short last axis,
+    word by word: numpy's reductions are slow there)."""
+    if words.shape[-1] > 8:
+        return np.bitwise_or.reduce(words, axis=-1) == 0
+    union = words[..., 0]
+    for w in range(1, words.shape[-1]):
+        union = union | words[..., w]
+    return union == 0
+
+
 def _and_pair(target: np.ndarray, lits: np.ndarray, within: np.ndarray):
     """Indices (x, y) of two literals with x ∧ y = ``target`` on the rows ``within`` (all packed
     as :func:`_words`; ``target`` among ``within``), or None."""
-    covers = np.flatnonzero(((target & ~lits & within) == 0).all(axis=1))[:PAIR_CANDIDATES]
+    covers = np.flatnonzero(_empty(target & ~lits & within))[:PAIR_CANDIDATES]
     both = lits[covers]
-    pairs = np.argwhere(np.triu(((((both[:, None] & both[None]) ^ target) & within) == 0).all(axis=2), 1))
+    pairs = np.argwhere(np.triu(_empty(((both[:, None] & both[None]) ^ target) & within), 1))
     return (int(covers[pairs[0][0]]), int(covers[pairs[0][1]])) if len(pairs) else None
 
 
@@ -137,7 +159,7 @@ def _xor_pair(target: np.ndarray, lits: np.ndarray, within: np.ndarray):
     the rows ``within``, and whether it is the complement (as :func:`_words`), or None."""
     few = lits[:min(PAIR_CANDIDATES, len(lits) // 2)]  # the nodes, uncomplemented
     differ = (few[:, None] ^ few[None] ^ target) & within
-    same, opposite = (differ == 0).all(axis=2), (differ == within).all(axis=2)
+    same, opposite = _empty(differ), _empty(differ ^ within)
     pairs = np.argwhere(np.triu(same | opposite, 1))
     if len(pairs):
         x, y = pairs[0]
@@ -150,22 +172,30 @@ def _one_xor(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
     return None if pair is None else ("xor", (names[pair[0]], names[pair[1]]), pair[2])
 
 
+@functools.cache
+def _triples(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (x, y, z) with x < y < z < n, in order, as three index arrays."""
+    if n < 3:
+        return (np.zeros(0, dtype=np.int64),) * 3
+    return tuple(np.array(list(itertools.combinations(range(n), 3))).T)
+
+
 def _two_ands(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
     """x ∧ y ∧ z, or x ∧ (y ∨ z), equal to the goal or its complement (as :func:`_words`)."""
     for target, negated in ((goal, False), (~goal & rows, True)):
-        covers = np.flatnonzero(((target & ~lits) == 0).all(axis=1))[:TRIPLE_CANDIDATES]
+        covers = np.flatnonzero(_empty(target & ~lits))[:TRIPLE_CANDIDATES]
         c = lits[covers]  # x ∧ y ∧ z: each covers the target, together nothing more
-        more = (c[:, None, None] & c[None, :, None] & c[None, None, :] & ~target & rows).any(axis=3)
-        hits = np.argwhere(~more)
+        x, y, z = _triples(len(covers))
+        hits = np.flatnonzero(_empty(c[x] & c[y] & c[z] & ~target & rows))
         if len(hits):
-            return ("and3", tuple(names[covers[k]] for k in hits[0]), negated)
+            return ("and3", tuple(names[covers[k[hits[0]]]] for k in (x, y, z)), negated)
         outer = lits[covers[:OUTER_CANDIDATES]]  # x ∧ (y ∨ z): x ∧ y, x ∧ z within the target
-        inside = ((lits[None] & outer[:, None] & ~target & rows) == 0).all(axis=2)  # (x, y)
+        inside = _empty(lits[None] & outer[:, None] & ~target & rows)  # (x, y)
         order = np.argsort(~inside, axis=1, kind="stable")[:, :TRIPLE_CANDIDATES]
         usable = np.take_along_axis(inside, order, axis=1)
         either = lits[order]  # (x, k, words): y ∨ z must cover the target
-        short = (target & ~(either[:, :, None] | either[:, None, :])).any(axis=3)
-        hits = np.argwhere(~short & usable[:, :, None] & usable[:, None, :])
+        covered = _empty(target & ~(either[:, :, None] | either[:, None, :]))
+        hits = np.argwhere(covered & usable[:, :, None] & usable[:, None, :])
         if len(hits):
             k, i, j = hits[0]
             return ("and-or", (names[covers[k]], names[order[k, i]], names[order[k, j]]), negated)
@@ -177,25 +207,25 @@ def _two_gates_with_xor(goal: np.ndarray, lits: np.ndarray, names: list, rows: n
     few = lits[:min(PAIR_CANDIDATES, len(lits) // 2)]  # the nodes, uncomplemented
     rests = (goal ^ few[:OUTER_CANDIDATES]) & rows  # goal ⊕ x
     targets = np.concatenate([rests, ~rests & rows])  # x ⊕ (y ∧ z): y ∧ z = goal ⊕ x, or ¬
-    inside = ((targets[:, None] & ~lits[None]) == 0).all(axis=2)  # (target, literal covering it)
+    inside = _empty(targets[:, None] & ~lits[None])  # (target, literal covering it)
     most = min(TRIPLE_CANDIDATES, int(inside.sum(axis=1).max()))
     order = np.argsort(~inside, axis=1, kind="stable")[:, :most]
     usable = np.take_along_axis(inside, order, axis=1)
     both = lits[order]  # (target, k, words)
-    exact = ((((both[:, :, None] & both[:, None, :]) ^ targets[:, None, None]) & rows) == 0).all(axis=3)
+    exact = _empty(((both[:, :, None] & both[:, None, :]) ^ targets[:, None, None]) & rows)
     hits = np.argwhere(np.triu(exact & usable[:, :, None] & usable[:, None, :], 1))
     if len(hits):
         k, i, j = hits[0]
         x, negated = k % len(rests), k >= len(rests)
         return ("xor-and", (names[x], names[order[k, i]], names[order[k, j]]), bool(negated))
     differ = (rests[:, None, None] ^ few[None, :, None] ^ few[None, None, :]) & rows  # x ⊕ y ⊕ z
-    same, opposite = (differ == 0).all(axis=3), (differ == rows).all(axis=3)
+    same, opposite = _empty(differ), _empty(differ ^ rows)
     hits = np.argwhere(np.triu(same | opposite, 1))
     if len(hits):
         x, y, z = hits[0]
         return ("xor3", (names[x], names[y], names[z]), bool(opposite[x, y, z]))
     for target, negated in ((goal, False), (~goal & rows, True)):  # x ∧ (y ⊕ z): x covers the target
-        covers = np.flatnonzero(((target & ~lits) == 0).all(axis=1))[:OUTER_CANDIDATES]
+        covers = np.flatnonzero(_empty(target & ~lits))[:OUTER_CANDIDATES]
         for x in covers:
             pair = _xor_pair(target, lits, lits[x] & rows)
             if pair is not None:
