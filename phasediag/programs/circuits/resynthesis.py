@@ -146,7 +146,7 @@ def _and_pair(target: np.ndarray, lits: np.ndarray, within: np.ndarray):
     return (int(covers[pairs[0][0]]), int(covers[pairs[0][1]])) if len(pairs) else None
 
 
-def _one_and(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
+def _one_and(goal: np.ndarray, lits: np.ndarray, names: _Names, rows: np.ndarray):
     for target, negated in ((goal, False), (~goal & rows, True)):  # target = x ∧ y
         pair = _and_pair(target, lits, rows)
         if pair is not None:
@@ -167,7 +167,7 @@ def _xor_pair(target: np.ndarray, lits: np.ndarray, within: np.ndarray):
     return None
 
 
-def _one_xor(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
+def _one_xor(goal: np.ndarray, lits: np.ndarray, names: _Names, rows: np.ndarray):
     pair = _xor_pair(goal, lits, rows)
     return None if pair is None else ("xor", (names[pair[0]], names[pair[1]]), pair[2])
 
@@ -180,7 +180,7 @@ def _triples(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return tuple(np.array(list(itertools.combinations(range(n), 3))).T)
 
 
-def _two_ands(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
+def _two_ands(goal: np.ndarray, lits: np.ndarray, names: _Names, rows: np.ndarray):
     """x ∧ y ∧ z, or x ∧ (y ∨ z), equal to the goal or its complement (as :func:`_words`)."""
     for target, negated in ((goal, False), (~goal & rows, True)):
         covers = np.flatnonzero(_empty(target & ~lits))[:TRIPLE_CANDIDATES]
@@ -202,7 +202,7 @@ def _two_ands(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray)
     return None
 
 
-def _two_gates_with_xor(goal: np.ndarray, lits: np.ndarray, names: list, rows: np.ndarray):
+def _two_gates_with_xor(goal: np.ndarray, lits: np.ndarray, names: _Names, rows: np.ndarray):
     """x ⊕ (y ∧ z), x ⊕ y ⊕ z or x ∧ (y ⊕ z), equal to the goal or its complement (as :func:`_words`)."""
     few = lits[:min(PAIR_CANDIDATES, len(lits) // 2)]  # the nodes, uncomplemented
     rests = (goal ^ few[:OUTER_CANDIDATES]) & rows  # goal ⊕ x
