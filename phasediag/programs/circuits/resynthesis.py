@@ -376,9 +376,9 @@ def resynthesise(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
     if deadline is not None and walks > 1 and sys.platform.startswith("linux"):
         try:
             with ProcessPoolExecutor(walks, mp_context=multiprocessing.get_context("fork")) as pool:
-                found = list(pool.map(_walk, *zip(*[(circuit, basis, care, columns, deadline, None, seed + k)
-                                                     for k in range(walks)])))
-            return min(found, key=len)
+                found = [pool.submit(_walk, circuit, basis, care, columns, deadline, None, seed + k)
+                         for k in range(walks)]
+                return min((f.result() for f in found), key=len)
         except (OSError, BrokenProcessPool):  # no process to fork: one walk, here
             pass
     return _walk(circuit, basis, care, columns, deadline, rounds, seed)
