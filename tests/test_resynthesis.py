@@ -135,3 +135,71 @@ def test_two_gate_resubstitution_with_xor():
         circuit = Circuit(3, shape, (5,), (False,))
         smaller = resubstitute(circuit, BASES["b2"])
         assert len(smaller) == 2 and (outputs(smaller) == outputs(circuit)).all()
+
+
+def test_observability_is_where_a_complemented_node_changes_an_output():
+    """The rows where flipping a node changes some output equal those where the circuit with that
+    node's gate complemented (or an input complemented everywhere it is read) computes other
+    outputs, on random circuits of every gate."""
+    from phasediag.programs.circuits.resynthesis import _evaluated, _observability
+    draw = np.random.default_rng(31)
+    for _ in range(60):
+        m, n = int(draw.integers(1, 6)), int(draw.integers(1, 15))
+        gates = []
+        for i in range(n):
+            a, op = int(draw.integers(0, m + i)), int(draw.integers(0, 16))
+            gates.append((op, a, a if op == 3 else int(draw.integers(a, m + i))))
+        k = int(draw.integers(1, 4))
+        circuit = Circuit(m, tuple(gates), tuple(int(draw.integers(-1, m + n)) for _ in range(k)),
+                          tuple(bool(draw.integers(2)) for _ in range(k)))
+        care = draw.integers(0, 2, 1 << m).astype(bool)
+        for node in range(m + n):
+            seen, fanout = _observability(_evaluated(circuit, None), care, node)
+            if node >= m:  # gate op → its complement 15 - op
+                op, a, b = circuit.gates[node - m]
+                flipped = circuit.gates[:node - m] + ((15 - op, a, b),) + circuit.gates[node - m + 1:]
+                other = Circuit(m, flipped, circuit.outputs, circuit.negated).output_tables()
+            else:  # the input read complemented: as a column of the rows' inputs
+                columns = circuit.node_tables()[:m].copy()
+                columns[node] = ~columns[node]
+                other = circuit.output_tables(columns)
+            assert np.array_equal(seen, (other != circuit.output_tables()).any(axis=0) & care)
+            reaches = {node}
+            for i, (op, a, b) in enumerate(circuit.gates):
+                if a in reaches or b in reaches:
+                    reaches.add(m + i)
+            assert set(np.flatnonzero(fanout)) == reaches
+
+
+def test_the_pair_and_triple_searches_find_the_first_by_brute_force():
+    """The word kernels of resubstitution against their definitions, on random words: the first
+    pairs i < j whose AND is the goal (on a mask), the first triple x < y < z of covers whose AND
+    stays within the target, and the first x ∧ (y ∨ z) equal to the target."""
+    from itertools import combinations
+    from phasediag.programs.circuits.construction import and_pairs
+    from phasediag.programs.circuits.resynthesis import _and3, _and_or
+    draw = np.random.default_rng(5)
+    for _ in range(300):
+        n, w = int(draw.integers(0, 12)), int(draw.integers(1, 3))
+        bits = draw.integers(0, 2, (n, 64 * w)) & draw.integers(0, 2, (1, 64 * w))  # sparse-ish rows
+        words = np.packbits(bits.astype(np.uint8), axis=1, bitorder="little").view(np.uint64).reshape(n, w)
+        mask = np.packbits(draw.integers(0, 2, 64 * w).astype(np.uint8), bitorder="little").view(np.uint64)
+        goal = (words[0] & words[-1] if n and draw.integers(2) else
+                np.packbits(draw.integers(0, 2, 64 * w).astype(np.uint8), bitorder="little").view(np.uint64)) & mask
+        eq = lambda u, v: not ((u ^ v) & mask).any()
+        within = lambda u: not (u & ~goal & mask).any()
+        covers = lambda u: not (goal & ~u).any()
+        most = int(draw.integers(1, 4))
+        pairs = [(i, j) for i, j in combinations(range(n), 2) if eq(words[i] & words[j], goal)][:most]
+        assert and_pairs(words, goal, mask, most).tolist() == [list(p) for p in pairs]
+        triples = [t for t in combinations(range(n), 3) if within(words[t[0]] & words[t[1]] & words[t[2]])]
+        assert _and3(words, goal, mask) == (triples[0] if triples else (-1, -1, -1))
+        outer = np.array([i for i in range(n) if covers(words[i])][:3], dtype=np.int64)
+        found = (-1, -1, -1)
+        for k, x in enumerate(outer):
+            inside = [y for y in range(n) if within(words[x] & words[y])][:4]
+            hits = [(k, y, z) for y in inside for z in inside if covers(words[y] | words[z])]
+            if hits:
+                found = hits[0]
+                break
+        assert _and_or(words, outer, goal, mask, 4) == found

@@ -25,7 +25,7 @@ from numba import njit
 
 from ...tables import input_bits
 
-__all__ = ["Basis", "BASES", "Circuit", "OP_NAMES", "OPS_BY_NAME", "EXPRESSIONS", "input_tables", "apply_op",
+__all__ = ["Basis", "BASES", "Circuit", "OP_NAMES", "OPS_BY_NAME", "EXPRESSIONS", "input_tables",
            "ordered_gate", "negate_operands", "gate_word", "table_gate", "table_of"]
 
 #: Readable names of gate functions (op → name); a unary NOT is op 3 with both operands equal.
@@ -135,14 +135,15 @@ def table_of(values: np.ndarray) -> int:
     return int.from_bytes(np.packbits(values.astype(np.uint8), bitorder="little").tobytes(), "little")
 
 
-def apply_op(op: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """op(a, b) elementwise on bool arrays."""
-    out = np.zeros_like(a)
-    for u in (0, 1):
-        for v in (0, 1):
-            if op >> (2 * u + v) & 1:
-                out |= (a == u) & (b == v)
-    return out
+@njit(cache=True)
+def _evaluate(gates: np.ndarray, values: np.ndarray) -> None:
+    """Fills the gates' rows of ``values`` ((nodes, rows) bool, the inputs' rows given) from
+    ``gates`` ((g, 3): op, a, b)."""
+    inputs = len(values) - len(gates)
+    for i in range(len(gates)):
+        op, a, b = gates[i, 0], gates[i, 1], gates[i, 2]
+        for r in range(values.shape[1]):
+            values[inputs + i, r] = (op >> (2 * values[a, r] + values[b, r])) & 1
 
 
 @dataclass(frozen=True)
@@ -176,8 +177,7 @@ class Circuit:
         inputs = input_tables(self.inputs) if columns is None else columns.astype(bool)
         values = np.empty((self.inputs + len(self.gates), inputs.shape[1]), dtype=bool)
         values[: self.inputs] = inputs
-        for i, (op, a, b) in enumerate(self.gates):
-            values[self.inputs + i] = apply_op(op, values[a], values[b])
+        _evaluate(np.array(self.gates, dtype=np.int64).reshape(-1, 3), values)
         return values
 
     def node_words(self, columns: np.ndarray | None = None) -> list[int]:

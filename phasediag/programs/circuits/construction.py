@@ -42,6 +42,7 @@ from functools import cache, lru_cache
 from time import perf_counter
 
 import numpy as np
+from numba import njit
 
 from .circuit import BASES, Basis, Circuit, negate_operands, ordered_gate, table_gate, table_of
 from .enumeration import cost_table
@@ -1133,12 +1134,30 @@ class _Divisors:
                 lits += [(int(n), neg) for n in fits]
                 tabs.append(tab[fits])
             tabs = np.concatenate(tabs)[:RESUB_CANDIDATES]
-            pairs = np.argwhere(np.triu(((tabs[:, None] & tabs[None]) == g).all(axis=2), 1))[:RESUB_PAIRS]
-            for x, y in pairs.tolist():
+            for x, y in and_pairs(tabs, g, self.mask, RESUB_PAIRS).tolist():
                 gate = lambda x=lits[x], y=lits[y], negate=negate: b.gate(8, x, y) if not negate \
                     else b.negate(b.gate(8, x, y))
                 builds.append(gate)
         return builds
+
+
+@njit(cache=True)
+def and_pairs(words: np.ndarray, goal: np.ndarray, within: np.ndarray, most: int) -> np.ndarray:
+    """The first ``most`` pairs (i, j), i < j in row-major order, of rows of ``words`` (n, w)
+    uint64 whose AND equals ``goal`` on the bits of ``within`` ((w,) each), as (pairs, 2)."""
+    found = np.empty((most, 2), dtype=np.int64)
+    k = 0
+    for i in range(len(words)):
+        for j in range(i + 1, len(words)):
+            for w in range(words.shape[1]):
+                if ((words[i, w] & words[j, w]) ^ goal[w]) & within[w]:
+                    break
+            else:
+                found[k, 0], found[k, 1] = i, j
+                k += 1
+                if k == most:
+                    return found
+    return found[:k]
 
 
 def cone_of(circuit: Circuit, node: int, cut: tuple[int, ...], readers: np.ndarray) -> list[int]:

@@ -27,18 +27,18 @@ gives ((m, rows), as :meth:`.circuit.Circuit.node_tables` takes them).
 
 from __future__ import annotations
 
-import functools
-import itertools
 import multiprocessing
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from time import perf_counter
+from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 
-from .circuit import Basis, Circuit, apply_op, table_of
-from .construction import HOWS, Builder, cone_of, construct, cuts_of, readers_of, rewrite
+from .circuit import Basis, Circuit, gate_word, table_of
+from .construction import HOWS, Builder, and_pairs, cone_of, construct, cuts_of, readers_of, rewrite
 
 __all__ = ["resubstitute", "remap", "resynthesise"]
 
@@ -58,23 +58,53 @@ UPHILL = 0.2
 REMAPPED_GATES, RESUBSTITUTIONS = 2560, 16
 
 
-def _observability(circuit: Circuit, values: np.ndarray, care: np.ndarray, node: int) -> tuple[np.ndarray, np.ndarray]:
+class _Evaluated(NamedTuple):
+    """A circuit on the rows: every node's values ((nodes, rows) bool, and as :func:`_words`), its
+    gates ((g, 3): op, a, b) and outputs as arrays."""
+
+    values: np.ndarray
+    words: np.ndarray
+    gates: np.ndarray
+    outputs: np.ndarray
+
+
+def _evaluated(circuit: Circuit, columns: np.ndarray | None) -> _Evaluated:
+    values = circuit.node_tables(columns)
+    return _Evaluated(values, _words(values), np.array(circuit.gates, dtype=np.int64).reshape(-1, 3),
+                      np.array(circuit.outputs, dtype=np.int64))
+
+
+def _observability(circuit: _Evaluated, care: np.ndarray, node: int) -> tuple[np.ndarray, np.ndarray]:
     """(rows where flipping ``node`` changes an output, among ``care``; the nodes in ``node``'s
     transitive fanout, itself included)."""
-    m = circuit.inputs
-    fanout = np.zeros(len(values), dtype=bool)
-    fanout[node] = True
-    flipped = {node: ~values[node]}  # the fanout's values with the node flipped
-    for i in range(node - m + 1, len(circuit)):
-        op, a, b = circuit.gates[i]
-        if fanout[a] or fanout[b]:
-            fanout[m + i] = True
-            flipped[m + i] = apply_op(op, flipped.get(a, values[a]), flipped.get(b, values[b]))
-    seen = np.zeros(values.shape[1], dtype=bool)
-    for out in circuit.outputs:
-        if out >= 0 and fanout[out]:
-            seen |= values[out] != flipped[out]
+    inputs = len(circuit.values) - len(circuit.gates)
+    words, fanout = _flip(circuit.gates, circuit.outputs, inputs, circuit.words, node)
+    seen = np.unpackbits(words.view(np.uint8), count=len(care), bitorder="little").astype(bool)
     return seen & care, fanout
+
+
+@njit(cache=True)
+def _flip(gates: np.ndarray, outputs: np.ndarray, inputs: int, words: np.ndarray, node: int):
+    """The circuit (``gates`` (g, 3): op, a, b) evaluated on the rows of ``words`` (nodes, words)
+    with ``node`` complemented: (the rows, as words, where an output differs; the fanout)."""
+    fanout = np.zeros(len(words), dtype=np.bool_)
+    fanout[node] = True
+    flipped = np.empty_like(words)
+    flipped[node] = ~words[node]
+    for i in range(max(0, node - inputs + 1), len(gates)):
+        op, a, b = gates[i, 0], gates[i, 1], gates[i, 2]
+        if fanout[a] or fanout[b]:
+            n = inputs + i
+            fanout[n] = True
+            x = flipped[a] if fanout[a] else words[a]
+            y = flipped[b] if fanout[b] else words[b]
+            for w in range(words.shape[1]):
+                flipped[n, w] = gate_word(op, x[w], y[w])
+    seen = np.zeros(words.shape[1], dtype=np.uint64)
+    for out in outputs:
+        if out >= 0 and fanout[out]:
+            seen |= words[out] ^ flipped[out]
+    return seen, fanout
 
 
 def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.ndarray, frees: int,
@@ -83,27 +113,41 @@ def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.nda
     gates than it ``frees``, its operands literals (x, negated) of the ``usable`` nodes: a 'node' x
     adds no gate, 'and' x ∧ y one, 'xor' x ⊕ y ``xor_gates``, and a two-gate form of
     :data:`TWO_GATES` two (those with ⊕ only where ``xor_gates`` is 1); None where there is none."""
-    goal = values[node][rows]
     ids = np.flatnonzero(usable)
-    cands = values[ids][:, rows]
-    same, opposite = (cands == goal).all(axis=1), (cands != goal).all(axis=1)
+    lits, goal, everywhere = _packed(values, ids, node, np.flatnonzero(rows))
+    n = len(ids)
+    same, opposite = _empty(lits[:n] ^ goal), _empty(lits[n:] ^ goal)
     if same.any() or opposite.any():
         k = int(np.flatnonzero(same | opposite)[0])
         return ("node", ((int(ids[k]), False),), bool(opposite[k]))
-    # the rows as bits of 64-bit words (fewer words than the table's where fewer rows matter):
-    # the literals (the nodes, then their complements), the goal, and every row (padding bits 0)
-    lits = _words(np.concatenate([cands, ~cands]))
-    rows_all = _words(np.ones(len(goal), dtype=bool))
-    packed = _words(goal)
     forms = [(1, _one_and), (xor_gates, _one_xor), (2, _two_ands)]
     if xor_gates == 1:
         forms.append((2, _two_gates_with_xor))
     for cost, form in sorted(forms, key=lambda f: f[0]):
         if cost < frees:
-            stand_in = form(packed, lits, _Names(ids), rows_all)
+            stand_in = form(goal, lits, _Names(ids), everywhere)
             if stand_in is not None:
                 return stand_in
     return None
+
+
+@njit(cache=True)
+def _packed(values: np.ndarray, ids: np.ndarray, node: int, rows: np.ndarray):
+    """On the ``rows`` (indices) of ``values`` ((nodes, rows) bool), packed as :func:`_words` (at
+    least one word): the literals (the nodes ``ids``, then their complements), ``node``, and every
+    row."""
+    words = max(1, (len(rows) + 63) // 64)
+    lits = np.zeros((2 * len(ids), words), dtype=np.uint64)
+    goal = np.zeros(words, dtype=np.uint64)
+    everywhere = np.zeros(words, dtype=np.uint64)
+    for k in range(len(rows)):
+        everywhere[k // 64] |= np.uint64(1) << np.uint64(k % 64)
+        goal[k // 64] |= np.uint64(values[node, rows[k]]) << np.uint64(k % 64)
+    for i in range(len(ids)):
+        for k in range(len(rows)):
+            lits[i, k // 64] |= np.uint64(values[ids[i], rows[k]]) << np.uint64(k % 64)
+        lits[len(ids) + i] = ~lits[i] & everywhere
+    return lits, goal, everywhere
 
 
 class _Names:
@@ -141,8 +185,7 @@ def _and_pair(target: np.ndarray, lits: np.ndarray, within: np.ndarray):
     """Indices (x, y) of two literals with x ∧ y = ``target`` on the rows ``within`` (all packed
     as :func:`_words`; ``target`` among ``within``), or None."""
     covers = np.flatnonzero(_empty(target & ~lits & within))[:PAIR_CANDIDATES]
-    both = lits[covers]
-    pairs = np.argwhere(np.triu(_empty(((both[:, None] & both[None]) ^ target) & within), 1))
+    pairs = and_pairs(lits[covers], target, within, 1)
     return (int(covers[pairs[0][0]]), int(covers[pairs[0][1]])) if len(pairs) else None
 
 
@@ -172,34 +215,63 @@ def _one_xor(goal: np.ndarray, lits: np.ndarray, names: _Names, rows: np.ndarray
     return None if pair is None else ("xor", (names[pair[0]], names[pair[1]]), pair[2])
 
 
-@functools.cache
-def _triples(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every (x, y, z) with x < y < z < n, in order, as three index arrays."""
-    if n < 3:
-        return (np.zeros(0, dtype=np.int64),) * 3
-    return tuple(np.array(list(itertools.combinations(range(n), 3))).T)
-
-
 def _two_ands(goal: np.ndarray, lits: np.ndarray, names: _Names, rows: np.ndarray):
     """x ∧ y ∧ z, or x ∧ (y ∨ z), equal to the goal or its complement (as :func:`_words`)."""
     for target, negated in ((goal, False), (~goal & rows, True)):
         covers = np.flatnonzero(_empty(target & ~lits))[:TRIPLE_CANDIDATES]
-        c = lits[covers]  # x ∧ y ∧ z: each covers the target, together nothing more
-        x, y, z = _triples(len(covers))
-        hits = np.flatnonzero(_empty(c[x] & c[y] & c[z] & ~target & rows))
-        if len(hits):
-            return ("and3", tuple(names[covers[k[hits[0]]]] for k in (x, y, z)), negated)
-        outer = lits[covers[:OUTER_CANDIDATES]]  # x ∧ (y ∨ z): x ∧ y, x ∧ z within the target
-        inside = _empty(lits[None] & outer[:, None] & ~target & rows)  # (x, y)
-        order = np.argsort(~inside, axis=1, kind="stable")[:, :TRIPLE_CANDIDATES]
-        usable = np.take_along_axis(inside, order, axis=1)
-        either = lits[order]  # (x, k, words): y ∨ z must cover the target
-        covered = _empty(target & ~(either[:, :, None] | either[:, None, :]))
-        hits = np.argwhere(covered & usable[:, :, None] & usable[:, None, :])
-        if len(hits):
-            k, i, j = hits[0]
-            return ("and-or", (names[covers[k]], names[order[k, i]], names[order[k, j]]), negated)
+        x, y, z = _and3(lits[covers], target, rows)
+        if x >= 0:
+            return ("and3", tuple(names[covers[k]] for k in (x, y, z)), negated)
+        x, y, z = _and_or(lits, covers[:OUTER_CANDIDATES], target, rows, TRIPLE_CANDIDATES)
+        if x >= 0:
+            return ("and-or", (names[covers[x]], names[y], names[z]), negated)
     return None
+
+
+@njit(cache=True)
+def _and3(covers: np.ndarray, target: np.ndarray, rows: np.ndarray) -> tuple[int, int, int]:
+    """The first (x, y, z), x < y < z, of rows of ``covers`` (each covering ``target``) whose AND
+    is within ``target`` on ``rows``; (-1, -1, -1) where none is."""
+    n, words = covers.shape
+    for x in range(n):
+        for y in range(x + 1, n):
+            for z in range(y + 1, n):
+                for w in range(words):
+                    if covers[x, w] & covers[y, w] & covers[z, w] & ~target[w] & rows[w]:
+                        break
+                else:
+                    return x, y, z
+    return -1, -1, -1
+
+
+@njit(cache=True)
+def _and_or(lits: np.ndarray, outer: np.ndarray, target: np.ndarray, rows: np.ndarray,
+            most: int) -> tuple[int, int, int]:
+    """The first (k, y, z) with lits[outer[k]] ∧ (lits[y] ∨ lits[z]) = ``target`` on ``rows``: y and
+    z among the first ``most`` literals whose AND with x is within the target, their OR covering
+    it; (-1, -1, -1) where none is."""
+    n, words = lits.shape
+    inside = np.empty(most, dtype=np.int64)
+    for k in range(len(outer)):
+        x = lits[outer[k]]
+        found = 0
+        for y in range(n):
+            if found == most:
+                break
+            for w in range(words):
+                if lits[y, w] & x[w] & ~target[w] & rows[w]:
+                    break
+            else:
+                inside[found] = y
+                found += 1
+        for i in range(found):
+            for j in range(found):
+                for w in range(words):
+                    if target[w] & ~(lits[inside[i], w] | lits[inside[j], w]):
+                        break
+                else:
+                    return k, inside[i], inside[j]
+    return -1, -1, -1
 
 
 def _two_gates_with_xor(goal: np.ndarray, lits: np.ndarray, names: _Names, rows: np.ndarray):
@@ -292,7 +364,8 @@ def resubstitute(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
     m = circuit.inputs
     xor_gates = 1 if 6 in basis.ops else 3
     tried, failed, changed = 0, set(), False  # failed: functions of nodes that had no stand-in
-    values, readers = circuit.node_tables(columns), readers_of(circuit)
+    evaluated, readers = _evaluated(circuit, columns), readers_of(circuit)
+    values = evaluated.values
     rows_care = np.ones(values.shape[1], dtype=bool) if care is None else care
     while (deadline is None or perf_counter() < deadline) and (most is None or tried < most):
         tried += 1
@@ -304,7 +377,7 @@ def resubstitute(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
             if function in failed:
                 continue
             cone = cone_of(circuit, node, (), readers)
-            rows, fanout = _observability(circuit, values, rows_care, node)
+            rows, fanout = _observability(evaluated, rows_care, node)
             usable = ~fanout  # later nodes too: the rebuilt circuit is put back in order
             usable[cone] = False
             stand_in = _replacement(values, node, usable, rows, len(cone), xor_gates)
@@ -320,7 +393,8 @@ def resubstitute(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
         smaller = _replaced(circuit, basis, *found[:2], columns)
         if len(smaller) < len(circuit):
             circuit, changed = smaller, True
-            values, readers = circuit.node_tables(columns), readers_of(circuit)
+            evaluated, readers = _evaluated(circuit, columns), readers_of(circuit)
+            values = evaluated.values
         else:  # the estimate missed (a NOT, in and-or-not)
             failed.add(found[2])
     return circuit
