@@ -174,17 +174,19 @@ def test_observability_is_where_a_complemented_node_changes_an_output():
 def test_the_pair_and_triple_searches_find_the_first_by_brute_force():
     """The word kernels of resubstitution against their definitions, on random words: the first
     pairs i < j whose AND is the goal (on a mask), the first triple x < y < z of covers whose AND
-    stays within the target, and the first x ∧ (y ∨ z) equal to the target."""
+    stays within the target, the first x ∧ (y ∨ z) equal to the target, the first pair whose XOR
+    is the target or its complement, and the first pair of covers whose AND is the target."""
     from itertools import combinations
     from phasediag.programs.circuits.construction import and_pairs
-    from phasediag.programs.circuits.resynthesis import _and3, _and_or
+    from phasediag.programs.circuits.resynthesis import _and3, _and_of_covers, _and_or, _xor_of
     draw = np.random.default_rng(5)
     for _ in range(300):
         n, w = int(draw.integers(0, 12)), int(draw.integers(1, 3))
         bits = draw.integers(0, 2, (n, 64 * w)) & draw.integers(0, 2, (1, 64 * w))  # sparse-ish rows
         words = np.packbits(bits.astype(np.uint8), axis=1, bitorder="little").view(np.uint64).reshape(n, w)
         mask = np.packbits(draw.integers(0, 2, 64 * w).astype(np.uint8), bitorder="little").view(np.uint64)
-        goal = (words[0] & words[-1] if n and draw.integers(2) else
+        kind = int(draw.integers(4)) if n else 3  # an AND, an XOR, an XNOR of two rows, or random
+        goal = ([words[0] & words[-1], words[0] ^ words[-1], ~(words[1 % n] ^ words[-1])][kind] if kind < 3 else
                 np.packbits(draw.integers(0, 2, 64 * w).astype(np.uint8), bitorder="little").view(np.uint64)) & mask
         eq = lambda u, v: not ((u ^ v) & mask).any()
         within = lambda u: not (u & ~goal & mask).any()
@@ -203,3 +205,15 @@ def test_the_pair_and_triple_searches_find_the_first_by_brute_force():
                 found = hits[0]
                 break
         assert _and_or(words, outer, goal, mask, 4) == found
+        xors = [(i, j, eq(words[i] ^ words[j], ~goal)) for i, j in combinations(range(n), 2)
+                if eq(words[i] ^ words[j], goal) or eq(words[i] ^ words[j], ~goal)]
+        assert _xor_of(words, goal, mask) == (xors[0] if xors else (-1, -1, False))
+        targets = np.stack([goal, words[0] & mask]) if n else goal[None]
+        found = (-1, -1, -1)
+        for k, target in enumerate(targets):
+            inside = [y for y in range(n) if not (target & ~words[y]).any()][:5]
+            hits = [(k, y, z) for y, z in combinations(inside, 2) if not (((words[y] & words[z]) ^ target) & mask).any()]
+            if hits:
+                found = hits[0]
+                break
+        assert _and_of_covers(words, targets, mask, 5) == found

@@ -200,14 +200,25 @@ def _one_and(goal: np.ndarray, lits: np.ndarray, names: _Names, rows: np.ndarray
 def _xor_pair(target: np.ndarray, lits: np.ndarray, within: np.ndarray):
     """Indices (x, y) of two nodes (the first half of ``lits``) with x ⊕ y equal to ``target`` on
     the rows ``within``, and whether it is the complement (as :func:`_words`), or None."""
-    few = lits[:min(PAIR_CANDIDATES, len(lits) // 2)]  # the nodes, uncomplemented
-    differ = (few[:, None] ^ few[None] ^ target) & within
-    same, opposite = _empty(differ), _empty(differ ^ within)
-    pairs = np.argwhere(np.triu(same | opposite, 1))
-    if len(pairs):
-        x, y = pairs[0]
-        return int(x), int(y), bool(opposite[x, y])
-    return None
+    x, y, opposite = _xor_of(lits[:min(PAIR_CANDIDATES, len(lits) // 2)], target, within)
+    return None if x < 0 else (x, y, opposite)
+
+
+@njit(cache=True)
+def _xor_of(words: np.ndarray, target: np.ndarray, within: np.ndarray) -> tuple[int, int, bool]:
+    """The first (x, y, complemented), x < y, with rows x ⊕ y of ``words`` equal to ``target`` (or
+    to its complement) on the bits of ``within``; (-1, -1, False) where none is."""
+    for x in range(len(words)):
+        for y in range(x + 1, len(words)):
+            same = opposite = True
+            for w in range(words.shape[1]):
+                differ = (words[x, w] ^ words[y, w] ^ target[w]) & within[w]
+                same, opposite = same and differ == 0, opposite and differ == within[w]
+                if not (same or opposite):
+                    break
+            if same or opposite:
+                return x, y, opposite
+    return -1, -1, False
 
 
 def _one_xor(goal: np.ndarray, lits: np.ndarray, names: _Names, rows: np.ndarray):
@@ -274,28 +285,45 @@ def _and_or(lits: np.ndarray, outer: np.ndarray, target: np.ndarray, rows: np.nd
     return -1, -1, -1
 
 
+@njit(cache=True)
+def _and_of_covers(lits: np.ndarray, targets: np.ndarray, rows: np.ndarray, most: int) -> tuple[int, int, int]:
+    """The first (k, y, z), y < z among the first ``most`` literals covering ``targets[k]``, with
+    lits[y] ∧ lits[z] = targets[k] on ``rows``; (-1, -1, -1) where none is."""
+    n, words = lits.shape
+    covers = np.empty(most, dtype=np.int64)
+    for k in range(len(targets)):
+        found = 0
+        for y in range(n):
+            if found == most:
+                break
+            for w in range(words):
+                if targets[k, w] & ~lits[y, w]:
+                    break
+            else:
+                covers[found] = y
+                found += 1
+        for i in range(found):
+            for j in range(i + 1, found):
+                for w in range(words):
+                    if ((lits[covers[i], w] & lits[covers[j], w]) ^ targets[k, w]) & rows[w]:
+                        break
+                else:
+                    return k, covers[i], covers[j]
+    return -1, -1, -1
+
+
 def _two_gates_with_xor(goal: np.ndarray, lits: np.ndarray, names: _Names, rows: np.ndarray):
     """x ⊕ (y ∧ z), x ⊕ y ⊕ z or x ∧ (y ⊕ z), equal to the goal or its complement (as :func:`_words`)."""
     few = lits[:min(PAIR_CANDIDATES, len(lits) // 2)]  # the nodes, uncomplemented
     rests = (goal ^ few[:OUTER_CANDIDATES]) & rows  # goal ⊕ x
     targets = np.concatenate([rests, ~rests & rows])  # x ⊕ (y ∧ z): y ∧ z = goal ⊕ x, or ¬
-    inside = _empty(targets[:, None] & ~lits[None])  # (target, literal covering it)
-    most = min(TRIPLE_CANDIDATES, int(inside.sum(axis=1).max()))
-    order = np.argsort(~inside, axis=1, kind="stable")[:, :most]
-    usable = np.take_along_axis(inside, order, axis=1)
-    both = lits[order]  # (target, k, words)
-    exact = _empty(((both[:, :, None] & both[:, None, :]) ^ targets[:, None, None]) & rows)
-    hits = np.argwhere(np.triu(exact & usable[:, :, None] & usable[:, None, :], 1))
-    if len(hits):
-        k, i, j = hits[0]
-        x, negated = k % len(rests), k >= len(rests)
-        return ("xor-and", (names[x], names[order[k, i]], names[order[k, j]]), bool(negated))
-    differ = (rests[:, None, None] ^ few[None, :, None] ^ few[None, None, :]) & rows  # x ⊕ y ⊕ z
-    same, opposite = _empty(differ), _empty(differ ^ rows)
-    hits = np.argwhere(np.triu(same | opposite, 1))
-    if len(hits):
-        x, y, z = hits[0]
-        return ("xor3", (names[x], names[y], names[z]), bool(opposite[x, y, z]))
+    k, y, z = _and_of_covers(lits, targets, rows, TRIPLE_CANDIDATES)
+    if k >= 0:
+        return ("xor-and", (names[k % len(rests)], names[y], names[z]), bool(k >= len(rests)))
+    for x in range(len(rests)):  # x ⊕ y ⊕ z
+        y, z, opposite = _xor_of(few, rests[x], rows)
+        if y >= 0:
+            return ("xor3", (names[x], names[y], names[z]), opposite)
     for target, negated in ((goal, False), (~goal & rows, True)):  # x ∧ (y ⊕ z): x covers the target
         covers = np.flatnonzero(_empty(target & ~lits))[:OUTER_CANDIDATES]
         for x in covers:
