@@ -10,6 +10,7 @@ energies alone reach only the convex hull of the front; the best-per-level recor
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -17,10 +18,12 @@ from dataclasses import dataclass, replace
 from time import perf_counter
 from typing import Sequence
 
+import numba
 import numpy as np
 
 from ..diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
 from ..errors import ParameterError
+from ..forks import Forked, forks
 from ..sampling.chains import Ladder, Records, Sweeps, TemperingStats, Walkers, WangLandau
 from ..sampling.density import combine_runs, split_rhat, stitch_windows, tempered_curves
 from ..streams import streams
@@ -69,10 +72,11 @@ POLISH_SLACK, POLISH_BETAS, POLISH_MAX_COST = 8, (1.0, 2.0, 4.0, 8.0), 4.0
 #: Share of ``time_limit`` after which the class's construction of a correct program (where it
 #: has one) starts nothing more: the sampler starts from it.
 CONSTRUCTION_SHARE = 0.25
-#: Share of the second half of ``time_limit`` in which the class restructures the least correct
-#: program (:meth:`~phasediag.programs.base.ProgramClass.resynthesised`); the shrinking run has the
-#: rest. At 10 s on 13 IWLS and held-out functions giving it 7/8 rather than 1/2 was never worse
-#: (ex28, ex49: 45, 48 → 39 ANDs; ex02 91 → 89); the shrinking run had taken one gate off one.
+#: The shrinking run of the least correct program has the last (1 - RESYNTHESIS_SHARE) / 2 of
+#: ``time_limit``; the class restructures it (:meth:`~phasediag.programs.base.ProgramClass.resynthesised`)
+#: until then. At 10 s on 13 IWLS and held-out functions a restructuring of 7/8 of the second half
+#: rather than 1/2 was never worse (ex28, ex49: 45, 48 → 39 ANDs; ex02 91 → 89); the shrinking run
+#: had taken one gate off one.
 RESYNTHESIS_SHARE = 0.875
 #: Settling gives one λ at most this many times ``steps`` proposals per run.
 SETTLE_MAX = 512
@@ -202,6 +206,7 @@ class _Run:
     records: Records
     deadline: float | None
     report: Progress
+    threads: int
 
 
 def sample_diagram(task, programs, params: SamplerParams | None = None, *, progress: Progress | None = None,
@@ -221,18 +226,24 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
     programs.correct_program(task, None if params.time_limit is None else start + params.time_limit * CONSTRUCTION_SHARE)
     kernel = programs.sampler(task, params.max_complexity)
     plan = _plan(kernel, task, params)
-    # the least correct program, from the class's construction, is shrunk in the second half of
-    # the time: restructured by the class (RESYNTHESIS_SHARE of it, all of it where proposals cost
-    # more than POLISH_MAX_COST), then in a run of its own: a genotype the size of the program,
-    # every replica at error 0
+    # the least correct program, from the class's construction, is shrunk: restructured by the
+    # class, then in a run of its own (a genotype the size of the program, every replica at error
+    # 0) in the last (1 - RESYNTHESIS_SHARE) / 2 of the time, where proposals cost at most
+    # POLISH_MAX_COST. With a deadline and a second core the restructuring runs beside the sampler
+    # (forked, on half the cores) until then; else after it, from half the time.
     polishes = kernel.constructed is not None and params.max_complexity is None
     restructure = polishes and programs.resynthesises(task, kernel.constructed)
     shrink = polishes and kernel.proposal_cost <= POLISH_MAX_COST
     polish = restructure or shrink
     end = None if params.time_limit is None else start + params.time_limit
+    restructured_by = end - (1 - RESYNTHESIS_SHARE) * params.time_limit / 2 if end is not None and shrink else end
+    cores = numba.config.NUMBA_NUM_THREADS
+    beside = (_beside(programs, task, kernel.constructed, restructured_by, params.seed, cores // 2)
+              if restructure and end is not None and cores > 1 else None)
+    sampled_by = (end if end is None or not polish else restructured_by if beside is not None
+                  else start + params.time_limit / 2)
     report = progress or (lambda *a: None)
-    run = _start(kernel, params, plan, None if end is None else start + params.time_limit * (0.5 if polish else 1.0),
-                 report)
+    run = _start(kernel, params, plan, sampled_by, report, cores - cores // 2 if beside is not None else cores)
     complete, timed_out = True, False
     pt_out = wl_out = settle_out = None
     closing, shrinking, front, sweeps = kernel.constructed, None, None, None
@@ -246,9 +257,13 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
         if polish:
             if restructure:  # the construction restructures well (the sampler's circuits, tuned by local moves, barely)
                 report("resynthesising the error-0 program", 0, None)
-                share = RESYNTHESIS_SHARE if shrink else 1.0
-                closing = programs.resynthesised(task, closing, None if end is None
-                                                 else perf_counter() + share * (end - perf_counter()), params.seed)
+                if beside is None:
+                    closing = programs.resynthesised(task, closing, restructured_by, params.seed)
+                else:
+                    try:
+                        closing = beside.result()
+                    except ChildProcessError:  # it died (killed, out of memory): the construction
+                        pass
             resynthesised = programs.complexity(closing)
             found_correct = _least_correct(kernel, run)
             if found_correct is not None and programs.complexity(found_correct) < resynthesised:
@@ -265,6 +280,9 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
             sweeps = {"improved": improved, "seconds": round(perf_counter() - began, 3)}
     except KeyboardInterrupt:
         complete = False
+    finally:
+        if beside is not None:
+            beside.stop()
     steps_out, found = _front_steps(kernel, task, programs, run.state, front or _recorded_front(run.records),
                                     plan.budgets, run.report, params.max_complexity, closing)
     diagnostics = _diagnostics(run, steps_out, found, timed_out, pt_out, settle_out, wl_out)
@@ -272,8 +290,6 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
         diagnostics["shrinking_error_0"] = shrinking
     if sweeps is not None:
         diagnostics["sweeps"] = sweeps
-    import numba
-
     method = MethodInfo("tempered", {"sampler": params.sampler, "samplers": diagnostics["samplers"],
                                      "steps": params.steps, "chains": params.chains,
                                      "windows": len(plan.windows) or None, "betas": plan.betas.tolist(),
@@ -329,8 +345,10 @@ def _settle_ladder(kernel, params: SamplerParams, lambdas: np.ndarray) -> np.nda
     return np.array(geometric(lo, hi, min(SETTLE_LAMBDAS, 2 + math.ceil(math.log(hi / lo) / math.log(SETTLE_RATIO)))))
 
 
-def _start(kernel, params: SamplerParams, plan: _Plan, deadline: float | None, report: Progress) -> _Run:
-    """Allocate the state, start every replica from the kernel's initial program, record them."""
+def _start(kernel, params: SamplerParams, plan: _Plan, deadline: float | None, report: Progress,
+           threads: int) -> _Run:
+    """Allocate the state, start every replica from the kernel's initial program, record them;
+    the runs go on up to ``threads`` threads."""
     chains, columns = params.chains, plan.columns
     replicas = plan.pt_replicas + chains * len(plan.windows)
     state = kernel.allocate(replicas, chains * columns)
@@ -345,7 +363,7 @@ def _start(kernel, params: SamplerParams, plan: _Plan, deadline: float | None, r
     owner = np.concatenate([np.repeat(np.arange(chains), plan.pt_replicas // chains),
                             np.repeat(np.arange(chains), len(plan.windows))])
     kernel.loops.record_states(state, records, owner, walkers)
-    return _Run(kernel, params, plan, state, rng, walkers, records, deadline, report)
+    return _Run(kernel, params, plan, state, rng, walkers, records, deadline, report, threads)
 
 
 def _diagnostics(run: _Run, steps_out, found, timed_out, pt_out, settle_out, wl_out) -> dict:
@@ -442,11 +460,9 @@ def _chunks(total: int, deadline: float | None, report: Progress, stage: str, ru
     return False
 
 
-def _parallel(runs: int, work) -> None:
-    """``work(run)`` for every run, on as many threads as Numba may use (the loops release the GIL)."""
-    import numba
-
-    threads = min(runs, numba.config.NUMBA_NUM_THREADS)
+def _parallel(threads: int, runs: int, work) -> None:
+    """``work(run)`` for every run, on up to ``threads`` threads (the loops release the GIL)."""
+    threads = min(runs, threads)
     if threads == 1:
         for run in range(runs):
             work(run)
@@ -479,7 +495,7 @@ def _run_tempering(run: _Run, stage: str = "tempering"):
 
     def chunk(done: int, n: int) -> None:
         schedule = Sweeps(kernel.capacity, n, min(MOVES_PER_EXCHANGE, params.steps), done, measure_from, block_len)
-        _parallel(chains, lambda c: tempering(run.state, run.rng, c, ladder, run.walkers, run.records, schedule,
+        _parallel(run.threads, chains, lambda c: tempering(run.state, run.rng, c, ladder, run.walkers, run.records, schedule,
                                               stats))
 
     timed_out = _chunks(sweeps, run.deadline, run.report, stage, chunk)
@@ -497,10 +513,21 @@ def _shrunk(task, programs, program, params: SamplerParams, deadline: float | No
     kernel.start = program  # it fits: every replica starts from it
     shrink = replace(params, sampler="tempering", betas=POLISH_BETAS, lambdas=(kernel.lambda_range[1],), settle=False,
                      windows=None, eps=None, max_complexity=size + POLISH_SLACK)
-    run = _start(kernel, shrink, _plan(kernel, task, shrink), deadline, report)
+    run = _start(kernel, shrink, _plan(kernel, task, shrink), deadline, report, numba.config.NUMBA_NUM_THREADS)
     _run_tempering(run, stage="shrinking the error-0 program")
     found = _least_correct(kernel, run)
     return found if found is not None and programs.complexity(found) < size else program
+
+
+def _beside(programs, task, program, deadline: float, seed: int, cores: int) -> Forked | None:
+    """The class's restructuring of ``program`` until ``deadline`` on ``cores`` cores, started in
+    a forked process; None where none can start."""
+    if not forks():
+        return None
+    try:
+        return Forked(functools.partial(programs.resynthesised, task, program, deadline, seed, cores))
+    except OSError:
+        return None
 
 
 def _least_correct(kernel, run: _Run):
@@ -542,7 +569,7 @@ def _run_settling(run: _Run, walkers: np.ndarray):
 
             def chunk(done: int, n: int) -> None:
                 schedule = Sweeps(kernel.capacity, n, MOVES_PER_EXCHANGE, 0, never, 1)
-                _parallel(len(active), lambda i: tempering(run.state, run.rng, active[i], ladder, run.walkers,
+                _parallel(run.threads, len(active), lambda i: tempering(run.state, run.rng, active[i], ladder, run.walkers,
                                                            run.records, schedule, stats))
 
             if _chunks(sweeps, run.deadline, lambda *a: None, "settling", chunk):
@@ -574,7 +601,7 @@ def _run_wang_landau(run: _Run):
     steps = params.steps * per_step
 
     def chunk(done: int, n: int) -> None:
-        _parallel(chains, lambda c: wang_landau(run.state, run.rng, c, run.walkers, run.records, wl, n))
+        _parallel(run.threads, chains, lambda c: wang_landau(run.state, run.rng, c, run.walkers, run.records, wl, n))
 
     timed_out = _chunks(max(1, steps // n_w), run.deadline, run.report, "wang-landau", chunk)
     stop = wl.schedule[:, :, 5]

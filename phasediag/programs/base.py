@@ -174,10 +174,12 @@ class ProgramClass(ABC):
         Past ``deadline`` (a :func:`time.perf_counter` time) the class stops improving it."""
         return None
 
-    def resynthesised(self, task: Task, program, deadline: float | None = None, seed: int = 0):
+    def resynthesised(self, task: Task, program, deadline: float | None = None, seed: int = 0,
+                      cores: int | None = None):
         """A program no more complex than ``program`` and, like it, with no wrong weight on
         ``task``, found by restructuring that keeps what it computes, until ``deadline`` (a
-        :func:`time.perf_counter` time); ``program`` itself where the class has none."""
+        :func:`time.perf_counter` time), on ``cores`` cores (default: all Numba may use);
+        ``program`` itself where the class has none."""
         return program
 
     def resynthesises(self, task: Task, program) -> bool:

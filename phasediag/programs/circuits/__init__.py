@@ -124,17 +124,18 @@ class Circuits(ProgramClass):
 
         return views.kept(task, f"correct {self.spec}", build)
 
-    def resynthesised(self, task: Task, program: Circuit, deadline: float | None = None, seed: int = 0) -> Circuit:
+    def resynthesised(self, task: Task, program: Circuit, deadline: float | None = None, seed: int = 0,
+                      cores: int | None = None) -> Circuit:
         """``program`` (right on every input of positive weight) made smaller by
         :func:`.resynthesis.resynthesise` until ``deadline``, on the truth table's rows or a sparse
         encoding's, up to :data:`.construction.REWRITE_CELLS` gates × rows (it holds every node's
-        value on every row); with a deadline, one walk per core Numba may use
-        (``NUMBA_NUM_THREADS``)."""
+        value on every row); with a deadline, one walk per core of ``cores`` (default: as many as
+        Numba may use, ``NUMBA_NUM_THREADS``)."""
         if not self.resynthesises(task, program):
             return program
         table = views.boolean_encoding(task)
         return resynthesise(program, self.basis, table.weights > 0, None if table.dense else table.columns,
-                            deadline=deadline, seed=seed, walks=numba.config.NUMBA_NUM_THREADS)
+                            deadline=deadline, seed=seed, walks=cores or numba.config.NUMBA_NUM_THREADS)
 
     def resynthesises(self, task: Task, program: Circuit) -> bool:
         return len(program) * views.boolean_encoding(task).rows <= REWRITE_CELLS

@@ -353,10 +353,12 @@ def _projected_rows(m: int, support: tuple[int, ...]) -> np.ndarray:
 
 
 class _Synthesis:
-    """Shannon and Davio expansion with a memoised size estimate, for one builder (shared by outputs)."""
+    """Shannon and Davio expansion with a memoised size estimate, for one builder (shared by
+    outputs); with ``decompose``, decompositions too, until ``deadline`` (a
+    :func:`time.perf_counter` time)."""
 
-    def __init__(self, builder: Builder, decompose: bool):
-        self.b, self.m, self.decompose = builder, builder.m, decompose
+    def __init__(self, builder: Builder, decompose: bool, deadline: float | None = None):
+        self.b, self.m, self.decompose, self.deadline = builder, builder.m, decompose, deadline
         self.basis = builder.basis.name
         self.estimates: dict[tuple[int, int], int] = {}
         self.built: dict[tuple[int, int], Literal] = {}
@@ -429,7 +431,7 @@ class _Synthesis:
                 difference = (f0 ^ f1) & c0
                 out += [("davio", (j, 0), f0 & c0, c0, difference, c0), ("davio", (j, 1), f1 & c0, c0, difference, c0)]
         if self.decompose and care == self.b.full and len(support) >= DECOMPOSE_SUPPORT \
-                and self.m <= ORDER_SEARCH_INPUTS:
+                and self.m <= ORDER_SEARCH_INPUTS and (self.deadline is None or perf_counter() < self.deadline):
             out += [("mux", (None, h), g0, care, g1, care) for h, g0, g1 in simple_decompositions(f, self.m, support)]
         return out
 
@@ -728,7 +730,7 @@ def _sum_of_products(builder: Builder, sop: list[int], literals: _Variables) -> 
 
 
 def construct(targets: list[int], inputs: int, basis: Basis, care: int | None = None,
-              how: str = "shannon") -> Circuit:
+              how: str = "shannon", deadline: float | None = None) -> Circuit:
     """A circuit over ``basis`` computing every target table (one per output bit, as integers of
     2^inputs bits) on the ``care`` rows (default: all), with functional hashing across outputs:
     ``how="shannon"`` by Shannon expansion down to the exact four-input library, ``"decompose"`` the
@@ -739,7 +741,8 @@ def construct(targets: list[int], inputs: int, basis: Basis, care: int | None = 
     for totally symmetric targets (:func:`count_values`), ``"count"`` over
     the inputs' count in binary and ``"sort"`` over a sorting network (see the module doc); for
     outputs that are the bits of a weighted sum of the inputs (:func:`linear_form`), ``"sum"`` by
-    a carry-save tree over the weights' signed digits."""
+    a carry-save tree over the weights' signed digits. Past ``deadline`` (a
+    :func:`time.perf_counter` time) ``"decompose"`` looks for no more decompositions."""
     builder = Builder(inputs, basis)
     care = builder.full if care is None else care
     if how in SYMMETRIC_HOWS:
@@ -767,7 +770,7 @@ def construct(targets: list[int], inputs: int, basis: Basis, care: int | None = 
             circuits.append(builder.circuit(bits[::-1] if backwards else bits))
         return min(circuits, key=len)
     elif how in ("shannon", "decompose"):
-        synthesis = _Synthesis(builder, decompose=how == "decompose")
+        synthesis = _Synthesis(builder, how == "decompose", deadline)
         outputs = []
         for t in targets:  # estimates start afresh: what earlier outputs built is now free
             synthesis.estimates.clear()
@@ -1181,14 +1184,15 @@ def cone_of(circuit: Circuit, node: int, cut: tuple[int, ...], readers: np.ndarr
 
 def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None = None, *,
                time_limit: float = 0.0, seed: int = 0, deadline: float | None = None) -> Circuit:
-    """The smallest of the Shannon, decomposition and extraction constructions (:func:`construct`), each
+    """The smallest of the extraction, Shannon and decomposition constructions (:func:`construct`), each
     rewritten (:func:`rewrite`), on the inputs in their order and reversed, and, where every
     target is totally symmetric, of the count and the sort construction, and where the outputs
     are a weighted sum of the inputs (:func:`linear_form`), of the sum construction: a circuit right on
     every care row. With a ``time_limit`` (s), they are tried again on random orders of the inputs
     (from ``seed``) until it is spent. Past ``deadline`` (a :func:`time.perf_counter` time) no
-    construction is started and rewriting stops; the first is always finished. Constructions whose
-    tables exceed :data:`TABLE_BYTES` are dropped; :class:`TooLarge` where the first does."""
+    construction is started, and rewriting and the search for decompositions stop; the first is
+    always finished. Constructions whose tables exceed :data:`TABLE_BYTES` are dropped;
+    :class:`TooLarge` where the first does."""
     start, draw = perf_counter(), np.random.default_rng(seed)
     orders = [list(range(inputs)), list(range(inputs))[::-1]]  # results depend on the inputs' names
     best = None
@@ -1206,7 +1210,9 @@ def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None =
             continue
         if best is None or len(circuit) < len(best):
             best = circuit
-    hows = HOWS if inputs <= ORDER_SEARCH_INPUTS else ("shannon", "extract")  # no decompositions there
+    # cheapest first (the decompositions' search can take seconds on many outputs); none of
+    # them beyond ORDER_SEARCH_INPUTS
+    hows = ("extract", "shannon", "decompose")[: 3 if inputs <= ORDER_SEARCH_INPUTS else 2]
     if _sums_of_products(targets, inputs, whole, EXTRACT_PAIRS) is None:  # the plain sums: never the smallest
         hows = tuple(how for how in hows if how != "extract")
     while orders or perf_counter() - start < time_limit:
@@ -1217,7 +1223,8 @@ def synthesise(targets: list[int], inputs: int, basis: Basis, care: int | None =
             if best is not None and deadline is not None and perf_counter() > deadline:
                 return best
             try:
-                circuit = _relabelled(rewrite(construct(tables, inputs, basis, free, how), basis, deadline=deadline), order)
+                circuit = _relabelled(rewrite(construct(tables, inputs, basis, free, how, deadline), basis,
+                                              deadline=deadline), order)
             except TooLarge:
                 if best is None:  # the first construction does not fit: the others would not either
                     raise

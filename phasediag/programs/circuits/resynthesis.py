@@ -27,16 +27,14 @@ gives ((m, rows), as :meth:`.circuit.Circuit.node_tables` takes them).
 
 from __future__ import annotations
 
-import multiprocessing
-import sys
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import functools
 from time import perf_counter
 from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
+from ...forks import Forked, forks
 from .circuit import Basis, Circuit, gate_word, table_of
 from .construction import HOWS, Builder, and_pairs, cone_of, construct, cuts_of, readers_of, rewrite
 
@@ -475,14 +473,25 @@ def resynthesise(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
     deadline. With a deadline, ``walks`` walks (seeds ``seed``, ``seed`` + 1, ...) run side by
     side in forked processes where the platform forks (Linux), and the smallest circuit any of
     them meets is returned."""
-    if deadline is not None and walks > 1 and sys.platform.startswith("linux"):
+    if deadline is not None and walks > 1 and forks():
+        started = []
         try:
-            with ProcessPoolExecutor(walks, mp_context=multiprocessing.get_context("fork")) as pool:
-                found = [pool.submit(_walk, circuit, basis, care, columns, deadline, None, seed + k)
-                         for k in range(walks)]
-                return min((f.result() for f in found), key=len)
-        except (OSError, BrokenProcessPool):  # no process to fork: one walk, here
+            for k in range(walks):
+                started.append(Forked(functools.partial(_walk, circuit, basis, care, columns, deadline, None, seed + k)))
+        except OSError:  # no more processes to fork: the walks started so far
             pass
+        found = []
+        try:
+            for walk in started:
+                try:
+                    found.append(walk.result())
+                except ChildProcessError:  # it died (killed, out of memory): the others count
+                    pass
+        finally:
+            for walk in started:
+                walk.stop()
+        if found:
+            return min(found, key=len)  # the lowest seed on ties
     return _walk(circuit, basis, care, columns, deadline, rounds, seed)
 
 
