@@ -495,8 +495,8 @@ def _run_tempering(run: _Run, stage: str = "tempering"):
 
     def chunk(done: int, n: int) -> None:
         schedule = Sweeps(kernel.capacity, n, min(MOVES_PER_EXCHANGE, params.steps), done, measure_from, block_len)
-        _parallel(run.threads, chains, lambda c: tempering(run.state, run.rng, c, ladder, run.walkers, run.records, schedule,
-                                              stats))
+        _parallel(run.threads, chains, lambda c: tempering(run.state, run.rng, c, ladder, run.walkers, run.records,
+                                                           schedule, stats))
 
     timed_out = _chunks(sweeps, run.deadline, run.report, stage, chunk)
     return (stats, block_len, where[:, 0, n_b - 1].copy()), timed_out
@@ -569,8 +569,8 @@ def _run_settling(run: _Run, walkers: np.ndarray):
 
             def chunk(done: int, n: int) -> None:
                 schedule = Sweeps(kernel.capacity, n, MOVES_PER_EXCHANGE, 0, never, 1)
-                _parallel(run.threads, len(active), lambda i: tempering(run.state, run.rng, active[i], ladder, run.walkers,
-                                                           run.records, schedule, stats))
+                _parallel(run.threads, len(active), lambda i: tempering(run.state, run.rng, active[i], ladder,
+                                                                        run.walkers, run.records, schedule, stats))
 
             if _chunks(sweeps, run.deadline, lambda *a: None, "settling", chunk):
                 return (used, settled), True
