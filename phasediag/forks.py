@@ -4,8 +4,12 @@ memory, so only the result travels back (pickled, through a pipe)."""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 import sys
 from typing import Any, Callable
+
+from .interrupts import Interrupted
 
 __all__ = ["forks", "Forked"]
 
@@ -18,8 +22,9 @@ def forks() -> bool:
 class Forked:
     """``call()`` running in a forked child process from creation on. :meth:`result` waits for
     what it returned (raising what it raised; ChildProcessError where the child died or was
-    stopped without a word); :meth:`stop` ends it if it still runs. Starting raises OSError where no process can
-    be forked."""
+    stopped without a word), and a Ctrl-C there leaves the child running; :meth:`interrupted`
+    asks it to stop with what it has; :meth:`stop` ends it if it still runs. Starting raises
+    OSError where no process can be forked."""
 
     def __init__(self, call: Callable[[], Any]):
         context = multiprocessing.get_context("fork")
@@ -31,13 +36,27 @@ class Forked:
     def result(self) -> Any:
         try:
             failed, value = self._receive.recv()
-        except (EOFError, OSError):  # it died, or was stopped
-            raise ChildProcessError(f"the forked process ended with exit code {self._process.exitcode}") from None
-        finally:
+        except (EOFError, OSError):  # it died, or was stopped, or has answered already
             self.stop()
+            raise ChildProcessError(f"the forked process ended with exit code {self._process.exitcode}") from None
+        self.stop()
         if failed:
             raise value
         return value
+
+    def interrupted(self, grace: float = 0.2) -> Any:
+        """The child's answer to Ctrl-C: SIGINT is sent to it unless it answers within ``grace``
+        seconds (a Ctrl-C at the terminal reached it too), then what it returned, or what it had
+        found (the ``found`` of the :class:`~phasediag.interrupts.Interrupted` it raised); None
+        where it raised anything else, died, or had answered already."""
+        try:
+            if self._process.is_alive() and not self._receive.poll(grace):
+                os.kill(self._process.pid, signal.SIGINT)
+            return self.result()
+        except Interrupted as stop:
+            return stop.found
+        except (ChildProcessError, Exception, KeyboardInterrupt):
+            return None
 
     def stop(self) -> None:
         if self._process.is_alive():
@@ -50,6 +69,7 @@ def _child(call: Callable[[], Any], send) -> None:
     try:
         message = (False, call())
     except BaseException as error:  # noqa: BLE001 - the parent raises it
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C would lose the answer
         message = (True, error)
     try:
         send.send(message)

@@ -87,3 +87,11 @@ def hold_interrupts_while_numba_compiles() -> None:
 
 
 _compiling = None
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a search, carrying the best it had ``found`` (which the caller keeps)."""
+
+    def __init__(self, found):
+        super().__init__(found)
+        self.found = found

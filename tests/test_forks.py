@@ -37,3 +37,27 @@ def test_a_stopped_child_is_gone():
     assert not forked._process.is_alive() and forked._process.exitcode == -signal.SIGTERM
     with pytest.raises(ChildProcessError):
         forked.result()
+
+
+def test_an_interrupted_child_answers_with_what_it_had_found():
+    """Ctrl-C (SIGINT) reaches the child only where it has not answered: a search that raises
+    Interrupted gives its ``found``; a call that had finished gives its value."""
+    import time
+
+    from phasediag.interrupts import Interrupted
+
+    def search():
+        best = 0
+        try:
+            while True:
+                best += 1
+                time.sleep(0.001)
+        except KeyboardInterrupt:
+            raise Interrupted(best) from None
+
+    forked = Forked(search)
+    time.sleep(0.3)
+    assert forked.interrupted() > 0
+    done = Forked(lambda: "done")
+    time.sleep(0.3)
+    assert done.interrupted() == "done"

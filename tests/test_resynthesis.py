@@ -217,3 +217,22 @@ def test_the_pair_and_triple_searches_find_the_first_by_brute_force():
                 found = hits[0]
                 break
         assert _and_of_covers(words, targets, mask, 5) == found
+
+
+def test_an_interrupted_walk_gives_the_smallest_circuit_it_met():
+    """A walk asked to stop (SIGINT, in a forked process) half way through a long deadline answers
+    with a circuit right on every row and no larger than the one it started from."""
+    import functools
+    import time
+
+    from phasediag.forks import Forked, forks
+    from phasediag.programs.circuits.resynthesis import _walk
+    if not forks():
+        pytest.skip("forking is Linux-only here")
+    draw = np.random.default_rng(3)
+    built = construct(random_targets(draw, 7, 3), 7, BASES["aig"])
+    walk = Forked(functools.partial(_walk, built, BASES["aig"], None, None, perf_counter() + 60, None, 0))
+    time.sleep(2)
+    found = walk.interrupted()
+    assert found is not None and len(found) <= len(built)
+    assert (outputs(found) == outputs(built)).all()

@@ -24,6 +24,7 @@ import numpy as np
 from ..diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
 from ..errors import ParameterError
 from ..forks import Forked, forks
+from ..interrupts import Interrupted
 from ..sampling.chains import Ladder, Records, Sweeps, TemperingStats, Walkers, WangLandau
 from ..sampling.density import combine_runs, split_rhat, stitch_windows, tempered_curves
 from ..streams import streams
@@ -278,8 +279,12 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
             began = perf_counter()
             front, improved = kernel.improve_front(run.state, _recorded_front(run.records), end)
             sweeps = {"improved": improved, "seconds": round(perf_counter() - began, 3)}
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:  # what the restructuring had found counts
         complete = False
+        if isinstance(stop, Interrupted):
+            closing = stop.found
+        elif beside is not None:
+            closing = beside.interrupted() or closing
     finally:
         if beside is not None:
             beside.stop()

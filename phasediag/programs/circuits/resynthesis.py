@@ -35,6 +35,7 @@ import numpy as np
 from numba import njit
 
 from ...forks import Forked, forks
+from ...interrupts import Interrupted
 from .circuit import Basis, Circuit, gate_word, table_of
 from .construction import HOWS, Builder, and_pairs, cone_of, construct, cuts_of, readers_of, rewrite
 
@@ -472,21 +473,26 @@ def resynthesise(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
     ``care`` row (default: all), in at most as many gates. Reproducible from ``seed`` without a
     deadline. With a deadline, ``walks`` walks (seeds ``seed``, ``seed`` + 1, ...) run side by
     side in forked processes where the platform forks (Linux), and the smallest circuit any of
-    them meets is returned."""
+    them meets is returned. Ctrl-C raises :class:`~phasediag.interrupts.Interrupted` with the
+    smallest circuit met so far."""
     if deadline is not None and walks > 1 and forks():
-        started = []
+        started, found = [], []
         try:
-            for k in range(walks):
-                started.append(Forked(functools.partial(_walk, circuit, basis, care, columns, deadline, None, seed + k)))
-        except OSError:  # no more processes to fork: the walks started so far
-            pass
-        found = []
-        try:
+            try:
+                for k in range(walks):
+                    started.append(Forked(functools.partial(_walk, circuit, basis, care, columns, deadline, None,
+                                                            seed + k)))
+            except OSError:  # no more processes to fork: the walks started so far
+                pass
             for walk in started:
                 try:
                     found.append(walk.result())
                 except ChildProcessError:  # it died (killed, out of memory): the others count
                     pass
+        except KeyboardInterrupt as stop:  # Ctrl-C: what every walk had met
+            found += [stop.found] if isinstance(stop, Interrupted) else []
+            found += [w.interrupted() for w in started]
+            raise Interrupted(min((c for c in found if c is not None), key=len, default=circuit)) from None
         finally:
             for walk in started:
                 walk.stop()
@@ -497,20 +503,25 @@ def resynthesise(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
 
 def _walk(circuit: Circuit, basis: Basis, care: np.ndarray | None, columns: np.ndarray | None,
           deadline: float | None, rounds: int | None, seed: int) -> Circuit:
-    """One walk of :func:`resynthesise`."""
+    """One walk of :func:`resynthesise` (Ctrl-C: :class:`~phasediag.interrupts.Interrupted` with
+    the smallest circuit met)."""
     draw = np.random.default_rng(seed)
     most = None if deadline is not None else RESUBSTITUTIONS
     if rounds is None:
         rounds = max(1, REMAPPED_GATES // max(1, len(circuit)))
-    best = current = resubstitute(circuit, basis, care, columns, deadline, most)
-    done, took = 0, 0.0
-    while perf_counter() + took < deadline if deadline is not None else done < rounds:
-        began = perf_counter()
-        leaves = REMAP_LEAVES[int(draw.integers(len(REMAP_LEAVES)))]
-        candidate = resubstitute(remap(current, basis, leaves, draw, columns), basis, care, columns, deadline, most)
-        took, done = perf_counter() - began, done + 1
-        if len(candidate) <= len(current) + (draw.random() < UPHILL):
-            current = candidate
-        if len(candidate) < len(best):
-            best = candidate
+    best = circuit
+    try:
+        best = current = resubstitute(circuit, basis, care, columns, deadline, most)
+        done, took = 0, 0.0
+        while perf_counter() + took < deadline if deadline is not None else done < rounds:
+            began = perf_counter()
+            leaves = REMAP_LEAVES[int(draw.integers(len(REMAP_LEAVES)))]
+            candidate = resubstitute(remap(current, basis, leaves, draw, columns), basis, care, columns, deadline, most)
+            took, done = perf_counter() - began, done + 1
+            if len(candidate) <= len(current) + (draw.random() < UPHILL):
+                current = candidate
+            if len(candidate) < len(best):
+                best = candidate
+    except KeyboardInterrupt:
+        raise Interrupted(best) from None
     return best
