@@ -55,7 +55,7 @@ class Forked:
             return self.result()
         except Interrupted as stop:
             return stop.found
-        except (ChildProcessError, Exception, KeyboardInterrupt):
+        except (Exception, KeyboardInterrupt):  # it died (ChildProcessError), failed or was stopped
             return None
 
     def stop(self) -> None:
