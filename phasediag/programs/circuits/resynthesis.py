@@ -301,13 +301,9 @@ def _and_of_covers(lits: np.ndarray, targets: np.ndarray, rows: np.ndarray, most
             else:
                 covers[found] = y
                 found += 1
-        for i in range(found):
-            for j in range(i + 1, found):
-                for w in range(words):
-                    if ((lits[covers[i], w] & lits[covers[j], w]) ^ targets[k, w]) & rows[w]:
-                        break
-                else:
-                    return k, covers[i], covers[j]
+        pair = and_pairs(lits[covers[:found]], targets[k], rows, 1)
+        if len(pair):
+            return k, covers[pair[0, 0]], covers[pair[0, 1]]
     return -1, -1, -1
 
 
