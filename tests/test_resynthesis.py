@@ -220,9 +220,10 @@ def test_the_pair_and_triple_searches_find_the_first_by_brute_force():
 
 
 def test_an_interrupted_walk_gives_the_smallest_circuit_it_met():
-    """A walk asked to stop (SIGINT, in a forked process) half way through a long deadline answers
-    with a circuit right on every row and no larger than the one it started from."""
-    import functools
+    """A walk asked to stop (SIGINT, in a forked process) a second after it has begun, with a long
+    deadline, answers with a circuit right on every row and no larger than the one it started
+    from."""
+    import os
     import time
 
     from phasediag.forks import Forked, forks
@@ -231,8 +232,17 @@ def test_an_interrupted_walk_gives_the_smallest_circuit_it_met():
         pytest.skip("forking is Linux-only here")
     draw = np.random.default_rng(3)
     built = construct(random_targets(draw, 7, 3), 7, BASES["aig"])
-    walk = Forked(functools.partial(_walk, built, BASES["aig"], None, None, perf_counter() + 60, None, 0))
-    time.sleep(2)
+    began, begins = os.pipe()  # the child writes a byte as the walk begins
+
+    def walk_from_built():
+        os.write(begins, b".")
+        return _walk(built, BASES["aig"], None, None, perf_counter() + 60, None, 0)
+
+    walk = Forked(walk_from_built)
+    assert os.read(began, 1) == b"."
+    time.sleep(1)
     found = walk.interrupted()
+    for end in (began, begins):
+        os.close(end)
     assert found is not None and len(found) <= len(built)
     assert (outputs(found) == outputs(built)).all()
