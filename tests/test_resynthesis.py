@@ -219,6 +219,40 @@ def test_the_pair_and_triple_searches_find_the_first_by_brute_force():
         assert _and_of_covers(words, targets, mask, 5) == found
 
 
+def test_the_rewrite_kernels_agree_with_their_definitions():
+    """Cut rewriting's word kernels against their definitions on random nodes: the four-input
+    table of a node over a cut (each pattern of cut values that occurs on a row of the mask, and
+    the node's value there; a consistent node), its cheapest completion (the smallest of the
+    tables of least b2 size that agree on those patterns, over all 2^16), and the first covers of
+    a goal among the usable literals, uncomplemented ones first."""
+    from phasediag.programs.circuits.construction import (_covers, _cut_patterns, b2_costs, cheapest_completion,
+                                                           word_rows)
+    costs, tables = b2_costs(), np.arange(1 << 16)
+    draw = np.random.default_rng(8)
+    for _ in range(200):
+        n, rows = int(draw.integers(2, 10)), int(draw.integers(1, 200))
+        bits = draw.integers(0, 2, (n, rows)).astype(bool)
+        mask = draw.integers(0, 2, rows).astype(bool)
+        cut = tuple(int(c) for c in draw.choice(n - 1, int(draw.integers(1, min(n - 1, 4) + 1)), replace=False))
+        f = draw.integers(0, 2, 16)  # the node: a function of the cut's values on the mask's rows
+        patterns = sum(bits[c].astype(int) << (3 - j) for j, c in enumerate(cut))
+        bits[n - 1] = f[patterns] & mask | (bits[n - 1] & ~mask)
+        words = word_rows([table_of(b) for b in bits] + [table_of(mask)], (rows + 63) // 64)
+        f4, c4 = _cut_patterns(words, n - 1, cut, words[-1])
+        seen = set(patterns[mask].tolist())
+        assert c4 == sum(1 << p for p in seen) and f4 == sum(int(f[p]) << p for p in seen)
+        fits = np.flatnonzero((tables ^ f4) & c4 == 0)
+        assert cheapest_completion(f4, c4) == int(fits[np.argmin(costs[fits])])
+        usable = draw.integers(0, 2, n).astype(bool)
+        goal = words[int(draw.integers(n))] & words[int(draw.integers(n))] & words[-1]
+        lits = [(x, neg) for neg in (0, 1) for x in range(n) if usable[x]]
+        literal = lambda x, neg: (words[x] ^ words[-1]) & words[-1] if neg else words[x]
+        want = [(x, neg) for x, neg in lits if not (goal & ~literal(x, neg)).any()][:5]
+        found, covered = _covers(words[:n], usable, goal, words[-1], 5)
+        assert found.tolist() == [list(lit) for lit in want]
+        assert all((covered[k] == literal(*lit)).all() for k, lit in enumerate(want))
+
+
 def test_an_interrupted_walk_gives_the_smallest_circuit_it_met():
     """A walk asked to stop (SIGINT, in a forked process) a second after it has begun, with a long
     deadline, answers with a circuit right on every row and no larger than the one it started

@@ -323,15 +323,24 @@ def b2_costs() -> np.ndarray:
     return cost_table(4, "b2").upper
 
 
-_FOUR_INPUT = np.arange(1 << 16)
-
-
 @cache
 def cheapest_completion(f4: int, c4: int) -> int:
-    """The four-input function of least b2 size that equals f4 on the rows of c4."""
-    costs = b2_costs()
-    fits = np.flatnonzero((_FOUR_INPUT ^ f4) & c4 == 0)
-    return int(fits[np.argmin(costs[fits])])
+    """The four-input function of least b2 size that equals f4 on the rows of c4 (the smallest
+    table of those)."""
+    return int(_cheapest_completion(b2_costs(), f4 & c4, ~c4 & 0xFFFF))
+
+
+@njit(cache=True)
+def _cheapest_completion(costs: np.ndarray, base: int, free: int) -> int:
+    """The first table of least cost among base | s, s ⊆ free, in increasing order of s (so of
+    the table)."""
+    best, s = base, 0
+    while True:
+        s = (s - free) & free  # the next subset of free
+        if s == 0:
+            return best
+        if costs[base | s] < costs[best]:
+            best = base | s
 
 
 def _project(f: int, m: int, support: list[int]) -> int:
@@ -999,16 +1008,27 @@ def rewrite(circuit: Circuit, basis: Basis, rounds: int = 4, columns: np.ndarray
 
 def cuts_of(circuit: Circuit, leaves: int = LEAF_INPUTS, largest: bool = False) -> list[list[tuple[int, ...]]]:
     """For every node: itself as a cut, then up to :data:`CUTS_PER_NODE` cuts of at most ``leaves``
-    nodes, smallest first (largest first with ``largest``); a gate's cuts are the unions of one
-    cut of each operand."""
+    nodes, smallest first (largest first with ``largest``), and of equal sizes those of earlier
+    nodes first (by their last node, then the one before...: larger cones); a gate's cuts are the
+    unions of one cut of each operand."""
     m = circuit.inputs
-    cuts: list[list[tuple[int, ...]]] = [[(j,)] for j in range(m)]
-    order = (lambda c: -len(c)) if largest else len
+    sets = [[1 << j] for j in range(m)]  # cuts as sets of nodes, bit n for node n
+    sign = -1 if largest else 1
     for op, a, b in circuit.gates:
-        found = {tuple(sorted(set(u) | set(v))) for u in cuts[a] for v in (cuts[b] if op != 3 else [()])}
-        keep = sorted((c for c in found if len(c) <= leaves), key=order)[:CUTS_PER_NODE]
-        cuts.append([(len(cuts),)] + keep)
-    return cuts
+        found = {u | v for u in sets[a] for v in (sets[b] if op != 3 else (0,))}
+        keep = sorted((c for c in found if c.bit_count() <= leaves), key=lambda c: (sign * c.bit_count(), c))
+        sets.append([1 << len(sets)] + keep[:CUTS_PER_NODE])
+    return [[_members(c) for c in node] for node in sets]
+
+
+def _members(cut: int) -> tuple[int, ...]:
+    """The nodes of a set of nodes given as bits, in order."""
+    out = []
+    while cut:
+        low = cut & -cut
+        out.append(low.bit_length() - 1)
+        cut ^= low
+    return tuple(out)
 
 
 def readers_of(circuit: Circuit) -> np.ndarray:
@@ -1036,6 +1056,7 @@ def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None, de
     tables = circuit.node_words(columns)
     builder = Builder(m, basis, columns)
     full = builder.full
+    words = word_rows(tables + [full], (full.bit_length() + 63) // 64)
     readers = readers_of(circuit)
     cuts = cuts_of(circuit)
     divisors = _Divisors(builder) if full.bit_length() <= RESUB_ROWS else None
@@ -1054,7 +1075,7 @@ def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None, de
             cone = cone_of(circuit, node, cut, readers)
             if len(cone) - 1 <= best_gain:  # the node's function is new: a rebuild adds its last gate
                 continue
-            f4 = _cut_function(tables, node, cut, full)
+            f4 = _cut_function(words, node, cut, words[-1])
             build = lambda f4=f4, cut=cut: builder.library(f4, [new[c] for c in cut])
             freed = {new[x][0] for x in cone if x != node}
             gain = len(cone) - builder.added(build, keep=freed)
@@ -1072,28 +1093,42 @@ def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None, de
     return builder.outputs_of(circuit, new)
 
 
-def _cut_function(tables: list[int], node: int, cut: tuple[int, ...], full: int) -> int:
+def _cut_function(words: np.ndarray, node: int, cut: tuple[int, ...], within: np.ndarray) -> int:
     """The cheapest four-input table that gives ``node`` as a function of the cut's nodes (cut
-    node k is variable k) on every pattern of cut values that occurs on the rows of ``full``;
-    the others are free."""
-    rows = [full]  # rows[p]: the rows where the cut's first k nodes take pattern p
-    for c in cut:
-        t = tables[c]
-        off = t ^ full
-        rows = [r & off for r in rows] + [r & t for r in rows]
-    f4 = c4 = 0
-    target = tables[node]
-    for r, r4 in zip(rows, _PATTERN_ROWS[len(cut)]):
-        if r:
-            c4 |= 1 << r4
-            if r & target:
-                f4 |= 1 << r4
+    node k is variable k) on every pattern of cut values that occurs on the rows of ``within``
+    (``words``: every node's rows as (nodes, w) 64-bit words); the others are free."""
+    f4, c4 = _cut_patterns(words, node, cut, within)
     return f4 if c4 == 0xFFFF else cheapest_completion(f4, c4)
 
 
-#: For k cut nodes, the four-input table's row of each pattern p of :func:`_cut_function`
-#: (p holds cut node j's value at bit j, the doubling order; the table's row holds it at bit 3 - j).
-_PATTERN_ROWS = [[sum(((p >> j) & 1) << (3 - j) for j in range(k)) for p in range(1 << k)] for k in range(LEAF_INPUTS + 1)]
+@njit(cache=True)
+def _cut_patterns(words: np.ndarray, node: int, cut, within: np.ndarray) -> tuple[int, int]:
+    """(f4, c4): the four-input table's rows (cut node j at bit 3 - j) whose pattern of cut
+    values occurs on a row of ``within`` (c4), and those of them where ``node`` is 1 there (f4)."""
+    rows = np.empty(1 << len(cut), dtype=np.uint64)  # rows[p]: cut node j takes bit j of p
+    f4 = c4 = 0
+    for w in range(words.shape[1]):
+        rows[0], n = within[w], 1
+        for c in cut:
+            for p in range(n):
+                rows[p + n] = rows[p] & words[c, w]
+                rows[p] &= ~words[c, w]
+            n *= 2
+        for p in range(n):
+            if rows[p]:
+                r4 = 0
+                for j in range(len(cut)):
+                    r4 |= ((p >> j) & 1) << (3 - j)
+                c4 |= 1 << r4
+                if rows[p] & words[node, w]:
+                    f4 |= 1 << r4
+    return f4, c4
+
+
+def word_rows(tables: list[int], words: int) -> np.ndarray:
+    """(len(tables), words) uint64: each table (an integer, bit t = row t) as 64-bit words."""
+    raw = b"".join(t.to_bytes(8 * words, "little") for t in tables)
+    return np.frombuffer(raw, dtype=np.uint64).reshape(len(tables), words)
 
 
 class _Divisors:
@@ -1108,7 +1143,7 @@ class _Divisors:
         self.mask = self._row(builder.full)
 
     def _row(self, table: int) -> np.ndarray:
-        return np.frombuffer(table.to_bytes(8 * self.words, "little"), dtype=np.uint64)
+        return word_rows([table], self.words)[0]
 
     def resubstitutions(self, target: int, freed: set[int]) -> list:
         """Builds of ``target`` as x ⊕ y, x ∧ y or ¬(x ∧ y), x and y literals of built nodes outside
@@ -1122,26 +1157,48 @@ class _Divisors:
         rows = self.buffer[:self.filled]
         usable = np.ones(len(rows), dtype=bool)
         usable[[n for n in freed if n >= 0]] = False
+        known, tables = b.known, b.tables
         builds = []
-        for x in np.flatnonzero(usable).tolist():  # target = x ⊕ y, y any literal built
-            y = b.known.get(b.tables[x] ^ target)
-            if y is not None and y[0] != x and (y[0] < 0 or usable[y[0]]):
+        for x in [x for x in np.flatnonzero(usable).tolist() if tables[x] ^ target in known]:  # target = x ⊕ y
+            y = known[tables[x] ^ target]
+            if y[0] != x and (y[0] < 0 or usable[y[0]]):
                 builds.append(lambda x=(x, False), y=y: b.gate(6, x, y))
                 if len(builds) == RESUB_PAIRS:
                     break
         for goal, negate in ((target, False), (target ^ b.full, True)):
             g = self._row(goal)
-            lits, tabs = [], []
-            for neg, tab in ((False, rows), (True, ~rows & self.mask)):
-                fits = np.flatnonzero(usable & ~(g & ~tab).any(axis=1))  # goal ⊆ literal
-                lits += [(int(n), neg) for n in fits]
-                tabs.append(tab[fits])
-            tabs = np.concatenate(tabs)[:RESUB_CANDIDATES]
-            for x, y in and_pairs(tabs, g, self.mask, RESUB_PAIRS).tolist():
-                gate = lambda x=lits[x], y=lits[y], negate=negate: b.gate(8, x, y) if not negate \
+            lits, tabs = _covers(rows, usable, g, self.mask, RESUB_CANDIDATES)
+            for i, j in and_pairs(tabs, g, self.mask, RESUB_PAIRS).tolist():
+                (x, u), (y, v) = lits[i].tolist(), lits[j].tolist()
+                gate = lambda x=(x, bool(u)), y=(y, bool(v)), negate=negate: b.gate(8, x, y) if not negate \
                     else b.negate(b.gate(8, x, y))
                 builds.append(gate)
         return builds
+
+
+@njit(cache=True)
+def _covers(rows: np.ndarray, usable: np.ndarray, goal: np.ndarray, within: np.ndarray,
+            most: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``most`` literals of the ``usable`` rows (n, w) of 64-bit words, uncomplemented ones
+    first, that are 1 wherever ``goal`` is: as (node, negated) (k, 2), and their words (k, w)."""
+    found = np.empty((most, 2), dtype=np.int64)
+    words = np.empty((most, rows.shape[1]), dtype=np.uint64)
+    k = 0
+    for neg in range(2):
+        for n in range(len(rows)):
+            if not usable[n]:
+                continue
+            for w in range(rows.shape[1]):
+                if goal[w] & ~((~rows[n, w] & within[w]) if neg else rows[n, w]):
+                    break
+            else:
+                found[k, 0], found[k, 1] = n, neg
+                for w in range(rows.shape[1]):
+                    words[k, w] = (~rows[n, w] & within[w]) if neg else rows[n, w]
+                k += 1
+                if k == most:
+                    return found, words
+    return found[:k], words[:k]
 
 
 @njit(cache=True)

@@ -136,16 +136,21 @@ def _packed(values: np.ndarray, ids: np.ndarray, node: int, rows: np.ndarray):
     least one word): the literals (the nodes ``ids``, then their complements), ``node``, and every
     row."""
     words = max(1, (len(rows) + 63) // 64)
-    lits = np.zeros((2 * len(ids), words), dtype=np.uint64)
-    goal = np.zeros(words, dtype=np.uint64)
+    lits = np.empty((2 * len(ids), words), dtype=np.uint64)
+    goal = np.empty(words, dtype=np.uint64)
     everywhere = np.zeros(words, dtype=np.uint64)
     for k in range(len(rows)):
         everywhere[k // 64] |= np.uint64(1) << np.uint64(k % 64)
-        goal[k // 64] |= np.uint64(values[node, rows[k]]) << np.uint64(k % 64)
-    for i in range(len(ids)):
-        for k in range(len(rows)):
-            lits[i, k // 64] |= np.uint64(values[ids[i], rows[k]]) << np.uint64(k % 64)
-        lits[len(ids) + i] = ~lits[i] & everywhere
+    for i in range(-1, len(ids)):
+        line = values[node if i < 0 else ids[i]]
+        for w in range(words):
+            word = np.uint64(0)
+            for k in range(64 * w, min(64 * w + 64, len(rows))):
+                word |= np.uint64(line[rows[k]]) << np.uint64(k - 64 * w)
+            if i < 0:
+                goal[w] = word
+            else:
+                lits[i, w], lits[len(ids) + i, w] = word, ~word & everywhere[w]
     return lits, goal, everywhere
 
 
