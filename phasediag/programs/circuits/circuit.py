@@ -78,10 +78,10 @@ def input_tables(m: int) -> np.ndarray:
 
 def ordered_gate(op: int, a: int, b: int) -> tuple[int, int, int]:
     """The same gate with its operands in order (a ≤ b): op(u, v) becomes op'(v, u)."""
-    if a <= b:
-        return op, a, b
-    swapped = sum(((op >> (2 * u + v)) & 1) << (2 * v + u) for u in (0, 1) for v in (0, 1))
-    return swapped, b, a
+    return (op, a, b) if a <= b else (_SWAPPED[op], b, a)
+
+
+_SWAPPED = [sum(((op >> (2 * u + v)) & 1) << (2 * v + u) for u in (0, 1) for v in (0, 1)) for op in range(16)]
 
 
 def negate_operands(op: int, first: bool, second: bool) -> int:
@@ -122,6 +122,10 @@ def table_gate(op: int, x: int, y: int, full: int) -> int:
     if op == 14:
         return x | y
     both = x & y
+    if op == 2:
+        return y ^ both
+    if op == 4:
+        return x ^ both
     parts = (full ^ (x | y), y ^ both, x ^ both, both)  # rows where (x, y) = 00, 01, 10, 11
     out = 0
     for k in range(4):
