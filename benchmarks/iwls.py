@@ -124,12 +124,12 @@ def held_out(seed: int, folder: Path) -> None:
         functions[f"p{i}"] = (m, k, lambda t, p=pool, u=use: [
             any(all((t >> v) & 1 == b for v, b in c) for c, on in zip(p, us) if on) for us in u])
     a = draw.randint(3, 4)
-    functions["a0"] = (a + 3, a + 3, lambda t: [((t % (1 << a)) * (t >> a)) >> j & 1 for j in range(a + 3)])
+    functions["a0"] = (a + 3, a + 3, lambda t, a=a: [((t % (1 << a)) * (t >> a)) >> j & 1 for j in range(a + 3)])
     k = draw.choice([3, 5, 7])
-    functions["a1"] = (7, 7, lambda t: [((t % 8 + (t >> 3)) * k) >> j & 1 for j in range(7)])
+    functions["a1"] = (7, 7, lambda t, k=k: [((t % 8 + (t >> 3)) * k) >> j & 1 for j in range(7)])
     functions["a2"] = (8, 6, lambda t: [t % 16 > t >> 4, t % 16 == t >> 4] + [((t % 16 - (t >> 4)) % 16) >> j & 1 for j in range(4)])
     k, c = draw.choice([3, 5, 7]), draw.randint(0, 7)
-    functions["a3"] = (7, 10, lambda t: [(k * t + c) >> j & 1 for j in range(10)])
+    functions["a3"] = (7, 10, lambda t, k=k, c=c: [(k * t + c) >> j & 1 for j in range(10)])
     for name, (m, k, bits) in functions.items():
         tables = [0] * k
         for t in range(1 << m):
