@@ -118,6 +118,20 @@ def test_the_error_zero_end_reports_each_stage():
     assert stages["resynthesised"] <= stages["constructed"] and stages["to"] == last.complexity <= stages["from"]
 
 
+def test_a_time_limited_error_zero_end_is_right_and_no_larger():
+    """With a time limit (the restructuring beside the sampler, where there are two cores, and on
+    the sampler's cores too once its few steps are done), the error-0 circuit of a random 6-input
+    function of 3 outputs is right on every row and no larger than the constructed one."""
+    draw = np.random.default_rng(7)
+    bits = draw.integers(0, 2, (64, 3)).astype(bool)
+    task = BooleanFunction(family="table", inputs=6, table=";".join(format_table(b) for b in bits.T))
+    circuits = load_programs("circuits:basis=aig")
+    diagram = sample_diagram(task, circuits, steps=300, chains=1, sampler="tempering", seed=3, time_limit=3)
+    last, stages = diagram.steps[-1], diagram.diagnostics["shrinking_error_0"]
+    assert last.wrong == 0 and circuits.wrong_weight(task, last.witness) == 0
+    assert stages["resynthesised"] <= stages["constructed"] and last.complexity <= stages["from"]
+
+
 @pytest.mark.parametrize("basis", ["b2", "aig"])
 def test_two_gate_resubstitution(basis):
     """x1x2x3 as (x1 ∧ x2) ∧ (x2 ∧ x3), and x1(x2 ∨ x3) as x1x2 ∨ x1x3: three gates whose

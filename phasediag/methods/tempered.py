@@ -231,7 +231,8 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
     # class, then in a run of its own (a genotype the size of the program, every replica at error
     # 0) in the last (1 - RESYNTHESIS_SHARE) / 2 of the time, where proposals cost at most
     # POLISH_MAX_COST. With a deadline and a second core the restructuring runs beside the sampler
-    # (forked, on half the cores) until then; else after it, from half the time.
+    # (forked, on half the cores) until then, and the sampler's cores join it (walks of their own)
+    # once sampling is done; else after it, from half the time.
     polishes = kernel.constructed is not None and params.max_complexity is None
     restructure = polishes and programs.resynthesises(task, kernel.constructed)
     shrink = polishes and kernel.proposal_cost <= POLISH_MAX_COST
@@ -261,10 +262,14 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
                 if beside is None:
                     closing = programs.resynthesised(task, closing, restructured_by, params.seed)
                 else:
+                    # the sampler is done: its cores restructure too, from the next seeds, until then
+                    here = (programs.resynthesised(task, closing, restructured_by, params.seed + cores // 2,
+                                                   cores - cores // 2) if perf_counter() < restructured_by else closing)
                     try:
                         closing = beside.result()
                     except ChildProcessError:  # it died (killed, out of memory): the construction
                         pass
+                    closing = min(closing, here, key=programs.complexity)
             resynthesised = programs.complexity(closing)
             found_correct = _least_correct(kernel, run)
             if found_correct is not None and programs.complexity(found_correct) < resynthesised:
@@ -281,10 +286,8 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
             sweeps = {"improved": improved, "seconds": round(perf_counter() - began, 3)}
     except KeyboardInterrupt as stop:  # what the restructuring had found counts
         complete = False
-        if isinstance(stop, Interrupted):
-            closing = stop.found
-        elif beside is not None:
-            closing = beside.interrupted() or closing
+        found = [stop.found if isinstance(stop, Interrupted) else None, beside and beside.interrupted()]
+        closing = min([c for c in found if c is not None] + [closing], key=programs.complexity)
     finally:
         if beside is not None:
             beside.stop()
