@@ -286,8 +286,8 @@ def sample_diagram(task, programs, params: SamplerParams | None = None, *, progr
             sweeps = {"improved": improved, "seconds": round(perf_counter() - began, 3)}
     except KeyboardInterrupt as stop:  # what the restructuring had found counts
         complete = False
-        found = [stop.found if isinstance(stop, Interrupted) else None, beside and beside.interrupted()]
-        closing = min([c for c in found if c is not None] + [closing], key=programs.complexity)
+        found = [stop.found if isinstance(stop, Interrupted) else None, beside and beside.interrupted(), closing]
+        closing = min((c for c in found if c is not None), key=programs.complexity, default=None)
     finally:
         if beside is not None:
             beside.stop()
