@@ -459,9 +459,16 @@ def remap(circuit: Circuit, basis: Basis, leaves: int, draw: np.random.Generator
         f = np.zeros(1 << len(cut), dtype=bool)
         f[pattern] = values[node]
         how = HOWS[int(draw.integers(len(HOWS)))]
-        lit[node] = builder.library(construct([table_of(f)], len(cut), basis, table_of(seen), how),
+        lit[node] = builder.library(_constructed(table_of(f), len(cut), basis, table_of(seen), how),
                                     [lit[x] for x in cut])
     return rewrite(builder.outputs_of(circuit, lit), basis, columns=columns)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _constructed(f: int, inputs: int, basis: Basis, care: int, how: str) -> Circuit:
+    """:func:`.construction.construct` of one cut's function (most recur from remapping to
+    remapping: about two calls in three on IWLS functions)."""
+    return construct([f], inputs, basis, care, how)
 
 
 def resynthesise(circuit: Circuit, basis: Basis, care: np.ndarray | None = None,
