@@ -1053,10 +1053,9 @@ def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None, de
     the gates it adds to the new circuit (functional hashing reuses every node already there) and
     the freed gates it reads itself."""
     m = circuit.inputs
-    tables = circuit.node_words(columns)
     builder = Builder(m, basis, columns)
     full = builder.full
-    words = word_rows(tables + [full], (full.bit_length() + 63) // 64)
+    words = word_rows(circuit.node_words(columns) + [full], (full.bit_length() + 63) // 64)  # the last: every row
     readers = readers_of(circuit)
     cuts = cuts_of(circuit)
     divisors = _Divisors(builder) if full.bit_length() <= RESUB_ROWS else None
@@ -1085,7 +1084,7 @@ def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None, de
             cone = cone_of(circuit, node, (), readers)
             if len(cone) - 1 > best_gain:
                 freed = {new[x][0] for x in cone if x != node}
-                for build in divisors.resubstitutions(tables[node], freed):
+                for build in divisors.resubstitutions(int.from_bytes(words[node].tobytes(), "little"), freed):
                     gain = len(cone) - builder.added(build, keep=freed)
                     if gain > best_gain:
                         best, best_gain = build, gain
