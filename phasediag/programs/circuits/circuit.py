@@ -26,7 +26,7 @@ from numba import njit
 from ...tables import input_bits
 
 __all__ = ["Basis", "BASES", "Circuit", "OP_NAMES", "OPS_BY_NAME", "EXPRESSIONS", "input_tables",
-           "ordered_gate", "negate_operands", "gate_word", "table_gate", "table_of"]
+           "ordered_gate", "negate_operands", "gate_word", "packed_words", "table_gate", "table_of"]
 
 #: Readable names of gate functions (op → name); a unary NOT is op 3 with both operands equal.
 OP_NAMES = {1: "NOR", 2: "NOTAND", 3: "NOT", 4: "ANDNOT", 6: "XOR", 7: "NAND", 8: "AND",
@@ -150,6 +150,27 @@ def _evaluate(gates: np.ndarray, values: np.ndarray) -> None:
             values[inputs + i, r] = (op >> (2 * values[a, r] + values[b, r])) & 1
 
 
+@njit(cache=True)
+def _evaluate_words(gates: np.ndarray, words: np.ndarray, within: np.ndarray) -> None:
+    """Fills the gates' rows of ``words`` ((nodes, w) uint64, the inputs' rows given) from
+    ``gates`` ((g, 3): op, a, b), each word masked by ``within`` (the padding bits 0)."""
+    inputs = len(words) - len(gates)
+    for i in range(len(gates)):
+        op, a, b = gates[i, 0], gates[i, 1], gates[i, 2]
+        for w in range(words.shape[1]):
+            words[inputs + i, w] = gate_word(op, words[a, w], words[b, w]) & within[w]
+
+
+def packed_words(bits: np.ndarray) -> np.ndarray:
+    """``bits`` (..., rows) bool as (..., words) uint64, row r bit r % 64 of word r // 64 (the
+    padding bits 0)."""
+    packed = np.packbits(bits, axis=-1, bitorder="little")
+    pad = -packed.shape[-1] % 8
+    if pad:
+        packed = np.concatenate([packed, np.zeros(packed.shape[:-1] + (pad,), dtype=np.uint8)], axis=-1)
+    return np.ascontiguousarray(packed).view(np.uint64)
+
+
 @dataclass(frozen=True)
 class Circuit:
     """A fan-in-2 circuit: ``gates[i] = (op, a, b)`` is node ``inputs + i``; ``outputs[j]`` is
@@ -184,17 +205,17 @@ class Circuit:
         _evaluate(np.array(self.gates, dtype=np.int64).reshape(-1, 3), values)
         return values
 
-    def node_words(self, columns: np.ndarray | None = None) -> list[int]:
-        """Every node's values on every row (rows as in :meth:`node_tables`) as one integer, bit t
-        the value on row t: the circuit evaluated bit-parallel."""
+    def node_words(self, columns: np.ndarray | None = None) -> np.ndarray:
+        """(nodes, words) uint64: every node's values on every row (rows as in :meth:`node_tables`),
+        as :func:`packed_words`: the circuit evaluated bit-parallel."""
         return self._words_on(input_tables(self.inputs) if columns is None else columns.astype(bool))
 
-    def _words_on(self, inputs: np.ndarray) -> list[int]:
+    def _words_on(self, inputs: np.ndarray) -> np.ndarray:
         """:meth:`node_words` on the rows whose inputs ``inputs`` (m, rows) gives."""
-        full = (1 << inputs.shape[1]) - 1
-        words = [table_of(x) for x in inputs]
-        for op, a, b in self.gates:
-            words.append(table_gate(op, words[a], words[b], full))
+        within = packed_words(np.ones(inputs.shape[1], dtype=bool))
+        words = np.empty((self.inputs + len(self.gates), len(within)), dtype=np.uint64)
+        words[: self.inputs] = packed_words(inputs)
+        _evaluate_words(np.array(self.gates, dtype=np.int64).reshape(-1, 3), words, within)
         return words
 
     def output_tables(self, columns: np.ndarray | None = None) -> np.ndarray:
@@ -207,8 +228,8 @@ class Circuit:
             words = self._words_on(chunk)
             for j, node in enumerate(self.outputs):
                 if node >= 0:
-                    raw = np.frombuffer(words[node].to_bytes((chunk.shape[1] + 7) // 8, "little"), dtype=np.uint8)
-                    out[j, start : start + chunk.shape[1]] = np.unpackbits(raw, count=chunk.shape[1], bitorder="little")
+                    out[j, start : start + chunk.shape[1]] = np.unpackbits(words[node].view(np.uint8), count=chunk.shape[1],
+                                                                           bitorder="little")
         return out ^ np.array(self.negated, dtype=bool)[:, None]
 
     def output_codes(self, columns: np.ndarray | None = None) -> np.ndarray:

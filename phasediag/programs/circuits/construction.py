@@ -1011,24 +1011,14 @@ def cuts_of(circuit: Circuit, leaves: int = LEAF_INPUTS, largest: bool = False) 
     nodes, smallest first (largest first with ``largest``), and of equal sizes those of earlier
     nodes first (by their last node, then the one before...: larger cones); a gate's cuts are the
     unions of one cut of each operand."""
-    m = circuit.inputs
-    sets = [[1 << j] for j in range(m)]  # cuts as sets of nodes, bit n for node n
+    cuts: list[list[tuple[int, ...]]] = [[(j,)] for j in range(circuit.inputs)]
     sign = -1 if largest else 1
     for op, a, b in circuit.gates:
-        found = {u | v for u in sets[a] for v in (sets[b] if op != 3 else (0,))}
-        keep = sorted((c for c in found if c.bit_count() <= leaves), key=lambda c: (sign * c.bit_count(), c))
-        sets.append([1 << len(sets)] + keep[:CUTS_PER_NODE])
-    return [[_members(c) for c in node] for node in sets]
-
-
-def _members(cut: int) -> tuple[int, ...]:
-    """The nodes of a set of nodes given as bits, in order."""
-    out = []
-    while cut:
-        low = cut & -cut
-        out.append(low.bit_length() - 1)
-        cut ^= low
-    return tuple(out)
+        found = {tuple(sorted(union)) for u in cuts[a] for v in (cuts[b] if op != 3 else [()])
+                 if len(union := set(u + v)) <= leaves}
+        keep = sorted(found, key=lambda c: (sign * len(c), c[::-1]))  # colex: by the last node, then...
+        cuts.append([(len(cuts),)] + keep[:CUTS_PER_NODE])
+    return cuts
 
 
 def readers_of(circuit: Circuit) -> np.ndarray:
@@ -1055,7 +1045,8 @@ def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None, de
     m = circuit.inputs
     builder = Builder(m, basis, columns)
     full = builder.full
-    words = word_rows(circuit.node_words(columns) + [full], (full.bit_length() + 63) // 64)  # the last: every row
+    words = circuit.node_words(columns)
+    within = word_rows([full], words.shape[1])[0]
     readers = readers_of(circuit)
     cuts = cuts_of(circuit)
     divisors = _Divisors(builder) if full.bit_length() <= RESUB_ROWS else None
@@ -1074,7 +1065,7 @@ def _rewrite_pass(circuit: Circuit, basis: Basis, columns: np.ndarray | None, de
             cone = cone_of(circuit, node, cut, readers)
             if len(cone) - 1 <= best_gain:  # the node's function is new: a rebuild adds its last gate
                 continue
-            f4 = _cut_function(words, node, cut, words[-1])
+            f4 = _cut_function(words, node, cut, within)
             build = lambda f4=f4, cut=cut: builder.library(f4, [new[c] for c in cut])
             freed = {new[x][0] for x in cone if x != node}
             gain = len(cone) - builder.added(build, keep=freed)
@@ -1126,8 +1117,10 @@ def _cut_patterns(words: np.ndarray, node: int, cut, within: np.ndarray) -> tupl
 
 def word_rows(tables: list[int], words: int) -> np.ndarray:
     """(len(tables), words) uint64: each table (an integer, bit t = row t) as 64-bit words."""
-    raw = b"".join(t.to_bytes(8 * words, "little") for t in tables)
-    return np.frombuffer(raw, dtype=np.uint64).reshape(len(tables), words)
+    out = np.empty((len(tables), words), dtype=np.uint64)
+    for row, t in zip(out, tables):  # row by row: no second copy of all the tables at once
+        row[:] = np.frombuffer(t.to_bytes(8 * words, "little"), dtype=np.uint64)
+    return out
 
 
 class _Divisors:

@@ -36,7 +36,7 @@ from numba import njit
 
 from ...forks import Forked, forks
 from ...interrupts import Interrupted
-from .circuit import Basis, Circuit, gate_word, table_of
+from .circuit import Basis, Circuit, gate_word, packed_words, table_of
 from .construction import HOWS, Builder, and_pairs, cone_of, construct, cuts_of, readers_of, rewrite
 
 __all__ = ["resubstitute", "remap", "resynthesise"]
@@ -58,7 +58,7 @@ REMAPPED_GATES, RESUBSTITUTIONS = 2560, 16
 
 
 class _Evaluated(NamedTuple):
-    """A circuit on the rows: every node's values ((nodes, rows) bool, and as :func:`_words`), its
+    """A circuit on the rows: every node's values ((nodes, rows) bool, and as :func:`.circuit.packed_words`), its
     gates ((g, 3): op, a, b) and outputs as arrays."""
 
     values: np.ndarray
@@ -69,7 +69,7 @@ class _Evaluated(NamedTuple):
 
 def _evaluated(circuit: Circuit, columns: np.ndarray | None) -> _Evaluated:
     values = circuit.node_tables(columns)
-    return _Evaluated(values, _words(values), np.array(circuit.gates, dtype=np.int64).reshape(-1, 3),
+    return _Evaluated(values, packed_words(values), np.array(circuit.gates, dtype=np.int64).reshape(-1, 3),
                       np.array(circuit.outputs, dtype=np.int64))
 
 
@@ -132,7 +132,7 @@ def _replacement(values: np.ndarray, node: int, usable: np.ndarray, rows: np.nda
 
 @njit(cache=True)
 def _packed(values: np.ndarray, ids: np.ndarray, node: int, rows: np.ndarray):
-    """On the ``rows`` (indices) of ``values`` ((nodes, rows) bool), packed as :func:`_words` (at
+    """On the ``rows`` (indices) of ``values`` ((nodes, rows) bool), packed as :func:`.circuit.packed_words` (at
     least one word): the literals (the nodes ``ids``, then their complements), ``node``, and every
     row."""
     words = max(1, (len(rows) + 63) // 64)
@@ -164,16 +164,6 @@ class _Names:
         return int(self.ids[k % len(self.ids)]), bool(k >= len(self.ids))
 
 
-def _words(bits: np.ndarray) -> np.ndarray:
-    """``bits`` (..., rows) bool as (..., words) uint64, row r bit r % 64 of word r // 64 (the
-    padding bits 0)."""
-    packed = np.packbits(bits, axis=-1, bitorder="little")
-    pad = -packed.shape[-1] % 8
-    if pad:
-        packed = np.concatenate([packed, np.zeros(packed.shape[:-1] + (pad,), dtype=np.uint8)], axis=-1)
-    return np.ascontiguousarray(packed).view(np.uint64)
-
-
 def _empty(words: np.ndarray) -> np.ndarray:
     """Whether each row of words (the last axis) has no bit set (an OR over a short last axis,
     word by word: numpy's reductions are slow there)."""
@@ -187,7 +177,7 @@ def _empty(words: np.ndarray) -> np.ndarray:
 
 def _and_pair(target: np.ndarray, lits: np.ndarray, within: np.ndarray):
     """Indices (x, y) of two literals with x ∧ y = ``target`` on the rows ``within`` (all packed
-    as :func:`_words`; ``target`` among ``within``), or None."""
+    as :func:`.circuit.packed_words`; ``target`` among ``within``), or None."""
     covers = np.flatnonzero(_empty(target & ~lits & within))[:PAIR_CANDIDATES]
     pairs = and_pairs(lits[covers], target, within, 1)
     return (int(covers[pairs[0][0]]), int(covers[pairs[0][1]])) if len(pairs) else None
@@ -203,7 +193,7 @@ def _one_and(goal: np.ndarray, lits: np.ndarray, names: _Names, rows: np.ndarray
 
 def _xor_pair(target: np.ndarray, lits: np.ndarray, within: np.ndarray):
     """Indices (x, y) of two nodes (the first half of ``lits``) with x ⊕ y equal to ``target`` on
-    the rows ``within``, and whether it is the complement (as :func:`_words`), or None."""
+    the rows ``within``, and whether it is the complement (as :func:`.circuit.packed_words`), or None."""
     x, y, opposite = _xor_of(lits[:min(PAIR_CANDIDATES, len(lits) // 2)], target, within)
     return None if x < 0 else (x, y, opposite)
 
@@ -231,7 +221,7 @@ def _one_xor(goal: np.ndarray, lits: np.ndarray, names: _Names, rows: np.ndarray
 
 
 def _two_ands(goal: np.ndarray, lits: np.ndarray, names: _Names, rows: np.ndarray):
-    """x ∧ y ∧ z, or x ∧ (y ∨ z), equal to the goal or its complement (as :func:`_words`)."""
+    """x ∧ y ∧ z, or x ∧ (y ∨ z), equal to the goal or its complement (as :func:`.circuit.packed_words`)."""
     for target, negated in ((goal, False), (~goal & rows, True)):
         covers = np.flatnonzero(_empty(target & ~lits))[:TRIPLE_CANDIDATES]
         x, y, z = _and3(lits[covers], target, rows)
@@ -313,7 +303,7 @@ def _and_of_covers(lits: np.ndarray, targets: np.ndarray, rows: np.ndarray, most
 
 
 def _two_gates_with_xor(goal: np.ndarray, lits: np.ndarray, names: _Names, rows: np.ndarray):
-    """x ⊕ (y ∧ z), x ⊕ y ⊕ z or x ∧ (y ⊕ z), equal to the goal or its complement (as :func:`_words`)."""
+    """x ⊕ (y ∧ z), x ⊕ y ⊕ z or x ∧ (y ⊕ z), equal to the goal or its complement (as :func:`.circuit.packed_words`)."""
     few = lits[:min(PAIR_CANDIDATES, len(lits) // 2)]  # the nodes, uncomplemented
     rests = (goal ^ few[:OUTER_CANDIDATES]) & rows  # goal ⊕ x
     targets = np.concatenate([rests, ~rests & rows])  # x ⊕ (y ∧ z): y ∧ z = goal ⊕ x, or ¬
