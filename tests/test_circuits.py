@@ -52,10 +52,11 @@ def resimulated_wrong(task, programs, circuit) -> int:
 
 
 def test_bit_parallel_outputs_equal_row_by_row_values():
-    """Circuit outputs evaluated bit-parallel (whole tables as integers, in chunks of rows) equal
-    each node's values computed row array by row array, on the truth table and on sampled rows
-    (more than one chunk), for random circuits of every gate, NOT, constant and negated outputs."""
-    from phasediag.programs.circuits.circuit import OUTPUT_CHUNK
+    """Circuit nodes and outputs evaluated bit-parallel (64 rows to a word, outputs in chunks of
+    rows) equal each node's values computed row array by row array, with the padding bits 0, on
+    the truth table and on sampled rows (more than one chunk), for random circuits of every gate,
+    NOT, constant and negated outputs."""
+    from phasediag.programs.circuits.circuit import OUTPUT_CHUNK, packed_words
     draw = np.random.default_rng(23)
     for _ in range(200):
         m, n = int(draw.integers(1, 9)), int(draw.integers(0, 25))
@@ -73,6 +74,7 @@ def test_bit_parallel_outputs_equal_row_by_row_values():
             expected = [(values[o] if o >= 0 else np.zeros(values.shape[1], bool)) ^ neg
                         for o, neg in zip(circuit.outputs, circuit.negated)]
             assert np.array_equal(circuit.output_tables(columns), np.array(expected))
+            assert np.array_equal(circuit.node_words(columns), packed_words(values))
 
 
 @pytest.mark.parametrize("basis", ["b2", "aig", "and-or-not"])
