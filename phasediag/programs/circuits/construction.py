@@ -1180,13 +1180,12 @@ def _covers(rows: np.ndarray, usable: np.ndarray, goal: np.ndarray, within: np.n
         for n in range(len(rows)):
             if not usable[n]:
                 continue
-            for w in range(rows.shape[1]):
-                if goal[w] & ~((~rows[n, w] & within[w]) if neg else rows[n, w]):
+            for w in range(rows.shape[1]):  # the literal into slot k, kept where it covers the goal
+                words[k, w] = (~rows[n, w] & within[w]) if neg else rows[n, w]
+                if goal[w] & ~words[k, w]:
                     break
             else:
                 found[k, 0], found[k, 1] = n, neg
-                for w in range(rows.shape[1]):
-                    words[k, w] = (~rows[n, w] & within[w]) if neg else rows[n, w]
                 k += 1
                 if k == most:
                     return found, words
