@@ -189,6 +189,29 @@ def test_other_bases_enumeration_equals_cpsat(basis):
             assert resimulated_wrong(task, programs, s.witness) == s.wrong
 
 
+@pytest.mark.parametrize("basis", ["b2", "aig", "and-or-not"])
+def test_every_function_of_one_and_two_inputs_enumeration_equals_cpsat(basis):
+    """The whole front of every one- and two-input function, by the enumerator and by CP-SAT,
+    with witnesses of the basis that re-evaluate to their error. Without free complements the
+    constant 1 is x + x̄ (two gates): the enumerator once priced it at 0 (with a witness the
+    basis cannot hold) and CP-SAT forbade it (its front never reached error 0)."""
+    programs = load_programs(f"circuits:basis={basis}")
+    for m in (1, 2):
+        for f in range(1 << (1 << m)):
+            task = load_task(f"boolean:table=0b{f:0{1 << m}b},inputs={m}")
+            fronts = [enumeration_diagram(task, programs), synthesis_diagram(task, programs)]
+            assert [(s.complexity, s.wrong) for s in fronts[0].steps] == [(s.complexity, s.wrong) for s in fronts[1].steps]
+            for s in fronts[0].steps + fronts[1].steps:
+                programs.check(s.witness)
+                assert resimulated_wrong(task, programs, s.witness) == s.wrong
+            if f == (1 << (1 << m)) - 1 and basis == "and-or-not":
+                assert fronts[0].steps[-1].complexity == 2
+    # several outputs, one of them 1 everywhere: x1, 1, 0 costs the two gates of x1 + x̄1
+    task = load_task("boolean:table=0b10;0b11;0b00,inputs=1")
+    ends = synthesis_diagram(task, programs).steps[-1]
+    assert (ends.complexity, ends.wrong) == ((2, 0) if basis == "and-or-not" else (0, 0))
+
+
 def test_basis_costs_are_ordered():
     """Fewer gate types never make a function cheaper: b2 ≤ aig (a subset of b2, same free
     negations), and parity of three inputs is 2 XORs in b2 but needs ANDs in aig."""

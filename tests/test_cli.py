@@ -78,7 +78,10 @@ def test_task_export(tmp_path):
     (["compute", "prefix-sorting:n=6,length=7", "--method", "cpsat", "--out", "X.json"], "use --method dp"),
     (["compute", "prefix-sorting", "--eps", "1.5", "--out", "X.json"], "Every eps (error target) must be in [0, 1]. Got 1.5."),
     (["compute", "prefix-sorting", "--eps", "-0.1", "--out", "X.json"], "Every eps (error target) must be in [0, 1]. Got -0.1."),
-    (["compute", "prefix-sorting", "--time-limit", "5", "--out", "X.json"], "--time-limit does not apply to --method dp"),
+    (["compute", "prefix-sorting", "--method", "dp", "--time-limit", "5", "--out", "X.json"],
+     "--time-limit does not apply to --method dp"),
+    (["compute", "boolean:family=parity,inputs=3", "--method", "enumerate", "--time-limit", "5", "--out", "X.json"],
+     "--time-limit does not apply to --method enumerate"),
     (["compute", "prefix-sorting", "--sampler", "both", "--out", "X.json"], "--sampler does not apply to --method dp"),
     (["compute", "prefix-sorting", "--method", "tempered", "--workers", "2", "--out", "X.json"],
      "--workers does not apply to --method tempered"),
@@ -115,6 +118,19 @@ def test_bad_input_one_line_exit_2_nothing_written(tmp_path, capsys, argv, messa
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("phasediag: error: ") and message in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_exact_takes_a_time_limit_whichever_method_it_picks(tmp_path):
+    """``--method exact`` picks by size (enumeration up to 4 inputs, CP-SAT above; the DP for
+    rules): a time limit given for a batch of tasks applies where the picked method takes it and
+    is not needed where it finishes without, so no task of the batch is refused for it."""
+    for spec, picked in (("boolean:family=parity,inputs=3", "enumerate"), ("boolean:family=parity,inputs=5", "cpsat"),
+                         ("prefix-sorting:n=3,length=3", "dp")):
+        out = tmp_path / f"{picked}.json"
+        assert main(["compute", spec, "--time-limit", "30", "--workers", "1", "--out", str(out)]) == 0
+        written = json.loads(out.read_text())["method"]
+        assert written["name"] == picked
+        assert written["time_limit"] == (30 if picked == "cpsat" else None)
 
 
 @pytest.mark.parametrize("content, message", [("{", "is not JSON"), ('{"x": 1}', "not a phasediag diagram"),

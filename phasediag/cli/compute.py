@@ -20,7 +20,7 @@ from ..data import fit_on_data, with_held_out
 from ..diagram import PhaseDiagram
 from ..errors import ParameterError
 from ..io import write_diagram, write_steps_csv
-from ..methods import CHOICES, diagram_fit, resolve_method
+from ..methods import CHOICES, diagram_fit, picked_options, resolve_method
 from ..plot import plot_diagrams
 from ..programs import load_programs
 from ..task import Task
@@ -99,7 +99,8 @@ def _progress_lines():
               "cap [rules: every prefix, at most 12,000; circuits: 4*inputs+4 gates, at most 64; trees: "
               "distinct inputs - 1, at most 255].")
 @click.option("--time-limit", type=seconds, default=None, help="cpsat: seconds for the whole run; "
-              "a step not proved in time is reported with bounds. tempered: stop sampling after this long.")
+              "a step not proved in time is reported with bounds (also under exact where it picks cpsat; the DP and "
+              "enumeration finish without one). tempered: stop sampling after this long.")
 @click.option("--workers", type=click.IntRange(1, LIMITS["workers"]), default=None, help="cpsat: solver threads [1 for rules, 2 for circuits].")
 @click.option("--seed", type=click.IntRange(0, LIMITS["seed"]), default=None, help="cpsat: solver seed; tempered: sampler seed [0].")
 @click.option("--sampler", type=click.Choice(["auto", "both", "wang-landau", "tempering"]), default=None,
@@ -145,10 +146,10 @@ def compute(spec, programs_name, method, eps, max_complexity, time_limit, worker
         output_path(plot_path, PLOT_SUFFIXES, "--plot")
     if csv_path is not None:
         output_path(csv_path, (".csv",), "--csv")
-    method = resolve_method(the_task, programs, method)
-    fit = diagram_fit(programs, method, eps=eps, max_complexity=max_complexity, time_limit=time_limit,
-                      workers=workers, seed=seed, sampler=sampler, steps=steps, chains=chains, windows=windows,
-                      betas=betas, lambdas=lambdas)
+    picked = resolve_method(the_task, programs, method)
+    fit = diagram_fit(programs, picked, **picked_options(method, picked, dict(
+        eps=eps, max_complexity=max_complexity, time_limit=time_limit, workers=workers, seed=seed, sampler=sampler,
+        steps=steps, chains=chains, windows=windows, betas=betas, lambdas=lambdas)))
     data = {"data_seed": data_seed, "replace": replace, "test_size": test_size}
     if data_size is None and any(v is not None for v in data.values()):
         names = ", ".join("--" + k.replace("_", "-") for k, v in data.items() if v is not None)

@@ -25,7 +25,7 @@ from ..programs.rules.dp import dp_diagram
 from .tempered import sample_diagram
 
 __all__ = ["Method", "METHODS", "CHOICES", "EXACT_CHOICES", "classes_for", "check_options", "diagram_fit",
-           "exact_diagram", "resolve_method", "sample_diagram", "dp_diagram", "cpsat_diagram",
+           "exact_diagram", "picked_options", "resolve_method", "sample_diagram", "dp_diagram", "cpsat_diagram",
            "enumeration_diagram", "synthesis_diagram", "census", "cost_table"]
 
 
@@ -78,6 +78,20 @@ def resolve_method(task, programs: ProgramClass, method: str = "exact") -> str:
     return method
 
 
+#: Options that budget a solver rather than say what to compute.
+SOLVER_BUDGETS = ("time_limit", "workers", "seed")
+
+
+def picked_options(requested: str, method: str, options: dict) -> dict:
+    """``options`` for ``method``, which ``requested`` named: where that was ``exact`` (the
+    fastest exact method for the task, which changes with its size), the solver budgets the
+    picked method does not take are dropped, as it finishes without them (the DP, enumeration);
+    a named method keeps them, so :func:`check_options` refuses what it does not take."""
+    if requested != "exact":
+        return options
+    return {k: v for k, v in options.items() if k not in SOLVER_BUDGETS or k in METHODS[method].options}
+
+
 def check_options(method: str, options: dict) -> dict:
     """``options`` with the unset (None) ones dropped; a set option ``method`` does not take is a
     ParameterError naming it as the CLI spells it."""
@@ -101,15 +115,17 @@ def diagram_fit(programs: ProgramClass, method: str, **options) -> Callable:
     return lambda task, progress=None: exact_diagram(task, programs, method=method, progress=progress, **options)
 
 
-def exact_diagram(task, programs: ProgramClass, *, method: str = "exact", **options):
+def exact_diagram(task, programs: ProgramClass, *, method: str = "exact", progress=None, **options):
     """The exact phase diagram of ``programs`` on ``task``.
 
     ``method="exact"`` picks the fastest exact method for the class (see
     ``ProgramClass.fastest_exact``): for affix rules the tree DP, with CP-SAT as the independent
     cross-check; for circuits the enumerator where it settles every function, else CP-SAT exact
-    synthesis.
+    synthesis. Under ``exact``, a solver budget (``time_limit``, ``workers``, ``seed``) applies
+    where the picked method takes it (see :func:`picked_options`).
     """
-    method = resolve_method(task, programs, method)
-    if method == "tempered":
+    picked = resolve_method(task, programs, method)
+    if picked == "tempered":
         raise ParameterError("'tempered' samples a diagram (upper bounds); use sample_diagram, or an exact method.")
-    return programs.exact_methods[method](task, programs, **options)
+    options = check_options(picked, picked_options(method, picked, options))
+    return programs.exact_methods[picked](task, programs, progress=progress, **options)

@@ -314,8 +314,10 @@ def leaf_cost(f4: int, basis: str) -> int:
     """The enumerated size of the four-input function ``f4`` in ``basis`` (exact in b2; in aig and
     and-or-not an upper bound that :func:`leaf_circuit` meets or beats, met on 97% of sampled
     functions):
-    the expansions' estimate of a leaf, read from the table rather than built."""
-    return int(cost_table(4, basis).upper[f4])
+    the expansions' estimate of a leaf, read from the table rather than built. A constant costs
+    nothing: the builder keeps it as a literal (in and-or-not, the constant 1 costs x + x̄ only
+    where an output is 1 everywhere)."""
+    return 0 if f4 in (0, 0xFFFF) else int(cost_table(4, basis).upper[f4])
 
 
 def b2_costs() -> np.ndarray:

@@ -6,7 +6,9 @@ depth D, bit-parallel in Numba, recording for each function reached the least nu
 
 - *Normal chains*. With free complements (b2, aig) every gate is made normal (value 0 on row 0)
   by complementing it and its uses, so only the 2^(2^m - 1) normal functions are stored.
-- *No repeats*: a gate never recomputes a constant, an input or an earlier gate.
+- *No repeats*: a gate never recomputes a constant, an input or an earlier gate; only a
+  chain's last gate may be the constant 1 where complements are not free (``and-or-not``
+  has no other way to output it: x + x̄, two gates).
 - *One order per chain*: gate j+1 either reads gate j or has a larger truth table (every DAG
   has such an order: always place the smallest available gate).
 - *Sinks*: a minimal chain of c gates ends with one unread gate, and each gate reads at most
@@ -131,7 +133,7 @@ def _chains(m, max_gates, ops, unary, free_complement, first, cost, wit):
         tt[j] = t
         present[t] = 1
     present[0] = 1
-    if not free_complement:
+    if not free_complement:  # no inner gate is the constant 1 (a last gate may be)
         present[mask] = 1
     a, b = first[1], first[2]
     f, op = _gate(first[0], tt[a], tt[b], mask, free_complement)
@@ -176,6 +178,8 @@ def _chains(m, max_gates, ops, unary, free_complement, first, cost, wit):
                 continue
             f, op = _gate(ops[o], tt[a], tt[b], mask, free_complement)
             if present[f]:
+                if f == mask:  # the constant 1 (no free complements) ends a chain, never extends one
+                    _record(f, op, a, b, depth, cost, wit, g_op, g_a, g_b)
                 continue
             last = n - 1
             if depth > 1 and a != last and b != last and f < tt[last]:
@@ -353,7 +357,7 @@ class CostTable:
         if j is in ``negate``: (gates, node, flip), the node computing f XOR flip."""
         m = self.inputs
         mask = (1 << (1 << m)) - 1
-        if f in (0, mask):
+        if f == 0 or (f == mask and self.basis.free_complement):
             return [], -1, f == mask
         for j in range(m):
             if f == _input_table(m, j):
@@ -477,7 +481,7 @@ def _enumerated(inputs: int, basis: str, max_depth: int | None) -> CostTable:
     unary = np.array([op == 3 for op in spec.normal_ops], dtype=np.bool_)
     group, maps = _symmetries(m, spec.free_complement)
     cost = np.full(n_functions, _UNKNOWN, dtype=np.int8)
-    for f in [0] + [_input_table(m, j) for j in range(m)] + ([] if spec.free_complement else [mask]):
+    for f in [0] + [_input_table(m, j) for j in range(m)]:  # without free complements, 1 = x + x̄
         cost[f] = 0
     # first gates: one per orbit
     firsts, seen = [], set()

@@ -116,14 +116,16 @@ class SynthesisModel:
         readers = [[self.sel_a[l][m + i] for l in range(i + 1, r)] + [self.sel_b[l][m + i] for l in range(i + 1, r)]
                    for i in range(r)]
         # no gate repeats a constant, an input or an earlier gate on the rows that count (else
-        # a smaller circuit does as well); with free complements, nor their complements
+        # a smaller circuit does as well); with free complements, nor their complements. Without
+        # them a gate may be the constant 1 (x + x̄): it is the only way an output is 1 everywhere
         polarities = (True, False) if basis.free_complement else (True,)
         differs = {}  # (l, i) → per row, gate l's value differs from gate i's
         for i in range(r):
             x = value[m + i]
+            model.add_bool_or(x)  # not constant 0
+            if basis.free_complement:
+                model.add_bool_or([~v for v in x])  # not constant 1
             for same in polarities:
-                model.add_bool_or([~v if same else v for v in x])  # not constant 0 / 1
-                model.add_bool_or([v if same else ~v for v in x])
                 for j in range(m):
                     model.add_bool_or([~v if value[j][t] == same else v for t, v in enumerate(x)])
             for l in range(i):
