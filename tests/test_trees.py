@@ -189,3 +189,34 @@ def test_patterns_merge_inputs_with_the_same_answers():
     passes, weights = patterns(task)
     assert weights.sum() == task.total_weight
     assert len(np.unique(passes, axis=0)) == len(passes)
+
+
+@pytest.mark.parametrize("spec", ["boolean:family=random,inputs=7,seed=3", "boolean:family=majority,inputs=5",
+                                  "prefix-sorting:n=3,length=4,structure=bernoulli,rate=0.4,seed=2",
+                                  "verb-conjugation:source=synthetic,verbs=300,irregulars=20,seed=1"])
+def test_the_greedy_tree_is_correct_and_closes_a_sampled_front(trees, spec):
+    """The constructed tree gives every input its label (re-evaluated leaf by leaf, independently
+    of the class's scoring), is no smaller than the exact least correct tree where the DP runs,
+    and closes at error 0 a sampled front whose walk stops far short of it."""
+    from phasediag import sample_diagram
+
+    task = load_task(spec)
+    tree = trees.correct_program(task)
+    codes, table = task.table.codes, task.table
+    for path, label in leaves(tree):
+        at = np.ones(len(codes), dtype=bool)
+        for condition, passed in path:
+            pos = condition.position
+            lengths = (codes >= 0).sum(axis=1)
+            index = pos - 1 if pos > 0 else lengths + pos
+            ok = (index >= 0) & (index < lengths)
+            letter = task.alphabet.index(condition.letter) if condition.letter in task.alphabet else -2
+            hit = ok & (codes[np.arange(len(codes)), np.clip(index, 0, codes.shape[1] - 1)] == letter)
+            at &= hit == passed
+        assert (np.array(task.labels)[table.labels[at]] == label).all()
+    if len(patterns(task)[1]) <= 64:
+        least = exact_diagram(task, trees, eps=[0]).steps[-1].complexity
+        assert trees.complexity(tree) >= least
+    sampled = sample_diagram(task, trees, steps=50, chains=1, seed=0)
+    end = sampled.steps[-1]
+    assert end.error == 0 and end.status == "sampled" and end.complexity <= trees.complexity(tree)

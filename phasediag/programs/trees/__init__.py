@@ -4,7 +4,8 @@ A split tests "the letter at position p is a" (on Boolean tasks: "bit j is 1"); 
 from the start, and from the end too on inputs of different lengths (suffix-natural tasks). A
 leaf gives a label, so a constant costs 0 like a rule list's default. The package holds the tree
 and its tests (:mod:`.tree`), the exact DP over sub-samples (:mod:`.dp`), CP-SAT (:mod:`.cpsat`),
-the sampler's moves (:mod:`.moves`) and drawing (:mod:`.drawing`). Trees need a listed task.
+the greedy correct tree (:mod:`.construction`), the sampler's moves (:mod:`.moves`) and drawing
+(:mod:`.drawing`). Trees need a listed task.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from typing import Sequence
 
 import numpy as np
 
+from ... import views
 from ...errors import FileFormatError
 from ...files import write_table_csv
 from ...task import Task
 from ..base import Coverage, ProgramClass
+from .construction import greedy_tree
 from .cpsat import cpsat_diagram
 from .dp import dp_diagram, patterns
 from .drawing import draw_tree
@@ -56,6 +59,11 @@ class Trees(ProgramClass):
     def sampler(self, task: Task, capacity: int | None = None) -> TreeKernel:
         """The tempered sampler's moves on trees of at most ``capacity`` splits."""
         return TreeKernel(task, capacity)
+
+    def correct_program(self, task: Task, deadline: float | None = None) -> Tree | None:
+        """The greedy (ID3) tree of the task (:func:`.construction.greedy_tree`): no wrong weight,
+        so it closes a sampled front at error 0; None where no tree is correct."""
+        return views.kept(task, "greedy_tree", lambda: greedy_tree(task))
 
     def coverage(self, task: Task, program: Tree) -> list[Coverage]:
         """Per leaf, in order: the inputs that reach it and their weight (a leaf reached by one

@@ -282,7 +282,7 @@ class TreeKernel:
     """The decision-tree sampler for one listed task: trees of at most ``capacity`` splits over
     the task's distinct answer patterns."""
 
-    constructed = start = None  # no correct program is built (see SamplerKernel)
+    constructed = start = None  # replicas start empty; the greedy tree closes the front (Trees.correct_program)
     improve_front = None  # no local sweeps of the front (see SamplerKernel)
     proposal_cost = 1.0
 
