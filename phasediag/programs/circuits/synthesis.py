@@ -117,13 +117,18 @@ class SynthesisModel:
                    for i in range(r)]
         # no gate repeats a constant, an input or an earlier gate on the rows that count (else
         # a smaller circuit does as well); with free complements, nor their complements. Without
-        # them a gate may be the constant 1 (x + x̄): it is the only way an output is 1 everywhere
+        # them the last gate may be the constant 1 (x + x̄), the only way an output is 1
+        # everywhere: no gate reads a constant-1 gate usefully, so it can always be put last
         polarities = (True, False) if basis.free_complement else (True,)
+        one = model.new_bool_var("one") if r and not basis.free_complement else None  # the last gate is 1
         differs = {}  # (l, i) → per row, gate l's value differs from gate i's
         for i in range(r):
             x = value[m + i]
             model.add_bool_or(x)  # not constant 0
-            if basis.free_complement:
+            if one is not None and i == r - 1:
+                model.add_bool_and(x).only_enforce_if(one)
+                model.add_bool_or([~v for v in x]).only_enforce_if(~one)
+            else:
                 model.add_bool_or([~v for v in x])  # not constant 1
             for same in polarities:
                 for j in range(m):
@@ -140,7 +145,8 @@ class SynthesisModel:
             key = [sum(j * s for j, s in enumerate(sel)) for sel in (self.sel_a[i], self.sel_b[i])]
             nxt = [sum(j * s for j, s in enumerate(sel)) for sel in (self.sel_a[i + 1], self.sel_b[i + 1])]
             reads = self.sel_b[i + 1][m + i]
-            model.add(key[0] * n + key[1] <= nxt[0] * n + nxt[1]).only_enforce_if(~reads)
+            unless = [~reads] + ([~one] if one is not None and i + 1 == r - 1 else [])
+            model.add(key[0] * n + key[1] <= nxt[0] * n + nxt[1]).only_enforce_if(unless)
         # outputs
         self.out_sel, self.out_neg = [], []
         weights = table.weights[rows]
