@@ -281,8 +281,8 @@ def synthesis_diagram(task, programs, *, eps: Sequence[float] | None = None,
     table = views.boolean_encoding(task)
     if table.inputs > MAX_INPUTS:
         raise ParameterError(f"CP-SAT synthesis takes at most {MAX_INPUTS} inputs (256 rows); {task.spec} "
-                             f"has {table.inputs} input bits as a Boolean function. For an exact diagram of this "
-                             f"task use --programs prefix-rules.")
+                             f"has {table.inputs} input bits as a Boolean function. Circuits of more inputs: --method "
+                             f"tempered (upper bounds, closed at error 0); an exact diagram: --programs prefix-rules.")
     return size_walk(task, programs, lambda r, minimise: SynthesisModel(task, programs, r, minimise),
                      stage="synthesis", eps=eps, max_complexity=max_complexity, time_limit=time_limit,
                      workers=workers, seed=seed, hints=hints, progress=progress)
