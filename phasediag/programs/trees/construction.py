@@ -26,13 +26,12 @@ def greedy_tree(task: Task) -> Tree | None:
         return None
     conditions, labels = conditions_of(task).conditions, task.labels
     weights = weights.astype(np.float64)
-
     default = labels[int(np.argmax(weights.sum(axis=0)))]  # a set of weight 0 (don't-cares)
     built: list[Tree] = []
     todo: list = [np.arange(len(passes))]  # pattern sets to grow, or a test to join the last two trees by
     while todo:
         rows = todo.pop()
-        if isinstance(rows, int):
+        if isinstance(rows, int):  # both subtrees of the split on test ``rows`` are built
             passed, fail = built.pop(), built.pop()
             built.append(Split(conditions[rows], fail, passed))
             continue
@@ -43,8 +42,8 @@ def greedy_tree(task: Task) -> Tree | None:
             continue
         sides = passes[rows]
         splitting = np.flatnonzero(sides.any(axis=0) & ~sides.all(axis=0))
-        passed = sides[:, splitting].T.astype(np.float64) @ here  # (tests, labels): weight passing
-        f = int(splitting[np.argmin(_spread(passed) + _spread(here.sum(axis=0) - passed))])
+        passing = sides[:, splitting].T.astype(np.float64) @ here  # (tests, labels): the weight passing
+        f = int(splitting[np.argmin(_spread(passing) + _spread(here.sum(axis=0) - passing))])
         todo += [f, rows[sides[:, f]], rows[~sides[:, f]]]  # the fail side is grown first
     return built[0]
 
