@@ -275,6 +275,7 @@ def test_an_interrupted_walk_gives_the_smallest_circuit_it_met():
     import time
 
     from phasediag.forks import Forked, forks
+    from phasediag.interrupts import hold_interrupts_while_numba_compiles
     from phasediag.programs.circuits.resynthesis import _walk
     if not forks():
         pytest.skip("forking is Linux-only here")
@@ -283,6 +284,9 @@ def test_an_interrupted_walk_gives_the_smallest_circuit_it_met():
     began, begins = os.pipe()  # the child writes a byte as the walk begins
 
     def walk_from_built():
+        # as the console script does: with a fresh Numba cache the child may be compiling a
+        # kernel when SIGINT lands, and Numba then loses it or raises a compiler error
+        hold_interrupts_while_numba_compiles()
         os.write(begins, b".")
         return _walk(built, BASES["aig"], None, None, perf_counter() + 60, None, 0)
 
