@@ -7,7 +7,9 @@ listed prefix-sorting tasks with random exception rates) the script computes pha
 tree front once (``--method exact``), then STreeD at each α on the same binary features
 (phasediag's conditions), and prints: how many (instance, α) pairs agree on the objective, the
 time of phasediag's whole front, STreeD's summed over the α values, and their ratio (mean and
-worst). Instances are drawn from seeds 100.. (none of them was used to tune anything).
+worst). Instances are drawn from seeds 100.. (none of them was used to tune anything). Then the
+greedy tree that closes tempered fronts at error 0, against the least correct tree and CART
+(scikit-learn, skipped when absent), as size ratios (mean and worst).
 
 pystreed pins scikit-learn versions that clash with verbecc's, so run it in its own environment
 with the repository on the path (the script skips STreeD with a note when it is not installed)::
@@ -67,6 +69,42 @@ def _splits(model) -> int:
     return int(model.get_tree().get_num_branching_nodes())
 
 
+def cart_splits(task) -> int | None:
+    """Splits of scikit-learn's CART (entropy, grown until every leaf is pure) on the same binary
+    features and weights; None when scikit-learn is missing."""
+    try:
+        from sklearn.tree import DecisionTreeClassifier
+    except ImportError:
+        return None
+    table = task.table
+    model = DecisionTreeClassifier(criterion="entropy", random_state=0)
+    model.fit(conditions_of(task).passes, table.labels, sample_weight=table.weights)
+    return int((model.tree_.node_count - 1) // 2)
+
+
+def closing_trees(instances: int, trees) -> None:
+    """The greedy tree that closes tempered fronts at error 0 (``Trees.correct_program``) against
+    the least correct tree (the DP, up to 64 patterns) and CART grown to purity, on the same seeds
+    and on random 8-input functions; every greedy tree re-scored at error 0."""
+    cases = families(instances) | {"random 8-input": [f"boolean:family=random,inputs=8,seed={100 + i}"
+                                                      for i in range(instances)]}
+    print(f"\n{'error-0 tree, family':<26} {'greedy / least mean/worst':>26} {'greedy / CART mean/worst':>25}")
+    for family, specs in cases.items():
+        to_least, to_cart = [], []
+        for spec in specs:
+            task = load_task(spec)
+            tree = trees.correct_program(task)
+            assert trees.wrong_weight(task, tree) == 0
+            size = max(1, trees.complexity(tree))
+            if len(patterns(task)[1]) <= 64:
+                to_least.append(size / max(1, exact_diagram(task, trees, eps=[0]).steps[-1].complexity))
+            cart = cart_splits(task)
+            if cart is not None:
+                to_cart.append(size / max(1, cart))
+        cells = [f"{statistics.mean(r):.3f}/{max(r):.3f}" if r else "-" for r in (to_least, to_cart)]
+        print(f"{family:<26} {cells[0]:>26} {cells[1]:>25}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", type=int, default=20)
@@ -103,6 +141,7 @@ def main() -> None:
     rows = [len(patterns(load_task(s))[1]) for s in families(args.instances)["prefix-sorting bernoulli"]]
     print(f"(prefix-sorting instances: {min(rows)}–{max(rows)} distinct inputs; ratio = ours / STreeD summed "
           f"over α = {', '.join(map(str, ALPHAS))}; < 1 means phasediag's whole front is faster)")
+    closing_trees(args.instances, trees)
 
 
 if __name__ == "__main__":
