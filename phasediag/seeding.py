@@ -9,7 +9,8 @@ arithmetic is on uint64 arrays (wrapping), so a whole table of prefixes hashes a
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from .jit import njit
 
 __all__ = ["hash_root", "hash_extend", "hash_uniform", "rng", "mix", "PHI", "DATA_STREAM", "TEST_STREAM"]
 

@@ -5,8 +5,8 @@ kernel of phasediag is compiled."""
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from .jit import njit
 from .seeding import PHI, mix, rng
 
 __all__ = ["COMPILED", "compiled", "allocating", "streams", "next_u64", "uniform", "randint", "copy"]

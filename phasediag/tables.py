@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from numba import njit
 
 from .errors import ParameterError
+from .jit import njit
 
 __all__ = ["TaskTable", "BooleanTable", "LIST_LIMIT", "ANCHOR", "alphabet", "input_bit", "input_bits"]
 

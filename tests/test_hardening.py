@@ -394,3 +394,85 @@ def test_a_killed_sweep_leaves_no_worker_running(tmp_path):
     for p in alive:
         p.kill()
     assert not alive, f"{len(alive)} cluster processes outlived the killed sweep"
+
+
+def test_ctrl_c_while_matplotlib_loads_or_saves_comes_once_it_is_done(tmp_path):
+    """SIGINT while matplotlib's Agg renderer (a C extension) is being imported: the import
+    completes and KeyboardInterrupt comes after it (raised inside an extension's initialisation it
+    becomes an ImportError traceback; a real ``collapse`` met this). SIGINT while a figure is saved:
+    KeyboardInterrupt comes once the file is written, with no temporary beside it. In a fresh
+    interpreter, where matplotlib is not loaded yet."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import importlib.abc, os, signal, sys, time
+        from pathlib import Path
+
+        def ctrl_c():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)
+
+        class CtrlCWhileTheRendererLoads(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path, target=None):
+                if name == "matplotlib.backends._backend_agg":
+                    ctrl_c()
+
+        sys.meta_path.insert(0, CtrlCWhileTheRendererLoads())
+        from phasediag.figures import pyplot, save
+        try:
+            pyplot("x.png")
+        except KeyboardInterrupt:
+            print("loaded" if "matplotlib.backends._backend_agg" in sys.modules else "not loaded")
+        plt = pyplot("x.png")
+        fig = plt.figure()
+        drawn = fig.savefig
+        fig.savefig = lambda *args, **kwargs: (ctrl_c(), drawn(*args, **kwargs))
+        out = Path(sys.argv[1]) / "f.png"
+        try:
+            save(fig, out)
+        except KeyboardInterrupt:
+            print("written" if out.stat().st_size > 0 else "empty", *sorted(p.name for p in out.parent.iterdir()))
+    """)
+    run = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    assert run.stdout.split("\n")[:2] == ["loaded", "written f.png"], run.stdout
+
+
+def test_ctrl_c_during_a_kernel_that_returns_arrays_is_a_keyboard_interrupt():
+    """SIGINT from another process (as from a terminal) while a kernel runs that returns a tuple of
+    arrays: the call raises KeyboardInterrupt, every time. Numba's tuple boxing drops a Ctrl-C
+    raised inside its unpickling of the arrays' dtype, and a SystemError came out instead (a
+    forked walk met this). The kernel is made with :mod:`phasediag.jit`'s njit, in a fresh
+    interpreter, where Numba has not run anything yet."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import os, subprocess, sys
+        import numpy as np
+        from phasediag.jit import njit
+
+        @njit
+        def sums(n):
+            out = np.zeros(4)
+            for i in range(n):
+                out[i % 4] += i * 0.5
+            return out, np.ones(2, dtype=np.uint64)
+
+        sums(10)
+        for trial in range(12):
+            subprocess.Popen(["sh", "-c", f"sleep {0.05 + 0.01 * trial}; kill -INT {os.getpid()}"])
+            try:
+                while True:
+                    sums(1 << 22)
+            except KeyboardInterrupt:
+                print("KeyboardInterrupt")
+            except BaseException as e:
+                print(type(e).__name__)
+    """)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["KeyboardInterrupt"] * 12, run.stdout

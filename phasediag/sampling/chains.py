@@ -23,8 +23,8 @@ import types
 from typing import Callable, NamedTuple
 
 import numpy as np
-from numba import njit
 
+from ..jit import njit
 from ..streams import COMPILED, compiled, uniform
 
 __all__ = ["Moves", "Loops", "Walkers", "Records", "Ladder", "Sweeps", "TemperingStats", "WangLandau", "bind",

@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 
+from ...jit import njit
 from ...tables import input_bits
 
 __all__ = ["Basis", "BASES", "Circuit", "OP_NAMES", "OPS_BY_NAME", "EXPRESSIONS", "input_tables",

@@ -42,8 +42,8 @@ from functools import cache, lru_cache
 from time import perf_counter
 
 import numpy as np
-from numba import njit
 
+from ...jit import njit
 from .circuit import BASES, Basis, Circuit, negate_operands, ordered_gate, table_gate, table_of
 from .enumeration import cost_table
 

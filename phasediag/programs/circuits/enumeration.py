@@ -41,12 +41,12 @@ from time import perf_counter
 from typing import Sequence
 
 import numpy as np
-from numba import njit
 
 from ... import views
 from ...diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
 from ...errors import ParameterError
 from ...front import Progress, answering, eps_budgets, require_method
+from ...jit import njit
 from ...tables import input_bit, input_bits
 from .circuit import BASES, Basis, Circuit, gate_word, negate_operands, ordered_gate
 

@@ -32,10 +32,10 @@ from time import perf_counter
 from typing import NamedTuple
 
 import numpy as np
-from numba import njit
 
 from ...forks import Forked, forks
 from ...interrupts import Interrupted
+from ...jit import njit
 from .circuit import Basis, Circuit, gate_word, packed_words, table_of
 from .construction import HOWS, Builder, and_pairs, cone_of, construct, cuts_of, readers_of, rewrite
 

@@ -24,12 +24,12 @@ from time import perf_counter
 from typing import Sequence
 
 import numpy as np
-from numba import njit
 
 from ... import views
 from ...diagram import MethodInfo, PhaseDiagram, Step, TaskInfo
 from ...errors import TooLargeError
 from ...front import Progress, answering, eps_budgets, require_method
+from ...jit import njit
 from ...params import count
 from ...ruledag import RuleDag
 from ...task import Task
