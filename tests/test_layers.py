@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent / "phasediag"
 #: Layers from the ground up; a module may import its own layer or any lower one. A name
 #: stands for a module or for every module of a package.
 LAYERS = (
-    ("version", "errors", "params", "seeding", "streams", "tables", "files", "interrupts", "forks", "figures", "trie",
-     "ruledag"),
+    ("version", "errors", "params", "jit", "seeding", "streams", "tables", "files", "interrupts", "forks", "figures",
+     "trie", "ruledag"),
     ("task", "laws", "views", "tasks"),
     ("diagram", "analysis", "front"),
     ("sampling",),
