@@ -11,6 +11,7 @@ from typing import Callable, Sequence
 
 from .diagram import MethodInfo, PhaseDiagram, Step, TaskInfo, eps_budget
 from .errors import ParameterError
+from .interrupts import held_interrupts
 from .params import check_number
 
 #: ``progress(stage, done, total)``; total None when unknown.
@@ -74,8 +75,9 @@ class CpsatRun:
 
     def solve(self, model) -> int | None:
         """Solve ``model`` in what remains of the time limit; None when nothing remains. The
-        solve runs in a thread while this one waits, so that Ctrl-C (KeyboardInterrupt, raised
-        only in the main thread) stops the search at once and is raised here once it has ended."""
+        solve runs in a thread while this one waits with Ctrl-C held back, so that Ctrl-C stops
+        the search at once and is raised here (KeyboardInterrupt) once it has ended: one raised
+        anywhere in the wait would leave CP-SAT searching, and the process aborts at exit."""
         if self.time_limit is not None:
             remaining = self.time_limit - self.seconds
             if remaining <= 0:
@@ -92,19 +94,11 @@ class CpsatRun:
             finally:
                 done.set()
 
-        # waits on an Event, not Thread.join: a join cut by KeyboardInterrupt can mark a running
-        # thread as ended (Python 3.11), and the process then exits under CP-SAT's threads
-        threading.Thread(target=solve, daemon=True).start()
-        interrupted = False
-        while not done.is_set():
-            if interrupted:  # again: a stop that came before the search had begun is lost
-                self.solver.stop_search()
-            try:
-                done.wait(0.05)
-            except KeyboardInterrupt:
-                interrupted = True
-        if interrupted:
-            raise KeyboardInterrupt
+        with held_interrupts() as interrupted:
+            threading.Thread(target=solve, daemon=True).start()
+            while not done.wait(0.05):
+                if interrupted():  # again and again: a stop that came before the search began is lost
+                    self.solver.stop_search()
         if isinstance(outcome[0], BaseException):
             raise outcome[0]
         self.statuses.append(self.solver.status_name(outcome[0]))

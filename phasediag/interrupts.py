@@ -5,24 +5,25 @@ from __future__ import annotations
 import signal
 import threading
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 
 @contextmanager
-def held_interrupts() -> Iterator[None]:
+def held_interrupts() -> Iterator[Callable[[], bool]]:
     """Run the block with SIGINT held back, then raise KeyboardInterrupt at its end if one came.
 
     Inside, SIGINT is blocked in this thread and recorded wherever else it lands, so no
     KeyboardInterrupt is raised in the middle of a C extension's initialisation (NumPy prints one
-    as a traceback). Outside the main thread (where Python delivers no SIGINT) this does nothing."""
+    as a traceback). The block gets a function telling whether one has come yet, to stop work it
+    waits on. Outside the main thread (where Python delivers no SIGINT) this does nothing."""
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield lambda: False
         return
     came: list[int] = []
     handler = signal.signal(signal.SIGINT, lambda signum, frame: came.append(signum))
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        yield
+        yield lambda: bool(came) or signal.SIGINT in signal.sigpending()
     finally:
         if signal.SIGINT in signal.sigpending():
             came.append(signal.sigwait({signal.SIGINT}))

@@ -75,3 +75,40 @@ def test_interrupt_keeps_the_steps_found(rules):
     d = cpsat_diagram(task, rules, progress=progress)
     assert not d.complete and len(d.steps) == 3 and d.all_optimal
     assert front(d) == front(dp_diagram(task, rules))[:3]
+
+
+def test_ctrl_c_as_a_solve_starts_stops_the_search_before_it_is_raised(monkeypatch):
+    """SIGINT the moment the solver's thread has started (before the wait on it): solve() raises
+    KeyboardInterrupt only once the search has ended. Raised while CP-SAT still searched, the
+    process aborted at exit ("terminate called without an active exception"); a real Ctrl-C of
+    ``compute --method cpsat`` met this. The model (12 pigeons, 11 holes) takes CP-SAT minutes."""
+    import os
+    import signal
+    import threading
+    import time
+
+    from ortools.sat.python import cp_model
+
+    import phasediag.front as front_module
+    from phasediag.front import CpsatRun
+
+    model = cp_model.CpModel()
+    sits = [[model.new_bool_var(f"p{p}h{h}") for h in range(11)] for p in range(12)]
+    for p in range(12):
+        model.add_exactly_one(sits[p])
+    for h in range(11):
+        model.add_at_most_one(sits[p][h] for p in range(12))
+    started = []
+
+    class CtrlCOnStart(threading.Thread):
+        def start(self):
+            super().start()
+            started.append(self)
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)
+
+    monkeypatch.setattr(front_module.threading, "Thread", CtrlCOnStart)
+    run = CpsatRun(time_limit=120, workers=1, seed=0)
+    with pytest.raises(KeyboardInterrupt):
+        run.solve(model)
+    assert started and not started[0].is_alive()
