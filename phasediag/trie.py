@@ -97,6 +97,17 @@ class Trie:
             v = i
         return v
 
+    def paths(self, nodes: np.ndarray) -> np.ndarray:
+        """Letters of each node's prefix, one row per node of ``nodes``, padded with -1."""
+        depth = self.depth[nodes]
+        out = np.full((len(nodes), int(depth.max(initial=0))), -1, dtype=np.int64)
+        v = np.asarray(nodes, dtype=np.int64).copy()
+        for k in range(out.shape[1]):  # the k-th letter from the end of every prefix that long
+            on = np.flatnonzero(depth > k)
+            out[on, depth[on] - 1 - k] = self.letter[v[on]]
+            v[on] = self.parent[v[on]]
+        return out
+
     def path(self, v: int) -> tuple[int, ...]:
         """Letters of node v's prefix."""
         out = []

@@ -96,9 +96,11 @@ def test_the_sampler_fits_data_too(rules):
     d = fit_on_data(task, rules, fit, size=30, seed=1)
     sample = draw_sample(task, 30, seed=1)
     dp = exact_diagram(sample, rules, max_complexity=12)
-    for s in d.steps:
-        assert s.status == "sampled" and s.test_error is not None
+    for s in d.steps:  # sampled, but for the error-0 step of the least correct list: proved, the DP's
+        assert s.test_error is not None
         assert s.wrong >= min(e.wrong for e in dp.steps if e.complexity <= s.complexity)
+        assert s.status == "sampled" or (s.status, s.wrong, s.complexity) == ("optimal", 0, dp.steps[-1].complexity)
+    assert dp.steps[-1].wrong == 0 and d.steps[-1].wrong == 0
 
 
 def test_circuits_fit_on_data():

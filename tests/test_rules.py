@@ -98,3 +98,52 @@ def test_unknown_label_is_a_clear_error(rules):
     task = load_task("prefix-sorting:n=3,length=2")
     with pytest.raises(FileFormatError, match="Label '7' is not a label"):
         rules.wrong_weight(task, RuleList("7"))
+
+
+def _random_lexicon(path, seed: int, words: int = 60, labels: str = "xyz"):
+    """``words`` random words of 1–5 letters over 'abc' (many share prefixes and suffixes; some
+    are prefixes of others), each with a random label: a table task."""
+    draw = rng(seed)
+    lexicon = {}
+    while len(lexicon) < words:
+        word = "".join(draw.choice(list("abc"), size=int(draw.integers(1, 6))).tolist())
+        lexicon[word] = labels[int(draw.integers(len(labels)))]
+    path.write_text("input,label\n" + "".join(f"{w},{y}\n" for w, y in lexicon.items()))
+    return load_task(f"table:path={path}")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_least_correct_list_is_the_dp_at_error_0(tmp_path, seed):
+    """The rule list built at once by small parsimony on the trie is right on every input (by
+    longest match, input by input, for prefix rules) and has as many rules as the DP's error-0
+    step, on random lexicons and on prefix-sorting tasks, for prefix and suffix rules; it is the
+    class's proved lower bound at error 0."""
+    from phasediag.methods import dp_diagram
+    from phasediag.programs import load_programs
+
+    tasks = [_random_lexicon(tmp_path / "w.csv", seed),
+             load_task(f"prefix-sorting:n=3,length=4,structure=bernoulli,rate=0.5,seed={seed}")]
+    for task in tasks:
+        for name in ("prefix-rules", "suffix-rules"):
+            programs = load_programs(name)
+            least = programs.correct_program(task)
+            if name == "prefix-rules":
+                assert naive_wrong(task, least) == 0
+            assert programs.wrong_weight(task, least) == 0
+            dp = dp_diagram(task, programs, eps=[0.0])
+            assert dp.steps[-1].wrong == 0 and dp.steps[-1].complexity == len(least)
+            assert programs.lower_bound(task, 0) == len(least) and programs.lower_bound(task, 1) == 0
+
+
+def test_a_tempered_rule_front_ends_at_error_0_proved():
+    """A short tempered run on parity of 8 (prefix rules) stops far from error 0; its front is
+    closed by the least correct list: 2^7 rules (each pair of inputs that differ in the last bit
+    needs one), proved."""
+    from phasediag.methods import sample_diagram
+    from phasediag.programs import load_programs
+
+    task = load_task("boolean:family=parity,inputs=8")
+    d = sample_diagram(task, load_programs("prefix-rules"), steps=50, chains=1, seed=0)
+    last = d.steps[-1]
+    assert d.steps[-2].wrong > 0 and (last.complexity, last.wrong, last.status) == (2 ** 7, 0, "optimal")
+    assert naive_wrong(task, last.witness) == 0

@@ -4,8 +4,8 @@ An input takes the label of its longest matching rule (the default if none match
 complexity is the number of rules. Prefix rules match the start of an input, suffix rules its end
 (``-ir``, or ``^word`` for the whole input). A rule whose affix is a whole input memorises one
 datapoint. The package holds the rule list itself (:mod:`.rulelist`), the sampler's moves
-(:mod:`.moves`), the exact tree DP (:mod:`.dp`), the CP-SAT minimiser (:mod:`.cpsat`) and the
-exact density of states (:mod:`.density`).
+(:mod:`.moves`), the exact tree DP (:mod:`.dp`), the CP-SAT minimiser (:mod:`.cpsat`), the
+exact density of states (:mod:`.density`) and the least correct list (:mod:`.construction`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from ...files import write_table_csv
 from ...tables import ANCHOR
 from ...task import Task
 from ..base import Coverage, ProgramClass
+from .construction import least_correct_rules
 from .cpsat import cpsat_diagram
 from .density import exact_density
 from .dp import dp_diagram
@@ -66,6 +67,17 @@ class AffixRules(ProgramClass):
     def exact_density(self, task: Task):
         """The exact ln g(c, w) of rule lists on a listed task (:func:`.density.exact_density`)."""
         return exact_density(self.affix_task(task))
+
+    def correct_program(self, task: Task, deadline: float | None = None) -> RuleList | None:
+        """The least rule list with no wrong weight (:func:`.construction.least_correct_rules`,
+        exact): it closes a sampled front at error 0; None where the task is too large to list
+        or no list is correct."""
+        return views.kept(task, f"least correct {self.name}", lambda: least_correct_rules(self.affix_task(task)))
+
+    def lower_bound(self, task: Task, wrong: int) -> int:
+        """At ``wrong`` = 0, the size of :meth:`correct_program` (proved least); else 0."""
+        least = self.correct_program(task) if wrong == 0 else None
+        return 0 if least is None else len(least)
 
     def wrong_weights(self, task: Task, programs: Sequence[RuleList]) -> list[int]:
         """:meth:`wrong_weight` of each program, one score updated by the rules that change from
