@@ -8,6 +8,7 @@ lexicographic order, so that the children of a node are contiguous (``child_star
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -81,6 +82,13 @@ class Trie:
             mass=mass,
             end=end,
         )
+
+    @cached_property
+    def levels(self) -> list[np.ndarray]:
+        """The node ids at each depth, the root's level 0 first (each a run of consecutive ids:
+        nodes are numbered breadth-first)."""
+        bounds = np.searchsorted(self.depth, np.arange(int(self.depth.max()) + 2))
+        return [np.arange(a, b) for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
 
     def children(self, v: int) -> range:
         """Node ids of v's children (sorted by letter)."""

@@ -114,8 +114,7 @@ class AffixRules(ProgramClass):
         trie, table = views.trie(task), task.table
         rule_at, _ = trie_labels(task, program)
         owner = np.where(rule_at >= 0, np.arange(trie.n_nodes), 0)
-        for d in range(1, int(trie.depth.max()) + 1):
-            at = np.flatnonzero(trie.depth == d)
+        for at in trie.levels[1:]:
             owner[at] = np.where(rule_at[at] >= 0, at, owner[trie.parent[at]])
         ends = owner[trie.end]
         inputs = np.bincount(ends, minlength=trie.n_nodes)

@@ -36,14 +36,11 @@ def least_correct_rules(task: Task) -> RuleList | None:
     if (held.sum(axis=1) > 1).any():
         return None
     cost = np.where(held.any(axis=1, keepdims=True) & ~held, np.inf, 0.0)
-    deepest = int(trie.depth.max())
-    for d in range(deepest, 0, -1):
-        at = np.flatnonzero(trie.depth == d)
+    for at in reversed(trie.levels[1:]):
         np.add.at(cost, trie.parent[at], np.minimum(cost[at], cost[at].min(axis=1, keepdims=True) + 1))
     label = np.empty(trie.n_nodes, dtype=np.int64)
     label[0] = int(np.argmin(cost[0]))
-    for d in range(1, deepest + 1):
-        at = np.flatnonzero(trie.depth == d)
+    for at in trie.levels[1:]:
         inherited = label[trie.parent[at]]
         changes = cost[at, inherited] > cost[at].min(axis=1) + 1
         label[at] = np.where(changes, np.argmin(cost[at], axis=1), inherited)

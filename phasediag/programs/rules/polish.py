@@ -657,8 +657,7 @@ def sweep_front(trie, front: dict, capacity: int, load, deadline: float | None =
     top_v, top_y, top_dw = np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(1, mass.dtype)
     child_start = trie.child_start
     size = np.ones(n, np.int64)
-    for d in range(int(trie.depth.max()), 0, -1):
-        at = np.flatnonzero(trie.depth == d)
+    for at in reversed(trie.levels[1:]):
         np.add.at(size, parent[at], size[at])
     k, window = mass.shape[1], min(WINDOW_NODES, n)
     win = (trie.own, size, *window_scratch(n, k, window, int(np.diff(child_start).max())))

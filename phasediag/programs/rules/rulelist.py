@@ -195,8 +195,7 @@ def trie_labels(task: Task, program: RuleList) -> tuple[np.ndarray, np.ndarray]:
         if node > 0:
             rule_at[node] = label
     label_at = np.full(trie.n_nodes, default, dtype=np.int64)
-    for d in range(1, int(trie.depth.max()) + 1):
-        at = np.flatnonzero(trie.depth == d)
+    for at in trie.levels[1:]:
         label_at[at] = np.where(rule_at[at] >= 0, rule_at[at], label_at[trie.parent[at]])
     return rule_at, label_at
 

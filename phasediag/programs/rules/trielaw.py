@@ -120,8 +120,7 @@ def trie_law(task: Task) -> PrefixLaw:
         cut = np.zeros(trie.n_nodes)
         # every prefix of x at depth ≤ |x| is drawn with probability μ(x)/|x|
         np.add.at(cut, trie.end, mu / np.maximum(lengths, 1))
-        for d in range(int(trie.depth.max()), 0, -1):
-            at = np.flatnonzero(trie.depth == d)
+        for at in reversed(trie.levels[1:]):
             np.add.at(cut, trie.parent[at], cut[at])
         mass_f = trie.mass.astype(np.float64)
         parent = trie.parent[1:]
