@@ -36,7 +36,7 @@ from .files import atomic_path, read_text
 from .interrupts import interrupts_ignored
 from .io import (diagram_from_json, diagram_to_json, read_diagram, write_diagram,
                  write_table_csv)
-from .methods import CHOICES, METHODS, diagram_fit, resolve_method
+from .methods import CHOICES, METHODS, diagram_fit, options_of, resolve_method
 from .params import format_spec, parse_spec
 from .programs import load_programs
 
@@ -67,7 +67,8 @@ class SchedulerError(PhasediagError):
 @dataclass(frozen=True)
 class Point:
     """One diagram of a sweep. ``method`` is resolved (``dp``, ``cpsat``, ``enumerate`` or
-    ``tempered``); ``seed`` seeds the method where it takes one (CP-SAT, tempered) and the
+    ``tempered``), but for ``exact`` on training data, which picks per sample (the index then
+    says what ran); ``seed`` seeds the method where it takes one (CP-SAT, tempered) and the
     training sample when ``data`` = D is given (else it is 0: an exact method without data is
     computed once, whatever the seeds); budgets the method does not take are None."""
 
@@ -100,7 +101,7 @@ class Point:
         """The point's diagram: the method on the task, or on D draws from it."""
         task, programs = load_task(self.task), load_programs(self.programs)
         options = {"max_complexity": self.max_complexity, **self.budgets}
-        if "seed" in METHODS[self.method].options:
+        if "seed" in options_of(programs, self.method):
             options["seed"] = self.seed
         fit = diagram_fit(programs, self.method, **options)
         if self.data is None:
@@ -157,8 +158,10 @@ class Grid:
             for run_values in itertools.product(*(run[k] for k in names)):
                 settings = {k: d for k, (_, _, d) in _RUN_KEYS.items()} | dict(zip(names, run_values))
                 programs = load_programs(settings.pop("programs") or task.natural_programs)
-                method = resolve_method(task, programs, settings.pop("method"))
-                takes = METHODS[method].options
+                method = settings.pop("method")
+                if method != "exact" or settings["data"] is None:  # exact on data: picked per sample
+                    method = resolve_method(task, programs, method)
+                takes = options_of(programs, method)
                 kept = {k: v for k, v in settings.items() if k not in _METHOD_BUDGETS or k in takes}
                 if "seed" not in takes and kept["data"] is None:
                     kept["seed"] = 0  # the seed means nothing to this point: one point for every seed
@@ -367,6 +370,7 @@ def _row(point: Point, family: list[str], diagram: PhaseDiagram | None, message:
     collapse = (diagram.data or {}).get("collapse") or {}
     counts = {s: sum(st.status == s for st in steps) for s in STATUSES}
     return row | {
+        "method": diagram.method.name,  # what ran: exact on data picks per sample
         "outcome": "done", "n_steps": len(steps),
         "statuses": " ".join(f"{n} {s}" for s, n in counts.items() if n),
         "complete": diagram.complete, "last_complexity": steps[-1].complexity, "last_error": steps[-1].error,

@@ -96,15 +96,18 @@ def read_csv(path: Path, data: bytes | None = None) -> Lexicon:
     except csv.Error as e:
         raise FileFormatError(f"{path} is not readable CSV ({e}); expected {expected}.") from None
     if not rows or [c.strip() for c in rows[0]] not in (["input", "label"], ["input", "label", "weight"]):
-        raise FileFormatError(f"{path} starts with {'a header of ' + str(len(rows[0])) + ' fields' if rows else 'nothing'}"
-                              f"; expected {expected}.")
+        start = f"the header '{','.join(rows[0])[:60]}'" if rows else "nothing"
+        raise FileFormatError(f"{path} starts with {start}; expected {expected}.")
     weighted = len(rows[0]) == 3
     seen: dict[str, str] = {}
     weights: dict[str, int] = {}
     for line, row in enumerate(rows[1:], 2):
-        if len(row) != len(rows[0]) or not row[0] or not row[1]:
-            raise FileFormatError(f"{path}, line {line}: expected {len(rows[0])} fields ({', '.join(rows[0])}) "
-                                  f"with a non-empty input and label; got {len(row)} field(s).")
+        if len(row) != len(rows[0]):
+            raise FileFormatError(f"{path}, line {line}: expected {len(rows[0])} fields ({', '.join(rows[0])}); "
+                                  f"got {len(row)}.")
+        if not row[0] or not row[1]:
+            raise FileFormatError(f"{path}, line {line}: the {'input' if not row[0] else 'label'} is empty; "
+                                  "every row needs a non-empty input and label.")
         try:
             weight = int(row[2]) if weighted else 1
             if weight < 0:
@@ -181,9 +184,9 @@ def read_pla(path: Path, data: bytes | None = None) -> Lexicon:
         parts = item.split()
         plane_in, plane_out = (parts[0], parts[1]) if len(parts) == 2 else (item[:n_in], item[n_in:].strip())
         if len(plane_in) != n_in or set(plane_in) - set("01-"):
-            raise FileFormatError(f"{path}, line {line}: the input plane must be {n_in} characters of 0, 1, -.")
+            raise FileFormatError(f"{path}, line {line}: the input plane must be {n_in} character{'' if n_in == 1 else 's'} of 0, 1, -.")
         if len(plane_out) != n_out or set(plane_out) - set("01-~"):
-            raise FileFormatError(f"{path}, line {line}: the output plane must be {n_out} characters of 0, 1, -, ~.")
+            raise FileFormatError(f"{path}, line {line}: the output plane must be {n_out} character{'' if n_out == 1 else 's'} of 0, 1, -, ~.")
         cubes.append((line, plane_in, plane_out))
     if n_in is None or n_out is None or not 1 <= n_in <= MAX_LENGTH or not 1 <= n_out <= MAX_OUTPUTS:
         raise FileFormatError(f"{path}: expected .i between 1 and {MAX_LENGTH} (up to {MAX_BITS} with '-' in cubes) "
@@ -263,8 +266,8 @@ def read_truth(path: Path, data: bytes | None = None) -> Lexicon:
         if set(line) - set("01"):
             raise FileFormatError(f"{path}, line {k}: a truth table is a string of 0 and 1.")
         if len(line) != size or size & (size - 1) or size < 2:
-            raise FileFormatError(f"{path}, line {k}: {len(line)} characters; every line must have the same "
-                                  f"length, a power of two (2^m for m inputs).")
+            raise FileFormatError(f"{path}, line {k}: {len(line)} character{'' if len(line) == 1 else 's'}; every line "
+                                  f"must have the same length, a power of two (2^m for m ≥ 1 inputs).")
     m = size.bit_length() - 1
     if m > MAX_BITS or len(lines) > MAX_OUTPUTS:
         raise FileFormatError(f"{path}: {m} inputs and {len(lines)} outputs; phasediag reads up to {MAX_BITS} inputs "

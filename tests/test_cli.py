@@ -82,7 +82,7 @@ def test_task_export(tmp_path):
      "--time-limit does not apply to --method dp"),
     (["compute", "boolean:family=parity,inputs=3", "--method", "enumerate", "--time-limit", "5", "--out", "X.json"],
      "--time-limit does not apply to --method enumerate"),
-    (["compute", "prefix-sorting", "--sampler", "both", "--out", "X.json"], "--sampler does not apply to --method dp"),
+    (["compute", "prefix-sorting", "--sampler", "both", "--out", "X.json"], "--sampler does not apply to --method exact."),
     (["compute", "prefix-sorting", "--method", "tempered", "--workers", "2", "--out", "X.json"],
      "--workers does not apply to --method tempered"),
     (["compute", "prefix-sorting", "--method", "tempered", "--betas", "", "--out", "X.json"], "grid is empty"),
@@ -94,6 +94,8 @@ def test_task_export(tmp_path):
     (["compute", "prefix-sorting:n=100,length=10", "--method", "tempered", "--max-complexity", "1000000000",
       "--out", "X.json"], "GiB is available"),
     (["compute", "boolean:inputs=1,table=0b01", "--method", "tempered", "--out", "X.json"], "at least 2 input bits"),
+    (["compute", "prefix-sorting", "--method", "tempered", "--max-complexity", "0", "--out", "X.json"],
+     "cap (--max-complexity, max_complexity) must be at least 1"),
     (["compute", "prefix-sorting", "--out", "X.txt"], "--out must end in .json"),
     (["compute", "prefix-sorting", "--out", "X.json", "--plot", "X.gif"], "--plot must end in"),
     (["compute", "prefix-sorting", "--programs", "gates", "--out", "X.json"], "Unknown program class"),
@@ -232,3 +234,6 @@ def test_show_exports_rule_lists_as_csv_and_refuses_what_a_class_cannot_write(tm
     capsys.readouterr()
     assert main(["show", str(out), "--out", str(tmp_path / "rules.png")]) == 2
     assert "not drawn" in capsys.readouterr().err and not (tmp_path / "rules.png").exists()
+    assert main(["show", str(out), "--out", str(tmp_path / "rules.v")]) == 2
+    assert "prefix-rules witnesses are written as .csv." in capsys.readouterr().err
+    assert not (tmp_path / "rules.v").exists()

@@ -138,13 +138,17 @@ def test_bad_boolean_tables(tmp_path, capsys, spec, message):
 
 @pytest.mark.parametrize("name, content, message", [
     ("f.pla", ".i 3\n.o 1\n01 1\n", "line 3: the input plane must be 3 characters"),
-    ("f.pla", ".i 2\n.o 1\n01 x\n", "line 3: the output plane must be 1 characters"),
+    ("f.pla", ".i 2\n.o 1\n01 x\n", "line 3: the output plane must be 1 character of"),
     ("f.pla", "", "expected .i between 1 and 4096"),
     ("f.truth", "0110\n011\n", "line 2: 3 characters"),
     ("f.truth", "012\n", "line 1: a truth table is a string of 0 and 1"),
     ("f.aag", "aag 3 1 1 1 0\n2\n4 2\n4\n", "latches"),
     ("f.csv", b"input,label\n\xff\xfe,x\n", "is not UTF-8"),
     ("f.csv", "", "starts with nothing"),
+    ("f.csv", "label,input\nab,x\n", "starts with the header 'label,input'; expected"),
+    ("f.csv", "input,label\nab,\n", "line 2: the label is empty"),
+    ("f.csv", "input,label\nab,x,3\n", "line 2: expected 2 fields (input, label); got 3."),
+    ("f.truth", "1\n", "line 1: 1 character; every line must have the same length, a power of two (2^m for m ≥ 1"),
     ("f.blif", ".model m\n.inputs a\n.outputs y\n.latch a y\n.end\n", "line 4: .latch is not read"),
     ("f.txt", "x", "must name a .csv, .pla, .truth, .aig, .aag, .blif file"),
 ])

@@ -14,7 +14,7 @@ from ..tasks import load_task
 from ..data import fit_on_data
 from ..errors import ParameterError
 from ..io import write_table_csv
-from ..methods import CHOICES, diagram_fit, resolve_method
+from ..methods import CHOICES, diagram_fit
 from ..plot import plot_diagrams
 from ..programs import load_programs
 from ._options import PLOT_SUFFIXES, output_path, test_size_option
@@ -63,7 +63,7 @@ def collapse(spec, programs_name, sizes, method, max_complexity, data_seed, repl
     bad = [d for d in sizes if d < 1]
     if bad:
         raise ParameterError(f"Every training size must be at least 1. Got {bad[0]}.")
-    fit = diagram_fit(programs, resolve_method(the_task, programs, method), max_complexity=max_complexity)
+    fit = diagram_fit(programs, method, max_complexity=max_complexity)
     held_out = None if test_path is None else load_task(f"table:path={test_path}")
     diagrams = []
     with _progress() as report:

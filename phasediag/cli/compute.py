@@ -20,7 +20,7 @@ from ..data import fit_on_data, with_held_out
 from ..diagram import PhaseDiagram
 from ..errors import ParameterError
 from ..io import write_diagram, write_steps_csv
-from ..methods import CHOICES, diagram_fit, picked_options, resolve_method
+from ..methods import CHOICES, diagram_fit
 from ..plot import plot_diagrams
 from ..programs import load_programs
 from ..task import Task
@@ -146,10 +146,9 @@ def compute(spec, programs_name, method, eps, max_complexity, time_limit, worker
         output_path(plot_path, PLOT_SUFFIXES, "--plot")
     if csv_path is not None:
         output_path(csv_path, (".csv",), "--csv")
-    picked = resolve_method(the_task, programs, method)
-    fit = diagram_fit(programs, picked, **picked_options(method, picked, dict(
-        eps=eps, max_complexity=max_complexity, time_limit=time_limit, workers=workers, seed=seed, sampler=sampler,
-        steps=steps, chains=chains, windows=windows, betas=betas, lambdas=lambdas)))
+    fit = diagram_fit(programs, method, eps=eps, max_complexity=max_complexity, time_limit=time_limit,
+                      workers=workers, seed=seed, sampler=sampler, steps=steps, chains=chains, windows=windows,
+                      betas=betas, lambdas=lambdas)
     data = {"data_seed": data_seed, "replace": replace, "test_size": test_size}
     if data_size is None and any(v is not None for v in data.values()):
         names = ", ".join("--" + k.replace("_", "-") for k, v in data.items() if v is not None)

@@ -43,9 +43,9 @@ def show(diagram: Path, complexity: int | None, out: Path | None) -> None:
         raise ParameterError(f"--out {out.suffix} draws a witness; {programs.name} witnesses are not drawn. "
                              f"They are exported as {', '.join(programs.export_formats) or 'nothing'}.")
     if out is not None and not drawn and out.suffix.lower() not in programs.export_formats:
-        raise ParameterError(f"--out {out.suffix}: {programs.name} witnesses are exported as "
-                             f"{', '.join(programs.export_formats) or 'nothing'}; drawn as "
-                             f"{', '.join(PLOT_SUFFIXES) if programs.has('draw') else 'nothing'}.")
+        allowed = list(programs.export_formats) + (list(PLOT_SUFFIXES) if programs.has("draw") else [])
+        raise ParameterError(f"--out {out.suffix}: {programs.name} witnesses are written as "
+                             f"{', '.join(allowed) or 'nothing'}.")
     status = step.status + (f" [{step.lower_bound}, {step.complexity}]" if step.lower_bound is not None else "")
     click.echo(f"{d.task.spec} · {d.programs} · complexity {step.complexity} · error {step.error:.6g}"
                + (f" ({step.wrong}/{step.total})" if step.wrong is not None else "") + f" · {status}")

@@ -25,7 +25,7 @@ from ..programs.rules.dp import dp_diagram
 from .tempered import sample_diagram
 
 __all__ = ["Method", "METHODS", "CHOICES", "EXACT_CHOICES", "classes_for", "check_options", "diagram_fit",
-           "exact_diagram", "picked_options", "resolve_method", "sample_diagram", "dp_diagram", "cpsat_diagram",
+           "exact_diagram", "options_of", "picked_options", "resolve_method", "sample_diagram", "dp_diagram", "cpsat_diagram",
            "enumeration_diagram", "synthesis_diagram", "census", "cost_table"]
 
 
@@ -92,24 +92,38 @@ def picked_options(requested: str, method: str, options: dict) -> dict:
     return {k: v for k, v in options.items() if k not in SOLVER_BUDGETS or k in METHODS[method].options}
 
 
-def check_options(method: str, options: dict) -> dict:
-    """``options`` with the unset (None) ones dropped; a set option ``method`` does not take is a
-    ParameterError naming it as the CLI spells it."""
+def options_of(programs: ProgramClass, method: str) -> tuple[str, ...]:
+    """The options ``method`` takes besides ``eps`` and ``max_complexity``; for ``exact``, those
+    of any exact method of the class it may pick."""
+    if method == "exact":
+        return tuple(dict.fromkeys(o for name in programs.exact_methods for o in METHODS[name].options))
+    return METHODS[method].options
+
+
+def check_options(method: str, options: dict, takes: tuple[str, ...] | None = None) -> dict:
+    """``options`` with the unset (None) ones dropped; a set option ``method`` does not take
+    (``takes``, by default the method's own options) is a ParameterError naming it as the CLI
+    spells it."""
     given = {k: v for k, v in options.items() if v is not None}
-    allowed = ("eps", "max_complexity", *METHODS[method].options)
-    stray = [k for k in given if k not in allowed]
+    takes = METHODS[method].options if takes is None else takes
+    stray = [k for k in given if k not in ("eps", "max_complexity", *takes)]
     if stray:
         names = ", ".join("--" + k.replace("_", "-") for k in stray)
-        why = " (it is exact and not anytime)" if not METHODS[method].options else ""
+        why = " (it is exact and not anytime)" if not takes else ""
         raise ParameterError(f"{names} do{'es' if len(stray) == 1 else ''} not apply to --method {method}{why}.")
     return given
 
 
 def diagram_fit(programs: ProgramClass, method: str, **options) -> Callable:
-    """``fit(task, progress) -> PhaseDiagram``: ``method`` (a resolved method name) with its
-    options, on any task — the task itself or a training sample of it. Options the method does
-    not take are refused here, before any work."""
-    options = check_options(method, options)
+    """``fit(task, progress) -> PhaseDiagram``: ``method`` with its options, on any task — the
+    task itself or a training sample of it. ``exact`` picks the fastest exact method for the task
+    the fit is given (a training sample can be small enough for the DP where its population is
+    not), with the solver budgets where the pick takes them. Options no method it may run takes
+    are refused here, before any work."""
+    if method == "exact":
+        options = check_options(method, options, options_of(programs, method))
+        return lambda task, progress=None: exact_diagram(task, programs, progress=progress, **options)
+    options = check_options(resolve_method(None, programs, method), options)
     if method == "tempered":
         return lambda task, progress=None: sample_diagram(task, programs, progress=progress, **options)
     return lambda task, progress=None: exact_diagram(task, programs, method=method, progress=progress, **options)

@@ -162,7 +162,8 @@ class SamplerParams:
         if self.windows is not None and self.windows < 1:
             raise ParameterError(f"windows must be at least 1. Got {self.windows}.")
         if self.max_complexity is not None and self.max_complexity < 1:
-            raise ParameterError(f"max_complexity must be at least 1 for the sampler. Got {self.max_complexity}.")
+            raise ParameterError("The sampler's complexity cap (--max-complexity, max_complexity) must be at least 1: "
+                                 f"at 0 no move is possible (the exact methods give that step). Got {self.max_complexity}.")
         for name in ("steps", "chains", "windows", "max_complexity", "seed"):
             check_number(name, getattr(self, name))
         check_number("time_limit", self.time_limit, low=1e-9)

@@ -288,7 +288,8 @@ class CircuitKernel:
     def __init__(self, task, basis, capacity: int | None = None, start: Circuit | None = None):
         table = views.boolean_encoding(task)
         if table.inputs < 2:
-            raise ParameterError(f"The circuit sampler needs at least 2 input bits; {task.spec} has {table.inputs}.")
+            raise ParameterError(f"The circuit sampler needs at least 2 input bits; {task.spec} has {table.inputs} "
+                                 "(--method exact gives its front at once).")
         #: gates in the genotype (the complexity cap): by default 4·inputs + 4, or the start
         #: circuit's size if larger, at most 64
         default = max(4 * table.inputs + 4, len(start) if start is not None else 0)
