@@ -73,6 +73,19 @@ def test_dp_equals_cpsat_equals_brute_force(trees, spec):
         assert trees.wrong_weight(task, s.witness) == s.wrong
 
 
+@pytest.mark.parametrize("spec", SMALL[2:5])
+def test_cpsat_gives_the_dps_c_of_eps_at_every_target(trees, spec):
+    """Targets from ε = 1 (a leaf does) down to 0: each answer's C(ε) is the DP's, and its
+    witness re-evaluates to an error within the target (a feasibility model may count a row
+    wrong that is not; the step is the program's own error)."""
+    task = load_task(spec)
+    eps = [1.0, 0.5, 0.3, 0.2, 0.1, 0.0]
+    dp, cpsat = (exact_diagram(task, trees, method=m, eps=eps) for m in ("dp", "cpsat"))
+    assert [s.complexity for s in cpsat.steps] == [s.complexity for s in dp.steps]
+    for s in cpsat.steps:
+        assert trees.wrong_weight(task, s.witness) == s.wrong and trees.complexity(s.witness) == s.complexity
+
+
 def test_closed_forms(trees):
     """Parity of m bits: only a leaf at depth m is pure (any shallower leaf gets half of its
     2^(m−d) inputs wrong), so a tree of c splits, with at most c + 1 leaves, gets at least
