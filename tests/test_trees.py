@@ -233,3 +233,20 @@ def test_the_greedy_tree_is_correct_and_closes_a_sampled_front(trees, spec):
     sampled = sample_diagram(task, trees, steps=50, chains=1, seed=0)
     end = sampled.steps[-1]
     assert end.error == 0 and end.status == "sampled" and end.complexity <= trees.complexity(tree)
+
+
+def test_exact_goes_on_with_cpsat_where_the_dp_gives_up(trees, monkeypatch):
+    """Twenty synthetic verbs have few inputs but many tests, so many sub-samples: past the DP's
+    limit (lowered here to keep the test short), ``exact`` gives CP-SAT's front, while a named
+    ``dp`` refuses with the limit."""
+    from phasediag.errors import TooLargeError
+    from phasediag.programs.trees import dp
+
+    monkeypatch.setattr(dp, "STATE_LIMIT", 500)
+    task = load_task("verb-conjugation:source=synthetic,verbs=20,classes=2,irregulars=2,seed=20")
+    with pytest.raises(TooLargeError, match="passed 500 sub-samples"):
+        exact_diagram(task, trees, method="dp")
+    d = exact_diagram(task, trees)
+    cpsat = exact_diagram(task, trees, method="cpsat")
+    assert d.method.name == "cpsat" and d.all_optimal
+    assert [(s.complexity, s.wrong) for s in d.steps] == [(s.complexity, s.wrong) for s in cpsat.steps]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..errors import ParameterError
+from ..errors import ParameterError, TooLargeError
 from ..programs import PROGRAM_CLASSES, ProgramClass
 from ..programs.circuits import census, cost_table, enumeration_diagram, synthesis_diagram
 from ..programs.rules.cpsat import cpsat_diagram
@@ -141,5 +141,12 @@ def exact_diagram(task, programs: ProgramClass, *, method: str = "exact", progre
     picked = resolve_method(task, programs, method)
     if picked == "tempered":
         raise ParameterError("'tempered' samples a diagram (upper bounds); use sample_diagram, or an exact method.")
-    options = check_options(picked, picked_options(method, picked, options))
-    return programs.exact_methods[picked](task, programs, progress=progress, **options)
+    try:
+        return programs.exact_methods[picked](task, programs, progress=progress,
+                                              **check_options(picked, picked_options(method, picked, options)))
+    except TooLargeError:
+        if method != "exact" or picked not in programs.exact_fallbacks:
+            raise
+    picked = programs.exact_fallbacks[picked]
+    return programs.exact_methods[picked](task, programs, progress=progress,
+                                          **check_options(picked, picked_options(method, picked, options)))

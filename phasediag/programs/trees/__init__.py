@@ -39,6 +39,8 @@ class Trees(ProgramClass):
     name = "trees"
     unit = "splits"
     exact_methods = MappingProxyType({"dp": dp_diagram, "cpsat": cpsat_diagram})
+    # few inputs can still make too many sub-samples when tests are many (20 verbs: 200,000)
+    exact_fallbacks = MappingProxyType({"dp": "cpsat"})
     capabilities = frozenset({"coverage", "draw", "export"})
     export_formats = (".csv",)
 

@@ -29,7 +29,7 @@ from .tree import Leaf, Split, Tree, conditions_of
 __all__ = ["dp_diagram", "patterns", "STATE_LIMIT"]
 
 #: Most sub-samples the DP memoises before it refuses (use CP-SAT or the sampler beyond).
-STATE_LIMIT = 200_000
+STATE_LIMIT = 50_000
 
 
 def patterns(task: Task) -> tuple[np.ndarray, np.ndarray]:
