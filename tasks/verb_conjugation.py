@@ -158,8 +158,10 @@ class VerbConjugation(LexiconTask):
         super().__init__(**values)
         p = self.params
         if p["source"] == "synthetic" and p["irregulars"] > p["verbs"]:
-            raise ParameterError(f"The 'irregulars' parameter of verb-conjugation must be at most verbs={p['verbs']}. "
-                                 f"Got '{p['irregulars']}'.")
+            given = f"Got '{p['irregulars']}'" if "irregulars" in values else \
+                f"Its default is {p['irregulars']}: give irregulars=N with N ≤ {p['verbs']}"
+            raise ParameterError(f"The 'irregulars' parameter of verb-conjugation must be at most "
+                                 f"verbs={p['verbs']}. {given}.")
         self.lexicon  # noqa: B018 - read the source now: a bad file fails before any work
 
     @cached_property

@@ -184,6 +184,15 @@ def test_synthetic_weights_follow_zipf():
     assert load_task("verb-conjugation:source=synthetic,zipf=0").uniform
 
 
+def test_more_irregulars_than_verbs_is_refused_saying_whose_value_it_is():
+    from phasediag.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=r"at most verbs=10\. Got '11'\.$"):
+        load_task("verb-conjugation:source=synthetic,verbs=10,irregulars=11")
+    with pytest.raises(ParameterError, match=r"at most verbs=10\. Its default is 50: give irregulars=N with N ≤ 10\.$"):
+        load_task("verb-conjugation:source=synthetic,verbs=10")
+
+
 def test_every_language_loads():
     for language in LANGUAGES:
         task = load_task(f"verb-conjugation:source={language},weights=uniform")
