@@ -25,8 +25,8 @@ from ..programs.rules.dp import dp_diagram
 from .tempered import sample_diagram
 
 __all__ = ["Method", "METHODS", "CHOICES", "EXACT_CHOICES", "classes_for", "check_options", "diagram_fit",
-           "exact_diagram", "options_of", "picked_options", "resolve_method", "sample_diagram", "dp_diagram", "cpsat_diagram",
-           "enumeration_diagram", "synthesis_diagram", "census", "cost_table"]
+           "exact_diagram", "options_of", "picked_options", "resolve_method", "sample_diagram", "dp_diagram",
+           "cpsat_diagram", "enumeration_diagram", "synthesis_diagram", "census", "cost_table"]
 
 
 @dataclass(frozen=True)
@@ -136,17 +136,20 @@ def exact_diagram(task, programs: ProgramClass, *, method: str = "exact", progre
     ``ProgramClass.fastest_exact``): for affix rules the tree DP, with CP-SAT as the independent
     cross-check; for circuits the enumerator where it settles every function, else CP-SAT exact
     synthesis. Under ``exact``, a solver budget (``time_limit``, ``workers``, ``seed``) applies
-    where the picked method takes it (see :func:`picked_options`).
+    where the picked method takes it (see :func:`picked_options`), and where the pick gives up on
+    the task (TooLargeError), the class's fallback goes on (``ProgramClass.exact_fallbacks``).
     """
     picked = resolve_method(task, programs, method)
     if picked == "tempered":
         raise ParameterError("'tempered' samples a diagram (upper bounds); use sample_diagram, or an exact method.")
+
+    def run(name: str):
+        return programs.exact_methods[name](task, programs, progress=progress,
+                                            **check_options(name, picked_options(method, name, options)))
+
     try:
-        return programs.exact_methods[picked](task, programs, progress=progress,
-                                              **check_options(picked, picked_options(method, picked, options)))
+        return run(picked)
     except TooLargeError:
         if method != "exact" or picked not in programs.exact_fallbacks:
             raise
-    picked = programs.exact_fallbacks[picked]
-    return programs.exact_methods[picked](task, programs, progress=progress,
-                                          **check_options(picked, picked_options(method, picked, options)))
+    return run(programs.exact_fallbacks[picked])
