@@ -10,7 +10,8 @@ from typing import Callable, Iterator
 
 @contextmanager
 def held_interrupts() -> Iterator[Callable[[], bool]]:
-    """Run the block with SIGINT held back, then raise KeyboardInterrupt at its end if one came.
+    """Run the block with SIGINT held back, then deliver it at its end if one came (to the
+    handler in place before: Python's raises KeyboardInterrupt).
 
     Inside, SIGINT is blocked in this thread and recorded wherever else it lands, so no
     KeyboardInterrupt is raised in the middle of a C extension's initialisation (NumPy prints one
@@ -30,7 +31,31 @@ def held_interrupts() -> Iterator[Callable[[], bool]]:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         signal.signal(signal.SIGINT, handler)
     if came:
+        if callable(handler):  # delivered to the handler held back (see noticed_interrupts)
+            signal.raise_signal(signal.SIGINT)
+        else:
+            raise KeyboardInterrupt
+
+
+@contextmanager
+def noticed_interrupts() -> Iterator[Callable[[], bool]]:
+    """Run the block with Ctrl-C raising KeyboardInterrupt as usual, and give it a function
+    telling whether one has come, whoever caught it: a search that keeps what it found catches
+    it, and a loop over searches should then stop. Outside the main thread it tells nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    came: list[int] = []
+
+    def record_and_raise(signum, frame):
+        came.append(signum)
         raise KeyboardInterrupt
+
+    handler = signal.signal(signal.SIGINT, record_and_raise)
+    try:
+        yield lambda: bool(came)
+    finally:
+        signal.signal(signal.SIGINT, handler)
 
 
 @contextmanager

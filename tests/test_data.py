@@ -166,6 +166,37 @@ def test_exact_on_data_picks_the_method_for_the_sample(tmp_path):
     assert point.method == "exact" and point.compute().method.name == "dp"
 
 
+def test_collapse_stops_at_a_ctrl_c_a_search_kept_what_it_found(tmp_path, capsys, monkeypatch):
+    """CP-SAT and the sampler catch Ctrl-C and return what they found: collapse then runs no
+    further training size, writes what it has, and says so with exit 3. A Ctrl-C comes here
+    during the first fit and is caught inside it, as a search does."""
+    import importlib
+    import signal
+
+    collapse = importlib.import_module("phasediag.cli.collapse")
+    fits = []
+
+    def fit_caught_ctrl_c(*args, **kwargs):
+        fits.append(collapse.fit_on_data.__wrapped__(*args, **kwargs))
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            pass
+        return fits[-1]
+
+    fit_caught_ctrl_c.__wrapped__ = collapse.fit_on_data
+    monkeypatch.setattr(collapse, "fit_on_data", fit_caught_ctrl_c)
+    fig, table = tmp_path / "c.png", tmp_path / "c.csv"
+    assert main(["collapse", "prefix-sorting:n=4,length=4", "--data", "16,32,64", "--out", str(fig),
+                 "--csv", str(table)]) == 3
+    assert len(fits) == 1 and [int(r["D"]) for r in csv.DictReader(table.open())] == [16] and fig.exists()
+    err = capsys.readouterr().err
+    assert "stopped early (Ctrl-C): the files written before hold D = 16; 2 training sizes not run." in err
+    assert main(["collapse", "prefix-sorting:n=4,length=4", "--data", "16", "--method", "dp", "--time-limit", "5",
+                 "--out", str(fig)]) == 2
+    assert "--time-limit does not apply to --method dp" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("args,message", [
     (["--data", "0"], "at least one input"),
     (["--data", "-3"], "at least one input"),

@@ -476,3 +476,22 @@ def test_ctrl_c_during_a_kernel_that_returns_arrays_is_a_keyboard_interrupt():
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["KeyboardInterrupt"] * 12, run.stdout
+
+
+def test_a_ctrl_c_held_back_reaches_the_handler_it_was_held_from():
+    """held_interrupts delivers a Ctrl-C that came inside it to the handler in place before: one
+    that notices it (a loop over searches stopping) sees it, once, as the block ends; nested
+    holds hand it outwards, and only the outermost raises."""
+    import signal
+
+    from phasediag.interrupts import held_interrupts, noticed_interrupts
+
+    with noticed_interrupts() as interrupted:
+        with pytest.raises(KeyboardInterrupt):
+            with held_interrupts() as came:
+                with held_interrupts():
+                    signal.raise_signal(signal.SIGINT)
+                    assert not interrupted()
+                assert came() and not interrupted()  # handed to the outer hold, not raised yet
+        assert interrupted()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -17,7 +17,8 @@ from ..io import write_table_csv
 from ..methods import CHOICES, diagram_fit
 from ..plot import plot_diagrams
 from ..programs import load_programs
-from ._options import PLOT_SUFFIXES, output_path, test_size_option
+from ..interrupts import noticed_interrupts
+from ._options import PLOT_SUFFIXES, output_path, seconds, test_size_option
 from ..params import LIMITS
 from .compute import _progress
 
@@ -42,6 +43,8 @@ def _sizes(_ctx, _param, text: str) -> list[int]:
 @click.option("--method", type=click.Choice(CHOICES), default="exact",
               show_default=True, help="How each train front is computed.")
 @click.option("--max-complexity", type=click.IntRange(0, LIMITS["max_complexity"]), default=None, help="Stop each front at this complexity.")
+@click.option("--time-limit", type=seconds, default=None,
+              help="cpsat and tempered: seconds for each training size's front (as compute --time-limit).")
 @click.option("--data-seed", type=click.IntRange(0, LIMITS["data_seed"]), default=0, show_default=True, help="Seed of the training samples.")
 @click.option("--replace", is_flag=True, help="Draw with replacement [without: D distinct inputs].")
 @test_size_option
@@ -51,7 +54,7 @@ def _sizes(_ctx, _param, text: str) -> list[int]:
               help="Figure of the train and test curves (.png, .pdf or .svg).")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the collapse table as CSV.")
-def collapse(spec, programs_name, sizes, method, max_complexity, data_seed, replace, test_size, test_path, out,
+def collapse(spec, programs_name, sizes, method, max_complexity, time_limit, data_seed, replace, test_size, test_path, out,
              csv_path) -> int:
     """Train fronts of SPEC for several training sizes D, the test errors of their programs, and
     where each collapses into memorisation (predicted: efficiency 1/D on the population front)."""
@@ -63,13 +66,19 @@ def collapse(spec, programs_name, sizes, method, max_complexity, data_seed, repl
     bad = [d for d in sizes if d < 1]
     if bad:
         raise ParameterError(f"Every training size must be at least 1. Got {bad[0]}.")
-    fit = diagram_fit(programs, method, max_complexity=max_complexity)
+    fit = diagram_fit(programs, method, max_complexity=max_complexity, time_limit=time_limit)
     held_out = None if test_path is None else load_task(f"table:path={test_path}")
     diagrams = []
-    with _progress() as report:
+    with _progress() as report, noticed_interrupts() as interrupted:
         for size in sorted(set(sizes)):
-            diagrams.append(fit_on_data(the_task, programs, fit, size=size, seed=data_seed, replace=replace,
-                                        test_size=test_size, held_out=held_out, progress=report))
+            try:
+                diagrams.append(fit_on_data(the_task, programs, fit, size=size, seed=data_seed, replace=replace,
+                                            test_size=test_size, held_out=held_out, progress=report))
+            except KeyboardInterrupt:
+                if not diagrams:
+                    raise
+            if interrupted():  # a search keeps what it found at a Ctrl-C: the sizes after it are not run
+                break
             report("training sizes", len(diagrams), len(set(sizes)))
     rows = [_row(d) for d in diagrams]
     table = Table(title=escape(f"{the_task.spec} · {programs.spec} · {method}"))
@@ -84,6 +93,17 @@ def collapse(spec, programs_name, sizes, method, max_complexity, data_seed, repl
         write_table_csv(rows, csv_path)
         written.append(str(csv_path))
     click.echo("wrote " + ", ".join(written))
+    unfinished = [f"{d.data['size']:,}" for d in diagrams if not d.complete]
+    if interrupted() or unfinished:
+        skipped = len(set(sizes)) - len(diagrams)
+        one = len(unfinished) == 1
+        done = ", ".join(f"{d.data['size']:,}" for d in diagrams)
+        click.echo(f"stopped early{' (Ctrl-C)' if interrupted() else ''}: the files written before hold D = {done}; "
+                   + "; ".join(([f"the front{'' if one else 's'} for D = {', '.join(unfinished)} "
+                                 f"{'is' if one else 'are'} incomplete"] if unfinished else [])
+                               + ([f"{skipped} training size{'s' if skipped != 1 else ''} not run"] if skipped else []))
+                   + ".", err=True)
+        return 3
     return 0
 
 
