@@ -191,7 +191,7 @@ def test_collapse_stops_at_a_ctrl_c_a_search_kept_what_it_found(tmp_path, capsys
                  "--csv", str(table)]) == 3
     assert len(fits) == 1 and [int(r["D"]) for r in csv.DictReader(table.open())] == [16] and fig.exists()
     err = capsys.readouterr().err
-    assert "stopped early (Ctrl-C): the files written before hold D = 16; 2 training sizes not run." in err
+    assert "stopped early (Ctrl-C): the files written before hold D=16; 2 not run." in err
     assert main(["collapse", "prefix-sorting:n=4,length=4", "--data", "16", "--method", "dp", "--time-limit", "5",
                  "--out", str(fig)]) == 2
     assert "--time-limit does not apply to --method dp" in capsys.readouterr().err

@@ -248,6 +248,36 @@ def test_vary_command(tmp_path):
         [("0", "3", "3", "0"), ("7", "10", "3", "7")]
 
 
+def test_vary_stops_at_a_ctrl_c_caught_by_cp_sat_and_at_its_time_limit(tmp_path, capsys, monkeypatch):
+    """A Ctrl-C that CP-SAT caught (it keeps what it found) ends vary after that value, with the
+    values done written and exit 3; a front stopped by --time-limit is said incomplete (exit 3)."""
+    import importlib
+    import signal
+
+    vary = importlib.import_module("phasediag.cli.vary")
+    real, runs = vary.exact_diagram, []
+
+    def caught_ctrl_c(*args, **kwargs):
+        runs.append(real(*args, **kwargs))
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            pass
+        return runs[-1]
+
+    monkeypatch.setattr(vary, "exact_diagram", caught_ctrl_c)
+    argv = ["vary", "verb-conjugation:source=synthetic,verbs=300,classes=4", "--param", "irregulars=0,7,9",
+            "--method", "cpsat", "--out", str(tmp_path / "v.png"), "--csv", str(tmp_path / "t.csv")]
+    assert main(argv) == 3 and len(runs) == 1
+    assert [r["irregulars"] for r in csv.DictReader(open(tmp_path / "t.csv"))] == ["0"]
+    assert "stopped early (Ctrl-C): the files written before hold irregulars=0; 2 not run." in capsys.readouterr().err
+    monkeypatch.setattr(vary, "exact_diagram", real)
+    assert main(["vary", "boolean:family=random,seed=3", "--param", "inputs=2,6", "--programs", "circuits",
+                 "--time-limit", "2", "--out", str(tmp_path / "c.png")]) == 3
+    assert "stopped early: the files written before hold inputs=2, inputs=6; the front for inputs=6 is incomplete." \
+        in capsys.readouterr().err
+
+
 def test_show_labels_general_and_memorised(tmp_path, capsys):
     spec = "verb-conjugation:source=synthetic,verbs=300,classes=3,irregulars=2,seed=1"
     assert main(["compute", spec, "--out", str(tmp_path / "d.json")]) == 0

@@ -1,4 +1,5 @@
-"""Checks shared by commands: output paths are validated before any work starts."""
+"""Checks shared by commands: output paths are validated before any work starts; what a command
+running several fronts says when it stopped early."""
 
 from __future__ import annotations
 
@@ -74,3 +75,18 @@ class _Seconds(click.ParamType):
 
 
 seconds = _Seconds()
+
+
+def stopped_early(done: list[str], unfinished: list[str], skipped: int, interrupted: bool) -> int:
+    """Say on stderr what a command running several fronts wrote when it stopped early (by a
+    Ctrl-C, or a front stopped by its budget): the fronts ``done`` (labels, ``unfinished`` among
+    them) and how many were ``skipped``; exit code 3. Nothing said, 0, when none stopped."""
+    if not (interrupted or unfinished or skipped):
+        return 0
+    one = len(unfinished) == 1
+    parts = [f"the front{'' if one else 's'} for {', '.join(unfinished)} {'is' if one else 'are'} incomplete"] \
+        if unfinished else []
+    parts += [f"{skipped} not run"] if skipped else []
+    click.echo(f"stopped early{' (Ctrl-C)' if interrupted else ''}: the files written before hold "
+               f"{', '.join(done)}" + "".join(f"; {p}" for p in parts) + ".", err=True)
+    return 3

@@ -18,7 +18,7 @@ from ..methods import CHOICES, diagram_fit
 from ..plot import plot_diagrams
 from ..programs import load_programs
 from ..interrupts import noticed_interrupts
-from ._options import PLOT_SUFFIXES, output_path, seconds, test_size_option
+from ._options import PLOT_SUFFIXES, output_path, seconds, stopped_early, test_size_option
 from ..params import LIMITS
 from .compute import _progress
 
@@ -87,24 +87,15 @@ def collapse(spec, programs_name, sizes, method, max_complexity, time_limit, dat
     for row in rows:
         table.add_row(*("-" if v is None else f"{v:.6g}" if isinstance(v, float) else f"{v:,}" for v in row.values()))
     Console().print(table)
-    plot_diagrams(diagrams, out, labels=[f"D={d.data['size']:,}" for d in diagrams])
+    labels = [f"D={d.data['size']:,}" for d in diagrams]
+    plot_diagrams(diagrams, out, labels=labels)
     written = [str(out)]
     if csv_path is not None:
         write_table_csv(rows, csv_path)
         written.append(str(csv_path))
     click.echo("wrote " + ", ".join(written))
-    unfinished = [f"{d.data['size']:,}" for d in diagrams if not d.complete]
-    if interrupted() or unfinished:
-        skipped = len(set(sizes)) - len(diagrams)
-        one = len(unfinished) == 1
-        done = ", ".join(f"{d.data['size']:,}" for d in diagrams)
-        click.echo(f"stopped early{' (Ctrl-C)' if interrupted() else ''}: the files written before hold D = {done}; "
-                   + "; ".join(([f"the front{'' if one else 's'} for D = {', '.join(unfinished)} "
-                                 f"{'is' if one else 'are'} incomplete"] if unfinished else [])
-                               + ([f"{skipped} training size{'s' if skipped != 1 else ''} not run"] if skipped else []))
-                   + ".", err=True)
-        return 3
-    return 0
+    return stopped_early(labels, [k for k, d in zip(labels, diagrams) if not d.complete],
+                         len(set(sizes)) - len(diagrams), interrupted())
 
 
 def _row(diagram) -> dict:

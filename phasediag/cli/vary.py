@@ -19,7 +19,8 @@ from ..methods import EXACT_CHOICES, exact_diagram
 from ..params import parse_spec
 from ..plot import plot_varied
 from ..programs import load_programs
-from ._options import PLOT_SUFFIXES, output_path
+from ..interrupts import noticed_interrupts
+from ._options import PLOT_SUFFIXES, output_path, seconds, stopped_early
 from ..params import LIMITS
 from .compute import _progress
 
@@ -40,13 +41,15 @@ def _varied(_ctx, _param, text: str) -> tuple[str, list[str]]:
 @click.option("--method", type=click.Choice(EXACT_CHOICES), default="exact", show_default=True,
               help="Exact method for every front.")
 @click.option("--max-complexity", type=click.IntRange(0, LIMITS["max_complexity"]), default=None, help="Stop each front at this complexity.")
+@click.option("--time-limit", type=seconds, default=None,
+              help="cpsat: seconds for each value's front (also under exact where it picks cpsat).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Figure of the fronts (.png, .pdf or .svg).")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the summary table as CSV.")
 @click.option("--save", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write each diagram to this folder (NAME-VALUE.json).")
-def vary(spec, varied, programs_name, method, max_complexity, out, csv_path, save) -> None:
+def vary(spec, varied, programs_name, method, max_complexity, time_limit, out, csv_path, save) -> int:
     """Exact fronts of SPEC at several values of one task parameter, overlaid on one figure; for
     rule lists, a second panel shows how much of each optimal program memorises single inputs."""
     name, values = varied
@@ -63,9 +66,17 @@ def vary(spec, varied, programs_name, method, max_complexity, out, csv_path, sav
     programs = load_programs(programs_name or tasks[0].natural_programs)
     roles = all(programs.covers(t) for t in tasks)
     diagrams, memorised, rows = [], [], []
-    with _progress() as report:
+    with _progress() as report, noticed_interrupts() as interrupted:
         for value, task in zip(values, tasks):
-            d = exact_diagram(task, programs, method=method, max_complexity=max_complexity, progress=report)
+            if interrupted():  # CP-SAT keeps what it found at a Ctrl-C: the values after it are not run
+                break
+            try:
+                d = exact_diagram(task, programs, method=method, max_complexity=max_complexity,
+                                  time_limit=time_limit, progress=report)
+            except KeyboardInterrupt:
+                if not diagrams:
+                    raise
+                break
             diagrams.append(d)
             last = d.steps[-1]
             row = {name: value, "inputs": task.n_inputs, "labels": len(task.labels), "steps": len(d.steps),
@@ -76,7 +87,7 @@ def vary(spec, varied, programs_name, method, max_complexity, out, csv_path, sav
                 memorised.append([m / (g + m) if g + m else 0.0 for g, m in split])
                 row.update(general=split[-1][0], memorised=split[-1][1])
             rows.append(row)
-    labels = [f"{name}={v}" for v in values]
+    labels = [f"{name}={v}" for v in values[:len(diagrams)]]
     plot_varied(diagrams, labels, out, memorised=memorised if roles else None,
                 title=f"{family} · {programs.spec} · {method}")
     if save is not None:
@@ -92,3 +103,5 @@ def vary(spec, varied, programs_name, method, max_complexity, out, csv_path, sav
                         for v in row.values()))
     Console(width=160).print(table)
     click.echo("wrote " + ", ".join(map(str, [out] + ([csv_path] if csv_path else []) + ([save] if save else []))))
+    return stopped_early(labels, [k for k, d in zip(labels, diagrams) if not d.complete],
+                         len(values) - len(diagrams), interrupted())
