@@ -189,7 +189,8 @@ def read_grid(path: str | os.PathLike) -> Grid:
 
 
 def grid_from_toml(obj: dict, source: str = "grid") -> Grid:
-    """A :class:`Grid` from parsed TOML: ``[task]`` with ``family`` and, per task parameter, a
+    """A :class:`Grid` from parsed TOML: ``[task]`` with ``family`` (a family name, or a spec
+    fixing some of its parameters: ``"boolean:family=random"``) and, per task parameter, a
     value or a list; ``[run]`` with ``programs``, ``method``, ``seed``, ``data``,
     ``max_complexity``, ``time_limit``, ``steps``, ``chains``, each a value or a list (all
     optional). Unknown keys and empty lists are errors naming the key.
@@ -205,17 +206,23 @@ def grid_from_toml(obj: dict, source: str = "grid") -> Grid:
     task = obj.get("task")
     if not isinstance(task, dict) or not isinstance(task.get("family"), str):
         raise ParameterError(f"{source}: needs a [task] table with family = one of {', '.join(FAMILIES)}.")
-    family = task["family"]
+    try:
+        family, fixed = parse_spec(task["family"])  # "boolean:family=random": a family's own 'family'
+    except ParameterError as e:
+        raise ParameterError(f"{source}: [task] family: {e}") from None
     if family not in FAMILIES:
         raise ParameterError(f"{source}: unknown task family '{family}'. Known: {', '.join(FAMILIES)}.")
     known = [p.name for p in FAMILIES[family].parameters]
     task_axes = []
-    for key, value in task.items():
-        if key == "family":
-            continue
-        if key not in known:
+    for key, value in [*fixed.items(), *((k, v) for k, v in task.items() if k != "family")]:
+        if key not in known or key == "family" and key not in fixed:
+            also = " (set a parameter named family in the spec: family = \"boolean:family=random\")" \
+                if "family" in known else ""
             raise ParameterError(f"{source}: [task] has unknown key '{key}' for {family}. "
-                                 f"Allowed: family, {', '.join(known)}.")
+                                 f"Allowed: family, {', '.join(k for k in known if k != 'family')}{also}.")
+        if key in fixed and key in task and key != "family":
+            raise ParameterError(f"{source}: [task] {key} is both in family = {task['family']!r} and a key; "
+                                 f"give it in one place.")
         values = _axis(source, "task", key, value)
         bad = [v for v in values if not _is_number(v) and not isinstance(v, str) or "," in str(v)]
         if bad:

@@ -63,6 +63,16 @@ def test_points_equal_after_resolving_are_one():
     assert sorted((p.method, p.steps) for p in points) == [("dp", None), ("tempered", 100), ("tempered", 200)]
 
 
+def test_a_family_spec_fixes_parameters_including_a_family_s_own_family():
+    """``family = "boolean:family=random"``: boolean's own 'family' parameter, which a [task] key
+    cannot name (the key is the family), is fixed by the spec; the other keys vary."""
+    grid = grid_from_toml({"task": {"family": "boolean:family=random,inputs=3", "seed": [1, 2]},
+                           "run": {"programs": "trees"}})
+    assert [p.task for p in grid.points()] == [f"boolean:family=random,inputs=3,seed={s}" for s in (1, 2)]
+    first, second = (load_task(p.task) for p in grid.points())
+    assert first.table.labels.tolist() != second.table.labels.tolist()  # two random functions
+
+
 def test_sweep_on_a_local_cluster_resumes(tmp_path, capsys):
     grid, out = write(tmp_path, ISSUE_GRID), tmp_path / "results"
     assert main(["sweep", str(grid), "--out", str(out), "--workers", "2"]) == 0
@@ -194,6 +204,11 @@ def test_folder_of_another_version_is_refused_and_kept(tmp_path, capsys):
      "Method 'dp' does not work on circuits"),
     ('[task]\nfamily = "prefix-sorting"\nn = 3\n[run]\nprograms = "neural"\n', "Unknown program class"),
     ('[task\nfamily = "prefix-sorting"\n', "is not valid TOML"),
+    ('[task]\nfamily = "boolean:family=random,seed=3"\nseed = [1, 2]\n',
+     "[task] seed is both in family = 'boolean:family=random,seed=3' and a key"),
+    ('[task]\nfamily = "boolean:random"\n', "[task] family: Spec item 'random'"),
+    ('[task]\nfamily = "boolean"\nfamilies = 1\n',
+     'Allowed: family, inputs, table, k, seed (set a parameter named family in the spec: family = "boolean:family=random")'),
 ])
 def test_bad_grid_exits_2_and_writes_nothing(tmp_path, capsys, text, message):
     out = tmp_path / "results"
