@@ -215,8 +215,8 @@ def grid_from_toml(obj: dict, source: str = "grid") -> Grid:
     known = [p.name for p in FAMILIES[family].parameters]
     task_axes = []
     for key, value in [*fixed.items(), *((k, v) for k, v in task.items() if k != "family")]:
-        if key not in known or key == "family" and key not in fixed:
-            also = " (set a parameter named family in the spec: family = \"boolean:family=random\")" \
+        if key not in known:
+            also = f" (its own family parameter goes in the spec: family = \"{family}:family=...\")" \
                 if "family" in known else ""
             raise ParameterError(f"{source}: [task] has unknown key '{key}' for {family}. "
                                  f"Allowed: family, {', '.join(k for k in known if k != 'family')}{also}.")

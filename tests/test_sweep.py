@@ -208,7 +208,7 @@ def test_folder_of_another_version_is_refused_and_kept(tmp_path, capsys):
      "[task] seed is both in family = 'boolean:family=random,seed=3' and a key"),
     ('[task]\nfamily = "boolean:random"\n', "[task] family: Spec item 'random'"),
     ('[task]\nfamily = "boolean"\nfamilies = 1\n',
-     'Allowed: family, inputs, table, k, seed (set a parameter named family in the spec: family = "boolean:family=random")'),
+     'Allowed: family, inputs, table, k, seed (its own family parameter goes in the spec: family = "boolean:family=...")'),
 ])
 def test_bad_grid_exits_2_and_writes_nothing(tmp_path, capsys, text, message):
     out = tmp_path / "results"
