@@ -77,6 +77,7 @@ def collapse(spec, programs_name, sizes, method, max_complexity, time_limit, dat
             except KeyboardInterrupt:
                 if not diagrams:
                     raise
+                break
             if interrupted():  # a search keeps what it found at a Ctrl-C: the sizes after it are not run
                 break
             report("training sizes", len(diagrams), len(set(sizes)))

@@ -39,7 +39,7 @@ class Trees(ProgramClass):
     name = "trees"
     unit = "splits"
     exact_methods = MappingProxyType({"dp": dp_diagram, "cpsat": cpsat_diagram})
-    # few inputs can still make too many sub-samples when tests are many (20 verbs: 200,000)
+    # few inputs can still make too many sub-samples when tests are many (20 synthetic verbs)
     exact_fallbacks = MappingProxyType({"dp": "cpsat"})
     capabilities = frozenset({"coverage", "draw", "export"})
     export_formats = (".csv",)
