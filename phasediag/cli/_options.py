@@ -6,12 +6,16 @@ from __future__ import annotations
 import math
 import tempfile
 from pathlib import Path
+from typing import Callable, Iterable, TypeVar
 
 import click
 
 from ..data import DEFAULT_TEST_SIZE
 from ..errors import ParameterError
+from ..interrupts import noticed_interrupts
 from ..params import LIMITS
+
+T = TypeVar("T")
 
 #: Image formats accepted by --plot / --out of plots.
 PLOT_SUFFIXES = (".png", ".pdf", ".svg")
@@ -75,6 +79,25 @@ class _Seconds(click.ParamType):
 
 
 seconds = _Seconds()
+
+
+def fronts_until_ctrl_c(fits: Iterable[Callable[[], T]]) -> tuple[list[T], bool]:
+    """Run ``fits`` in turn, each computing one front, and return the fronts done and whether a
+    Ctrl-C came. A Ctrl-C ends the run after the front in progress: kept where its search caught
+    it (CP-SAT and the sampler keep what they found), lost where it reached here; raised when no
+    front is done."""
+    done: list[T] = []
+    with noticed_interrupts() as interrupted:
+        for fit in fits:
+            try:
+                done.append(fit())
+            except KeyboardInterrupt:
+                if not done:
+                    raise
+                break
+            if interrupted():
+                break
+    return done, interrupted()
 
 
 def stopped_early(done: list[str], unfinished: list[str], skipped: int, interrupted: bool) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import click
@@ -17,8 +18,7 @@ from ..io import write_table_csv
 from ..methods import CHOICES, diagram_fit
 from ..plot import plot_diagrams
 from ..programs import load_programs
-from ..interrupts import noticed_interrupts
-from ._options import PLOT_SUFFIXES, output_path, seconds, stopped_early, test_size_option
+from ._options import PLOT_SUFFIXES, fronts_until_ctrl_c, output_path, seconds, stopped_early, test_size_option
 from ..params import LIMITS
 from .compute import _progress
 
@@ -68,19 +68,16 @@ def collapse(spec, programs_name, sizes, method, max_complexity, time_limit, dat
         raise ParameterError(f"Every training size must be at least 1. Got {bad[0]}.")
     fit = diagram_fit(programs, method, max_complexity=max_complexity, time_limit=time_limit)
     held_out = None if test_path is None else load_task(f"table:path={test_path}")
-    diagrams = []
-    with _progress() as report, noticed_interrupts() as interrupted:
-        for size in sorted(set(sizes)):
-            try:
-                diagrams.append(fit_on_data(the_task, programs, fit, size=size, seed=data_seed, replace=replace,
-                                            test_size=test_size, held_out=held_out, progress=report))
-            except KeyboardInterrupt:
-                if not diagrams:
-                    raise
-                break
-            if interrupted():  # a search keeps what it found at a Ctrl-C: the sizes after it are not run
-                break
-            report("training sizes", len(diagrams), len(set(sizes)))
+    ordered = sorted(set(sizes))
+
+    def fit_size(k: int, report):
+        diagram = fit_on_data(the_task, programs, fit, size=ordered[k], seed=data_seed, replace=replace,
+                              test_size=test_size, held_out=held_out, progress=report)
+        report("training sizes", k + 1, len(ordered))
+        return diagram
+
+    with _progress() as report:
+        diagrams, interrupted = fronts_until_ctrl_c(partial(fit_size, k, report) for k in range(len(ordered)))
     rows = [_row(d) for d in diagrams]
     table = Table(title=escape(f"{the_task.spec} · {programs.spec} · {method}"))
     for column in rows[0]:
@@ -96,7 +93,7 @@ def collapse(spec, programs_name, sizes, method, max_complexity, time_limit, dat
         written.append(str(csv_path))
     click.echo("wrote " + ", ".join(written))
     return stopped_early(labels, [k for k, d in zip(labels, diagrams) if not d.complete],
-                         len(set(sizes)) - len(diagrams), interrupted())
+                         len(ordered) - len(diagrams), interrupted)
 
 
 def _row(diagram) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import click
@@ -19,8 +20,7 @@ from ..methods import EXACT_CHOICES, exact_diagram
 from ..params import parse_spec
 from ..plot import plot_varied
 from ..programs import load_programs
-from ..interrupts import noticed_interrupts
-from ._options import PLOT_SUFFIXES, output_path, seconds, stopped_early
+from ._options import PLOT_SUFFIXES, fronts_until_ctrl_c, output_path, seconds, stopped_early
 from ..params import LIMITS
 from .compute import _progress
 
@@ -65,28 +65,21 @@ def vary(spec, varied, programs_name, method, max_complexity, time_limit, out, c
     tasks = [load_task(f"{base}{name}={v}") for v in values]
     programs = load_programs(programs_name or tasks[0].natural_programs)
     roles = all(programs.covers(t) for t in tasks)
-    diagrams, memorised, rows = [], [], []
-    with _progress() as report, noticed_interrupts() as interrupted:
-        for value, task in zip(values, tasks):
-            if interrupted():  # CP-SAT keeps what it found at a Ctrl-C: the values after it are not run
-                break
-            try:
-                d = exact_diagram(task, programs, method=method, max_complexity=max_complexity,
-                                  time_limit=time_limit, progress=report)
-            except KeyboardInterrupt:
-                if not diagrams:
-                    raise
-                break
-            diagrams.append(d)
-            last = d.steps[-1]
-            row = {name: value, "inputs": task.n_inputs, "labels": len(task.labels), "steps": len(d.steps),
-                   "error_at_0": d.steps[0].error, "last_complexity": last.complexity, "last_error": last.error,
-                   "transitions": " ".join(str(t.complexity) for t in transitions(d)), "seconds": d.runtime_s}
-            if roles:
-                split = [programs.roles(task, s.witness) for s in d.steps]
-                memorised.append([m / (g + m) if g + m else 0.0 for g, m in split])
-                row.update(general=split[-1][0], memorised=split[-1][1])
-            rows.append(row)
+    with _progress() as report:
+        diagrams, interrupted = fronts_until_ctrl_c(
+            partial(exact_diagram, task, programs, method=method, max_complexity=max_complexity,
+                    time_limit=time_limit, progress=report) for task in tasks)
+    memorised, rows = [], []
+    for value, task, d in zip(values, tasks, diagrams):
+        last = d.steps[-1]
+        row = {name: value, "inputs": task.n_inputs, "labels": len(task.labels), "steps": len(d.steps),
+               "error_at_0": d.steps[0].error, "last_complexity": last.complexity, "last_error": last.error,
+               "transitions": " ".join(str(t.complexity) for t in transitions(d)), "seconds": d.runtime_s}
+        if roles:
+            split = [programs.roles(task, s.witness) for s in d.steps]
+            memorised.append([m / (g + m) if g + m else 0.0 for g, m in split])
+            row.update(general=split[-1][0], memorised=split[-1][1])
+        rows.append(row)
     labels = [f"{name}={v}" for v in values[:len(diagrams)]]
     plot_varied(diagrams, labels, out, memorised=memorised if roles else None,
                 title=f"{family} · {programs.spec} · {method}")
@@ -104,4 +97,4 @@ def vary(spec, varied, programs_name, method, max_complexity, time_limit, out, c
     Console(width=160).print(table)
     click.echo("wrote " + ", ".join(map(str, [out] + ([csv_path] if csv_path else []) + ([save] if save else []))))
     return stopped_early(labels, [k for k, d in zip(labels, diagrams) if not d.complete],
-                         len(values) - len(diagrams), interrupted())
+                         len(values) - len(diagrams), interrupted)

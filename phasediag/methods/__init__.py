@@ -100,12 +100,11 @@ def options_of(programs: ProgramClass, method: str) -> tuple[str, ...]:
     return METHODS[method].options
 
 
-def check_options(method: str, options: dict, takes: tuple[str, ...] | None = None) -> dict:
+def check_options(programs: ProgramClass, method: str, options: dict) -> dict:
     """``options`` with the unset (None) ones dropped; a set option ``method`` does not take
-    (``takes``, by default the method's own options) is a ParameterError naming it as the CLI
-    spells it."""
+    (:func:`options_of`) is a ParameterError naming it as the CLI spells it."""
     given = {k: v for k, v in options.items() if v is not None}
-    takes = METHODS[method].options if takes is None else takes
+    takes = options_of(programs, method)
     stray = [k for k in given if k not in ("eps", "max_complexity", *takes)]
     if stray:
         names = ", ".join("--" + k.replace("_", "-") for k in stray)
@@ -120,10 +119,9 @@ def diagram_fit(programs: ProgramClass, method: str, **options) -> Callable:
     the fit is given (a training sample can be small enough for the DP where its population is
     not), with the solver budgets where the pick takes them. Options no method it may run takes
     are refused here, before any work."""
-    if method == "exact":
-        options = check_options(method, options, options_of(programs, method))
-        return lambda task, progress=None: exact_diagram(task, programs, progress=progress, **options)
-    options = check_options(resolve_method(None, programs, method), options)
+    if method != "exact":
+        resolve_method(None, programs, method)  # refuses a method the class does not implement
+    options = check_options(programs, method, options)
     if method == "tempered":
         return lambda task, progress=None: sample_diagram(task, programs, progress=progress, **options)
     return lambda task, progress=None: exact_diagram(task, programs, method=method, progress=progress, **options)
@@ -145,7 +143,7 @@ def exact_diagram(task, programs: ProgramClass, *, method: str = "exact", progre
 
     def run(name: str):
         return programs.exact_methods[name](task, programs, progress=progress,
-                                            **check_options(name, picked_options(method, name, options)))
+                                            **check_options(programs, name, picked_options(method, name, options)))
 
     try:
         return run(picked)
