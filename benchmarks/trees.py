@@ -9,7 +9,11 @@ tree front once (``--method exact``), then STreeD at each α on the same binary 
 time of phasediag's whole front, STreeD's summed over the α values, and their ratio (mean and
 worst). Instances are drawn from seeds 100.. (none of them was used to tune anything). Then the
 greedy tree that closes tempered fronts at error 0, against the least correct tree and CART
-(scikit-learn, skipped when absent), as size ratios (mean and worst).
+(scikit-learn, skipped when absent), as size ratios (mean and worst). Last, the pick of
+``exact`` (the DP or CP-SAT, by counting the DP's sub-samples first) against the faster of the two
+run by name on the same task, adding random 8-input functions and synthetic lexicons (few inputs,
+many tests; seeds 310.., the pick's constants were measured on 300–304): the time ratio (mean and
+worst; 1 = it picked the faster, with the count's cost included).
 
 pystreed pins scikit-learn versions that clash with verbecc's, so run it in its own environment
 with the repository on the path (the script skips STreeD with a note when it is not installed)::
@@ -26,6 +30,7 @@ import time
 
 
 from phasediag import exact_diagram, load_programs, load_task
+from phasediag.errors import TooLargeError
 from phasediag.programs.trees.dp import patterns
 from phasediag.programs.trees.tree import conditions_of
 from phasediag.seeding import rng
@@ -105,11 +110,52 @@ def closing_trees(instances: int, trees) -> None:
         print(f"{family:<26} {cells[0]:>26} {cells[1]:>25}")
 
 
+def front_seconds(spec: str, trees, method: str) -> float:
+    """Wall time of one exact front on a freshly loaded task (nothing cached from another run),
+    infinite where the method refuses it; CP-SAT stops at 60 s (it is then not the faster)."""
+    task = load_task(spec)
+    options = {"time_limit": 60.0} if method == "cpsat" else {}
+    start = time.perf_counter()
+    try:
+        exact_diagram(task, trees, method=method, **options)
+    except TooLargeError:
+        return float("inf")
+    return time.perf_counter() - start
+
+
+def picking(instances: int, trees) -> None:
+    """``exact``'s time against the faster of ``dp`` and ``cpsat`` named, per family."""
+    lexicons = {"20 verbs, 4 irregular": "verbs=20,irregulars=4", "20 verbs, 2 irregular": "verbs=20,irregulars=2",
+                "20 verbs, 2 classes": "verbs=20,classes=2,irregulars=2",
+                "30 verbs, 2 classes": "verbs=30,classes=2,irregulars=2"}
+    cases = families(instances) | {
+        "random 8-input": [f"boolean:family=random,inputs=8,seed={100 + i}" for i in range(instances)]} | {
+        f"lexicon {name}": [f"verb-conjugation:source=synthetic,{spec},seed={310 + i}" for i in range(instances)]
+        for name, spec in lexicons.items()}
+    print(f"\n{'pick of exact, family':<30} {'picked dp/cpsat':>15} {'exact (s) mean/max':>19} "
+          f"{'/ faster mean/worst':>20}")
+    exact_diagram(load_task(cases["random 4-input"][0]), trees)  # imports and compiles once
+    for family, specs in cases.items():
+        times, ratios, picks = [], [], {"dp": 0, "cpsat": 0}
+        for spec in specs:
+            task = load_task(spec)
+            start = time.perf_counter()
+            picks[exact_diagram(task, trees).method.name] += 1
+            times.append(time.perf_counter() - start)
+            ratios.append(times[-1] / min(front_seconds(spec, trees, "dp"), front_seconds(spec, trees, "cpsat")))
+        print(f"{family:<30} {picks['dp']:>7}/{picks['cpsat']:<7} {statistics.mean(times):>9.3f}/{max(times):<9.3f} "
+              f"{statistics.mean(ratios):>9.2f}/{max(ratios):<9.2f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", type=int, default=20)
+    parser.add_argument("--only-pick", action="store_true", help="run only the pick of exact")
     args = parser.parse_args()
     trees = load_programs("trees")
+    if args.only_pick:
+        picking(args.instances, trees)
+        return
     print(f"{'family':<26} {'pairs':>5} {'equal':>5} {'ours (s) mean/max':>18} {'STreeD (s) mean/max':>20} "
           f"{'ratio mean/worst':>17}")
     for family, specs in families(args.instances).items():
@@ -142,6 +188,7 @@ def main() -> None:
     print(f"(prefix-sorting instances: {min(rows)}–{max(rows)} distinct inputs; ratio = ours / STreeD summed "
           f"over α = {', '.join(map(str, ALPHAS))}; < 1 means phasediag's whole front is faster)")
     closing_trees(args.instances, trees)
+    picking(args.instances, trees)
 
 
 if __name__ == "__main__":

@@ -142,17 +142,16 @@ def test_cli_data_and_collapse(tmp_path, capsys):
 
 
 def test_exact_on_data_picks_the_method_for_the_sample(tmp_path):
-    """Trees on prefix-sorting n=4, length=4: the population has more answer patterns than the
-    DP takes (CP-SAT's), a sample of 12 fewer; compute, a fit as collapse makes it and a sweep point fit the sample
-    with the DP, whose front is CP-SAT's on that sample."""
+    """Trees on thirty synthetic verbs: the population has more sub-samples than the DP takes
+    (CP-SAT's), a sample of 12 fewer; compute, a fit as collapse makes it and a sweep point fit
+    the sample with the DP, whose front is CP-SAT's on that sample."""
     from phasediag.methods import diagram_fit
-    from phasediag.programs.trees import DP_PATTERNS
-    from phasediag.programs.trees.dp import patterns
+    from phasediag.programs.trees.dp import dp_size
     from phasediag.sweep import grid_from_toml
 
-    spec, trees = "prefix-sorting:n=4,length=4", load_programs("trees")
+    spec, trees = "verb-conjugation:source=synthetic,verbs=30,classes=2,irregulars=2,seed=20", load_programs("trees")
     task, sample = load_task(spec), draw_sample(load_task(spec), 12, seed=5)
-    assert len(patterns(task)[1]) > DP_PATTERNS >= len(patterns(sample)[1])
+    assert dp_size(task) is None and dp_size(sample) is not None
     out = tmp_path / "d.json"
     assert main(["compute", spec, "--programs", "trees", "--data", "12", "--data-seed", "5", "--out", str(out)]) == 0
     written = json.loads(out.read_text())
@@ -161,7 +160,8 @@ def test_exact_on_data_picks_the_method_for_the_sample(tmp_path):
     assert [(s["complexity"], s["wrong"]) for s in written["steps"]] == [(s.complexity, s.wrong) for s in expected.steps]
     fitted = fit_on_data(task, trees, diagram_fit(trees, "exact"), size=12, seed=5)
     assert fitted.method.name == "dp"
-    point, = grid_from_toml({"task": {"family": "prefix-sorting", "n": 4, "length": 4},
+    point, = grid_from_toml({"task": {"family": "verb-conjugation", "source": "synthetic", "verbs": 30, "classes": 2,
+                                      "irregulars": 2, "seed": 20},
                              "run": {"programs": "trees", "data": 12, "seed": 5}}).points()
     assert point.method == "exact" and point.compute().method.name == "dp"
 

@@ -235,18 +235,51 @@ def test_the_greedy_tree_is_correct_and_closes_a_sampled_front(trees, spec):
     assert end.error == 0 and end.status == "sampled" and end.complexity <= trees.complexity(tree)
 
 
-def test_exact_goes_on_with_cpsat_where_the_dp_gives_up(trees, monkeypatch):
-    """Twenty synthetic verbs have few inputs but many tests, so many sub-samples: past the DP's
-    limit (lowered here to keep the test short), ``exact`` gives CP-SAT's front, while a named
-    ``dp`` refuses with the limit."""
+@pytest.mark.parametrize("spec", ["verb-conjugation:source=synthetic,verbs=12,classes=2,irregulars=2,seed=4",
+                                  "prefix-sorting:n=4,length=3,structure=bernoulli,rate=0.4,seed=2",
+                                  "boolean:family=random,inputs=5,seed=8"])
+def test_the_sub_sample_count_is_what_the_dp_memoises(trees, spec):
+    """The breadth-first count that picks the method equals the sub-samples the DP solves, and
+    a limit below it gives None."""
+    from phasediag.programs.trees.dp import dp_size
+
+    task = load_task(spec)
+    solved = exact_diagram(task, trees, method="dp").diagnostics["sub_samples"]
+    assert dp_size(task) == solved
+    assert dp_size(task, solved - 1) is None
+
+
+@pytest.mark.parametrize("inputs", [3, 5, 7])
+def test_parity_has_three_to_the_m_sub_samples(trees, inputs):
+    """On parity every set fixing some bits and leaving at least one free holds both labels, so
+    splits reach every product of {0, 1, either} per bit: 3^m sub-samples (128 patterns take two
+    64-bit words). A leaf is right on more than half its rows only when all m bits are fixed on
+    its path, so the front starts (0, 2^(m−1)), then (m, 2^(m−1) − 1) (one path to depth m: two
+    pure leaves), and ends at the complete tree, (2^m − 1, 0)."""
+    from phasediag.programs.trees.dp import dp_size
+
+    task = load_task(f"boolean:family=parity,inputs={inputs}")
+    assert dp_size(task) == 3 ** inputs
+    d = exact_diagram(task, trees, method="dp")
+    assert d.diagnostics["sub_samples"] == 3 ** inputs
+    front = [(s.complexity, s.wrong) for s in d.steps]
+    assert front[:2] == [(0, 2 ** (inputs - 1)), (inputs, 2 ** (inputs - 1) - 1)]
+    assert front[-1] == (2 ** inputs - 1, 0)
+
+
+def test_exact_picks_cpsat_where_the_dp_would_pass_its_limit(trees, monkeypatch):
+    """Thirty synthetic verbs have few inputs but many tests, so more sub-samples than the DP's
+    limit: ``exact`` counts them first and runs CP-SAT, while a named ``dp`` refuses at the
+    limit (lowered here to keep the test short)."""
     from phasediag.errors import TooLargeError
     from phasediag.programs.trees import dp
 
-    monkeypatch.setattr(dp, "STATE_LIMIT", 500)
-    task = load_task("verb-conjugation:source=synthetic,verbs=20,classes=2,irregulars=2,seed=20")
-    with pytest.raises(TooLargeError, match="passed 500 sub-samples"):
-        exact_diagram(task, trees, method="dp")
+    task = load_task("verb-conjugation:source=synthetic,verbs=30,classes=2,irregulars=2,seed=20")
+    assert len(dp.patterns(task)[1]) <= 64 and dp.dp_size(task) is None
     d = exact_diagram(task, trees)
     cpsat = exact_diagram(task, trees, method="cpsat")
     assert d.method.name == "cpsat" and d.all_optimal
     assert [(s.complexity, s.wrong) for s in d.steps] == [(s.complexity, s.wrong) for s in cpsat.steps]
+    monkeypatch.setattr(dp, "STATE_LIMIT", 500)
+    with pytest.raises(TooLargeError, match="would pass 500 sub-samples"):
+        exact_diagram(task, trees, method="dp")

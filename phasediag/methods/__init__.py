@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..errors import ParameterError, TooLargeError
+from ..errors import ParameterError
 from ..programs import PROGRAM_CLASSES, ProgramClass
 from ..programs.circuits import census, cost_table, enumeration_diagram, synthesis_diagram
 from ..programs.rules.cpsat import cpsat_diagram
@@ -134,20 +134,10 @@ def exact_diagram(task, programs: ProgramClass, *, method: str = "exact", progre
     ``ProgramClass.fastest_exact``): for affix rules the tree DP, with CP-SAT as the independent
     cross-check; for circuits the enumerator where it settles every function, else CP-SAT exact
     synthesis. Under ``exact``, a solver budget (``time_limit``, ``workers``, ``seed``) applies
-    where the picked method takes it (see :func:`picked_options`), and where the pick gives up on
-    the task (TooLargeError), the class's fallback goes on (``ProgramClass.exact_fallbacks``).
+    where the picked method takes it (see :func:`picked_options`).
     """
     picked = resolve_method(task, programs, method)
     if picked == "tempered":
         raise ParameterError("'tempered' samples a diagram (upper bounds); use sample_diagram, or an exact method.")
-
-    def run(name: str):
-        return programs.exact_methods[name](task, programs, progress=progress,
-                                            **check_options(programs, name, picked_options(method, name, options)))
-
-    try:
-        return run(picked)
-    except TooLargeError:
-        if method != "exact" or picked not in programs.exact_fallbacks:
-            raise
-    return run(programs.exact_fallbacks[picked])
+    return programs.exact_methods[picked](task, programs, progress=progress,
+                                          **check_options(programs, picked, picked_options(method, picked, options)))

@@ -69,9 +69,6 @@ class ProgramClass(ABC):
     parameters: ClassVar[tuple[Param, ...]] = ()
     #: The exact methods it implements, by method name (see :mod:`phasediag.methods`).
     exact_methods: ClassVar[Mapping[str, ExactMethod]] = {}
-    #: Where the method ``exact`` picked gives up on a task (TooLargeError), the one it goes on
-    #: with, by method name.
-    exact_fallbacks: ClassVar[Mapping[str, str]] = {}
     #: The optional capabilities it has (a subset of :data:`CAPABILITIES`).
     capabilities: ClassVar[frozenset[str]] = frozenset()
     #: The file suffixes :meth:`export` writes.

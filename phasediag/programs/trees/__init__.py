@@ -21,16 +21,19 @@ from ...files import write_table_csv
 from ...task import Task
 from ..base import Coverage, ProgramClass
 from .construction import greedy_tree
-from .cpsat import cpsat_diagram
-from .dp import dp_diagram, patterns
+from .cpsat import PATTERN_LIMIT, cpsat_diagram
+from .dp import dp_diagram, dp_size, patterns
 from .drawing import draw_tree
 from .moves import TreeKernel
 from .tree import Condition, Leaf, Split, Tree, evaluate, leaves, reached, splits
 
 __all__ = ["Trees", "Tree", "Leaf", "Split", "Condition", "draw_tree"]
 
-#: Patterns up to which the DP is the fastest exact method (CP-SAT beyond).
-DP_PATTERNS = 64
+#: What picking the faster exact method expects (2 cores; measured on synthetic lexicons of 20
+#: verbs, seeds 300–304): the DP's seconds per sub-sample, and CP-SAT's seconds for a front of up
+#: to 4 splits, tripled per further split.
+DP_SECONDS = 7.5e-6
+CPSAT_SECONDS = 0.1
 
 
 class Trees(ProgramClass):
@@ -39,14 +42,23 @@ class Trees(ProgramClass):
     name = "trees"
     unit = "splits"
     exact_methods = MappingProxyType({"dp": dp_diagram, "cpsat": cpsat_diagram})
-    # few inputs can still make too many sub-samples when tests are many (20 synthetic verbs)
-    exact_fallbacks = MappingProxyType({"dp": "cpsat"})
     capabilities = frozenset({"coverage", "draw", "export"})
     export_formats = (".csv",)
 
     def fastest_exact(self, task: Task) -> str:
-        """The DP over sub-samples on small tasks (up to DP_PATTERNS distinct inputs), else CP-SAT."""
-        return "dp" if len(patterns(task)[1]) <= DP_PATTERNS else "cpsat"
+        """The DP over sub-samples or CP-SAT, whichever is expected to be faster: CP-SAT takes
+        about CPSAT_SECONDS × 3^max(g − 4, 0) for a front ending at g splits or fewer (the
+        greedy correct tree's; the patterns less one where no tree is correct), the DP about
+        DP_SECONDS per sub-sample (few inputs with many tests make many, as synthetic lexicons
+        do), counted up to where it would be slower (:func:`.dp.dp_size`). Beyond
+        PATTERN_LIMIT patterns, the DP wherever it fits."""
+        rows = len(patterns(task)[1])
+        if rows > PATTERN_LIMIT:
+            return "cpsat" if dp_size(task) is None else "dp"
+        greedy = self.correct_program(task)
+        end = rows - 1 if greedy is None else self.complexity(greedy)
+        cpsat_seconds = CPSAT_SECONDS * 3.0 ** max(end - 4, 0)
+        return "cpsat" if dp_size(task, int(min(cpsat_seconds / DP_SECONDS, 2 ** 62))) is None else "dp"
 
     def complexity(self, program: Tree) -> int:
         return splits(program)
