@@ -31,7 +31,7 @@ import time
 
 from phasediag import exact_diagram, load_programs, load_task
 from phasediag.errors import TooLargeError
-from phasediag.programs.trees.dp import patterns
+from phasediag.programs.trees.dp import dp_size, patterns
 from phasediag.programs.trees.tree import conditions_of
 from phasediag.seeding import rng
 
@@ -89,7 +89,7 @@ def cart_splits(task) -> int | None:
 
 def closing_trees(instances: int, trees) -> None:
     """The greedy tree that closes tempered fronts at error 0 (``Trees.correct_program``) against
-    the least correct tree (the DP, up to 64 patterns) and CART grown to purity, on the same seeds
+    the least correct tree (the DP, where it fits) and CART grown to purity, on the same seeds
     and on random 8-input functions; every greedy tree re-scored at error 0."""
     cases = families(instances) | {"random 8-input": [f"boolean:family=random,inputs=8,seed={100 + i}"
                                                       for i in range(instances)]}
@@ -101,7 +101,7 @@ def closing_trees(instances: int, trees) -> None:
             tree = trees.correct_program(task)
             assert trees.wrong_weight(task, tree) == 0
             size = max(1, trees.complexity(tree))
-            if len(patterns(task)[1]) <= 64:
+            if dp_size(task) is not None:
                 to_least.append(size / max(1, exact_diagram(task, trees, eps=[0]).steps[-1].complexity))
             cart = cart_splits(task)
             if cart is not None:

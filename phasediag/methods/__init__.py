@@ -132,7 +132,8 @@ def exact_diagram(task, programs: ProgramClass, *, method: str = "exact", progre
 
     ``method="exact"`` picks the fastest exact method for the class (see
     ``ProgramClass.fastest_exact``): for affix rules the tree DP, with CP-SAT as the independent
-    cross-check; for circuits the enumerator where it settles every function, else CP-SAT exact
+    cross-check; for decision trees the DP over sub-samples or CP-SAT, whichever it expects to
+    be faster; for circuits the enumerator where it settles every function, else CP-SAT exact
     synthesis. Under ``exact``, a solver budget (``time_limit``, ``workers``, ``seed``) applies
     where the picked method takes it (see :func:`picked_options`).
     """

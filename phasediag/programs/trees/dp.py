@@ -216,15 +216,16 @@ class _Masks:
 
 def _plan(task: Task, masks: _Masks, cap: int, most: int | None = None):
     """The sub-samples, the length of each one's front (top + 1: budgets 0..top) and the order
-    to solve them in (smallest first: a split's parts are proper subsets): (sets, hash keys, hash
-    index, hash shift, tops, order); TooLargeError past the limits (or past ``most`` sub-samples)."""
-    limit = min(STATE_LIMIT // masks.everything.shape[0], STATE_LIMIT if most is None else most)
+    to solve them in (smallest first: a split's parts are proper subsets): (sets, hash index,
+    hash shift, tops, order); TooLargeError past the limits (or past ``most`` sub-samples)."""
+    limit = STATE_LIMIT // masks.everything.shape[0]
+    limit = limit if most is None else min(limit, most)
     sets, count, index, shift = masks.reachable(limit)
     if count > limit:
         raise TooLargeError(f"The tree DP would pass {limit:,} sub-samples on {task.spec}; use --method cpsat, or "
                             f"--method tempered for an upper bound.")
     sizes = np.unpackbits(sets.view(np.uint8), axis=1).sum(axis=1, dtype=np.int64)
-    tops = np.minimum(cap, sizes - 1)  # a set with one label has top 0 whatever this says: no split helps
+    tops = np.minimum(cap, sizes - 1)  # a set with one label is a leaf at every budget: its entries stay equal
     if int(tops.sum()) + len(tops) > ENTRY_LIMIT:
         raise TooLargeError(f"The tree DP would keep more than {ENTRY_LIMIT:,} fronts' entries on {task.spec}; "
                             f"use --method cpsat, or --method tempered for an upper bound.")
