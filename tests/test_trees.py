@@ -249,6 +249,15 @@ def test_the_sub_sample_count_is_what_the_dp_memoises(trees, spec):
     assert dp_size(task, solved - 1) is None
 
 
+def test_the_pick_takes_fronts_of_thousands_of_splits(trees):
+    """A random 12-input function's greedy tree has over a thousand splits, so CP-SAT's expected
+    time, 3^(g − 4) × a constant, passes any float: the pick still answers (CP-SAT: the DP's
+    sub-samples, at most 3^12, pass its limit for sets of 64 words)."""
+    task = load_task("boolean:family=random,inputs=12,seed=1")
+    assert trees.complexity(trees.correct_program(task)) > 700
+    assert trees.fastest_exact(task) == "cpsat"
+
+
 @pytest.mark.parametrize("inputs", [3, 5, 7])
 def test_parity_has_three_to_the_m_sub_samples(trees, inputs):
     """On parity every set fixing some bits and leaving at least one free holds both labels, so

@@ -22,7 +22,7 @@ from ...task import Task
 from ..base import Coverage, ProgramClass
 from .construction import greedy_tree
 from .cpsat import PATTERN_LIMIT, cpsat_diagram
-from .dp import dp_diagram, dp_size, patterns
+from .dp import STATE_LIMIT, dp_diagram, dp_size, patterns
 from .drawing import draw_tree
 from .moves import TreeKernel
 from .tree import Condition, Leaf, Split, Tree, evaluate, leaves, reached, splits
@@ -53,12 +53,13 @@ class Trees(ProgramClass):
         do), counted up to where it would be slower (:func:`.dp.dp_size`). Beyond
         PATTERN_LIMIT patterns, the DP wherever it fits."""
         rows = len(patterns(task)[1])
-        if rows > PATTERN_LIMIT:
-            return "cpsat" if dp_size(task) is None else "dp"
-        greedy = self.correct_program(task)
-        end = rows - 1 if greedy is None else self.complexity(greedy)
-        cpsat_seconds = CPSAT_SECONDS * 3.0 ** max(end - 4, 0)
-        return "cpsat" if dp_size(task, int(min(cpsat_seconds / DP_SECONDS, 2 ** 62))) is None else "dp"
+        most = None  # beyond CP-SAT's limit, any count the DP takes
+        if rows <= PATTERN_LIMIT:
+            greedy = self.correct_program(task)
+            end = rows - 1 if greedy is None else self.complexity(greedy)
+            # in integers: a front of hundreds of splits makes 3^(g − 4) too large for a float
+            most = min(STATE_LIMIT, round(CPSAT_SECONDS / DP_SECONDS) * 3 ** max(end - 4, 0))
+        return "cpsat" if dp_size(task, most) is None else "dp"
 
     def complexity(self, program: Tree) -> int:
         return splits(program)
