@@ -36,6 +36,17 @@ def kept(task: Task, name: str, build: Callable[[], T]) -> T:
     return views[name]
 
 
+def handed_on(task: Task, name: str, value: T | None = None) -> T | None:
+    """Keep ``value`` with ``task`` for the next caller (when given), or take back what an earlier
+    caller kept (None if nothing): for a large intermediate one computation passes to the next,
+    held no longer than that."""
+    views = task.__dict__.setdefault("_views", {})
+    if value is not None:
+        views[name] = value
+        return value
+    return views.pop(name, None)
+
+
 def trie(task: Task) -> Trie:
     """The prefix trie of all inputs of ``task`` (see :class:`~phasediag.trie.Trie`)."""
     return kept(task, "trie", lambda: Trie.from_table(task.table, len(task.labels)))

@@ -249,6 +249,22 @@ def test_the_sub_sample_count_is_what_the_dp_memoises(trees, spec):
     assert dp_size(task, solved - 1) is None
 
 
+@pytest.mark.parametrize("spec", ["verb-conjugation:source=synthetic,verbs=12,irregulars=3,seed=4",
+                                  "boolean:family=random,inputs=6,seed=2"])
+def test_a_count_handed_on_to_the_dp_gives_its_diagram_and_is_let_go(trees, spec):
+    """The pick counts the sub-samples and hands them on to the DP: the diagram is the one a
+    fresh task gets (steps and witnesses), and the task holds no sub-samples afterwards."""
+    from phasediag.programs.trees.dp import dp_size
+
+    fresh = exact_diagram(load_task(spec), trees, method="dp")
+    task = load_task(spec)
+    assert dp_size(task) == fresh.diagnostics["sub_samples"]
+    counted = exact_diagram(task, trees, method="dp")
+    assert [(s.complexity, s.exact_error, str(s.witness)) for s in counted.steps] == \
+        [(s.complexity, s.exact_error, str(s.witness)) for s in fresh.steps]
+    assert "tree_sub_samples" not in task.__dict__.get("_views", {})
+
+
 def test_the_pick_takes_fronts_of_thousands_of_splits(trees):
     """A random 12-input function's greedy tree has over a thousand splits, so CP-SAT's expected
     time, 3^(g − 4) × a constant, passes any float: the pick still answers (CP-SAT: the DP's

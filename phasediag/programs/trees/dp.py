@@ -214,13 +214,16 @@ class _Masks:
         return found.reshape(-1, len(self.everything)), count, index, 64 - bits
 
 
-def _plan(task: Task, masks: _Masks, cap: int, most: int | None = None):
+def _plan(task: Task, masks: _Masks, cap: int, most: int | None = None, keep: bool = False):
     """The sub-samples, the length of each one's front (top + 1: budgets 0..top) and the order
     to solve them in (smallest first: a split's parts are proper subsets): (sets, hash index,
-    hash shift, tops, order); TooLargeError past the limits (or past ``most`` sub-samples)."""
+    hash shift, tops, order); TooLargeError past the limits (or past ``most`` sub-samples). With
+    ``keep`` the sub-samples stay with the task for the next call."""
     limit = STATE_LIMIT // masks.everything.shape[0]
     limit = limit if most is None else min(limit, most)
-    sets, count, index, shift = masks.reachable(limit)
+    # dp_size hands a whole count on to the dp_diagram that usually follows it (the pick of exact).
+    found = views.handed_on(task, "tree_sub_samples")
+    sets, count, index, shift = found if found is not None else masks.reachable(limit)
     if count > limit:
         raise TooLargeError(f"The tree DP would pass {limit:,} sub-samples on {task.spec}; use --method cpsat, or "
                             f"--method tempered for an upper bound.")
@@ -229,6 +232,8 @@ def _plan(task: Task, masks: _Masks, cap: int, most: int | None = None):
     if int(tops.sum()) + len(tops) > ENTRY_LIMIT:
         raise TooLargeError(f"The tree DP would keep more than {ENTRY_LIMIT:,} fronts' entries on {task.spec}; "
                             f"use --method cpsat, or --method tempered for an upper bound.")
+    if keep:
+        views.handed_on(task, "tree_sub_samples", (sets, count, index, shift))
     return sets, index, shift, tops, np.argsort(sizes, kind="stable")
 
 
@@ -237,7 +242,7 @@ def dp_size(task: Task, most: int | None = None) -> int | None:
     ``most`` (counted up to there, not solved)."""
     masks = _Masks(task)
     try:
-        return len(_plan(task, masks, masks.patterns - 1, most)[0])
+        return len(_plan(task, masks, masks.patterns - 1, most, keep=True)[0])
     except TooLargeError:
         return None
 
