@@ -128,6 +128,7 @@ def test_boolean_tables_take_their_size_from_their_length():
     ("boolean:table=0x123", "has 12 rows"),
     ("boolean:table=0x6;0x88", "it does not fit inputs=2"),
     ("boolean:table=6", "written 0x<hex> or 0b<bits>"),
+    ("boolean:inputs=3", "give table=0x… with 2^3 = 8 rows, or family=random"),
 ])
 def test_bad_boolean_tables(tmp_path, capsys, spec, message):
     out = tmp_path / "d.json"
