@@ -137,7 +137,9 @@ def size_walk(task, programs, model_of: Callable, *, stage: str, eps: Sequence[f
     asked for r = 0, 1, ... until yes. Warm starts: the previous step's program and any of
     ``hints`` of the same size. Anytime: under ``time_limit`` the step in progress keeps its best
     program with CP-SAT's proved bounds (status ``bounds``), and the front stops there, marked
-    incomplete; so does Ctrl-C. Every program is re-evaluated exactly.
+    incomplete; so does Ctrl-C. A front stopped short of error 0 is closed there by the class's
+    constructed correct program (:func:`closing_step`; a second Ctrl-C while it is built leaves
+    the front as found). Every program is re-evaluated exactly.
     """
     from ortools.sat.python import cp_model
 
@@ -205,9 +207,11 @@ def size_walk(task, programs, model_of: Callable, *, stage: str, eps: Sequence[f
                 r += 1
     except KeyboardInterrupt:
         complete = False
-    else:
-        if not complete and (best is None or best > 0):
+    if not complete and (best is None or best > 0):
+        try:
             front = closed(front, closing_step(task, programs, searched=r), max_complexity)
+        except KeyboardInterrupt:
+            pass
     if budgets:
         front = answering(front, budgets)
     return PhaseDiagram(
