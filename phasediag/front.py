@@ -207,11 +207,8 @@ def size_walk(task, programs, model_of: Callable, *, stage: str, eps: Sequence[f
                 r += 1
     except KeyboardInterrupt:
         complete = False
-    if not complete and (best is None or best > 0):
-        try:
-            front = closed(front, closing_step(task, programs, searched=r), max_complexity)
-        except KeyboardInterrupt:
-            pass
+    if not complete:
+        front = closed_when_stopped(front, task, programs, searched=r, max_complexity=max_complexity)
     if budgets:
         front = answering(front, budgets)
     return PhaseDiagram(
@@ -251,6 +248,18 @@ def bounded(step: Step, lower: int) -> Step:
     if lower == step.complexity:
         return replace(step, status="optimal", lower_bound=None)
     return replace(step, status="bounds", lower_bound=lower) if lower > 0 else step
+
+
+def closed_when_stopped(front: list[tuple], task, programs, *, searched: int = 0,
+                        max_complexity: int | None = None) -> list[tuple]:
+    """A front whose search stopped (time limit, Ctrl-C) short of error 0, closed there by
+    :func:`closing_step`; a Ctrl-C while the program is built leaves it as found."""
+    if front and front[-1][1] == 0:
+        return front
+    try:
+        return closed(front, closing_step(task, programs, searched=searched), max_complexity)
+    except KeyboardInterrupt:
+        return front
 
 
 def closed(front: list[tuple], closing: tuple | None, max_complexity: int | None = None) -> list[tuple]:

@@ -63,7 +63,8 @@ def test_refusals(rules):
 
 def test_interrupt_keeps_the_steps_found(rules):
     """Ctrl-C (here raised from the progress callback after the third step) returns what was
-    found, marked incomplete, every kept step still proved."""
+    found, marked incomplete, every kept step still proved, and closed at error 0 by the least
+    correct list: the DP's last step."""
     task = load_task("prefix-sorting:n=4,length=3")
     seen = []
 
@@ -73,8 +74,21 @@ def test_interrupt_keeps_the_steps_found(rules):
             raise KeyboardInterrupt
 
     d = cpsat_diagram(task, rules, progress=progress)
-    assert not d.complete and len(d.steps) == 3 and d.all_optimal
-    assert front(d) == front(dp_diagram(task, rules))[:3]
+    assert not d.complete and len(d.steps) == 4 and d.all_optimal
+    by_dp = front(dp_diagram(task, rules))
+    assert front(d) == by_dp[:3] + by_dp[-1:]
+
+
+def test_a_time_limited_front_is_closed_by_the_least_correct_list(rules):
+    """Stopped by its time limit far from error 0, the front ends at the least correct list,
+    proved (the DP's C(0)); with targets, the target 0 is answered the same way."""
+    task = load_task("prefix-sorting:n=5,length=5")
+    least = front(dp_diagram(task, rules, eps=[0.0]))
+    d = cpsat_diagram(task, rules, time_limit=1)
+    assert not d.complete and front(d)[-1:] == least and d.steps[-1].status == "optimal"
+    assert rules.wrong_weight(task, d.steps[-1].witness) == 0
+    d = cpsat_diagram(task, rules, eps=[0.01, 0.0], time_limit=1)
+    assert front(d)[-1:] == least
 
 
 def test_ctrl_c_as_a_solve_starts_stops_the_search_before_it_is_raised(monkeypatch):

@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 from ... import views
 from ...diagram import PhaseDiagram, Step, TaskInfo
 from ...errors import TooLargeError
-from ...front import CpsatRun, Progress, eps_budgets, require_method
+from ...front import CpsatRun, Progress, closed_when_stopped, eps_budgets, require_method
 from ...task import Task
 from .rulelist import RuleList, trie_labels
 
@@ -114,7 +114,8 @@ def cpsat_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
 
     ``time_limit`` (seconds) bounds the whole run; ``eps`` solves only for the listed error
     targets; ``max_complexity`` stops the front at that many rules. Ctrl-C keeps the steps found,
-    marked incomplete.
+    marked incomplete. A front stopped short of error 0 (or of the target 0) is closed there by
+    the least correct list, proved least.
     """
     require_method(programs, "cpsat", cpsat_diagram)
 
@@ -176,6 +177,10 @@ def cpsat_diagram(task: Task, programs, *, eps: Sequence[float] | None = None,
                 budgets = [w - 1] if w > 0 else []
     except KeyboardInterrupt:
         complete = False
+    if not complete and (walk_front or 0 in eps_budgets(eps, total)):
+        front = closed_when_stopped(list(zip([s.complexity for s in steps], wrongs, steps)), task, programs,
+                                    max_complexity=max_complexity)
+        steps = [s for _, _, s in front]
     return PhaseDiagram(
         task=TaskInfo.of(task),
         programs=programs.spec,
