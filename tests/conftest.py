@@ -12,6 +12,23 @@ def rules():
     return load_programs("prefix-rules")
 
 
+@pytest.fixture
+def ctrl_c_at():
+    """``ctrl_c_at(n)``: a progress callback that raises KeyboardInterrupt, as Ctrl-C does, at
+    its n-th report."""
+    def callback(n: int):
+        seen = []
+
+        def progress(stage, done, total):
+            seen.append(done)
+            if len(seen) == n:
+                raise KeyboardInterrupt
+
+        return progress
+
+    return callback
+
+
 def closed_form_front(n: int, length: int) -> list[tuple[int, int]]:
     """Prefix-sorting one-per-parent, from the essay's law alone: learning level k costs n^(k-1)
     rules and each of them fixes (n-2)^(L-k) inputs; with default 0 the wrong count starts at

@@ -340,21 +340,14 @@ def test_a_walk_stopped_in_time_says_what_it_proved(circuits):
     assert last.status == "bounds" and searched <= last.lower_bound < last.complexity
 
 
-def test_a_walk_stopped_by_ctrl_c_is_closed_at_error_0(circuits, monkeypatch):
+def test_a_walk_stopped_by_ctrl_c_is_closed_at_error_0(circuits, monkeypatch, ctrl_c_at):
     """Ctrl-C (raised from the progress callback after the second step) keeps the proved steps,
     which are the enumerator's, and closes the front at error 0 as a time limit does: a circuit
     that simulates to the truth table, with a lower bound no larger than the least correct circuit
     the enumerator finds. A second Ctrl-C while that circuit is built leaves the front as found."""
     task = load_task("boolean:family=random,inputs=4,seed=7")
     truth_front = [(s.complexity, s.wrong) for s in enumeration_diagram(task, circuits).steps]
-    seen = []
-
-    def progress(stage, done, total):
-        seen.append(done)
-        if len(seen) == 2:
-            raise KeyboardInterrupt
-
-    d = synthesis_diagram(task, circuits, progress=progress)
+    d = synthesis_diagram(task, circuits, progress=ctrl_c_at(2))
     *found, last = d.steps
     assert not d.complete and len(found) == 2 and all(s.status == "optimal" for s in found)
     assert [(s.complexity, s.wrong) for s in found] == truth_front[:2]
@@ -365,9 +358,8 @@ def test_a_walk_stopped_by_ctrl_c_is_closed_at_error_0(circuits, monkeypatch):
     def interrupted(self, task):
         raise KeyboardInterrupt
 
-    seen.clear()
     monkeypatch.setattr(type(circuits), "correct_program", interrupted)
-    d = synthesis_diagram(task, circuits, progress=progress)
+    d = synthesis_diagram(task, circuits, progress=ctrl_c_at(2))
     assert not d.complete and [(s.complexity, s.wrong) for s in d.steps] == truth_front[:2]
 
 

@@ -61,19 +61,12 @@ def test_refusals(rules):
         cpsat_diagram(load_task("prefix-sorting:n=6,length=7"), rules)
 
 
-def test_interrupt_keeps_the_steps_found(rules):
+def test_interrupt_keeps_the_steps_found(rules, ctrl_c_at):
     """Ctrl-C (here raised from the progress callback after the third step) returns what was
     found, marked incomplete, every kept step still proved, and closed at error 0 by the least
     correct list: the DP's last step."""
     task = load_task("prefix-sorting:n=4,length=3")
-    seen = []
-
-    def progress(stage, done, total):
-        seen.append(done)
-        if len(seen) == 3:
-            raise KeyboardInterrupt
-
-    d = cpsat_diagram(task, rules, progress=progress)
+    d = cpsat_diagram(task, rules, progress=ctrl_c_at(3))
     assert not d.complete and len(d.steps) == 4 and d.all_optimal
     by_dp = front(dp_diagram(task, rules))
     assert front(d) == by_dp[:3] + by_dp[-1:]
