@@ -581,7 +581,10 @@ def _run_settling(run: _Run, walkers: np.ndarray):
                 _parallel(run.threads, len(active), lambda i: tempering(run.state, run.rng, active[i], ladder,
                                                                         run.walkers, run.records, schedule, stats))
 
-            if _chunks(sweeps, run.deadline, lambda *a: None, "settling", chunk):
+            def alive(*_) -> None:  # a λ can take minutes: the count so far, repeated, in logs too
+                run.report("settling", l * chains, chains * len(lambdas))
+
+            if _chunks(sweeps, run.deadline, alive, "settling", chunk):
                 return (used, settled), True
             used[active, l] += sweeps * MOVES_PER_EXCHANGE
             gain = before - (cur_c[walkers[active]] + lamw * cur_w[walkers[active]])
