@@ -36,15 +36,15 @@ def kept(task: Task, name: str, build: Callable[[], T]) -> T:
     return views[name]
 
 
-def handed_on(task: Task, name: str, value: T | None = None) -> T | None:
-    """Keep ``value`` with ``task`` for the next caller (when given), or take back what an earlier
-    caller kept (None if nothing): for a large intermediate one computation passes to the next,
-    held no longer than that."""
-    views = task.__dict__.setdefault("_views", {})
-    if value is not None:
-        views[name] = value
-        return value
-    return views.pop(name, None)
+def hand_on(task: Task, name: str, value) -> None:
+    """Keep ``value`` with ``task`` until :func:`take` takes it: a large intermediate that one
+    computation passes to the next, held no longer than that."""
+    task.__dict__.setdefault("_views", {})[name] = value
+
+
+def take(task: Task, name: str):
+    """What :func:`hand_on` kept with ``task`` under ``name``, no longer kept (None if nothing)."""
+    return task.__dict__.get("_views", {}).pop(name, None)
 
 
 def trie(task: Task) -> Trie:

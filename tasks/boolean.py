@@ -101,10 +101,10 @@ class BooleanFunction(Task):
                 raise ParameterError(f"The 'table' parameter of boolean takes 1 to 16 outputs separated by ';'. "
                                      f"Got {len(texts)}.")
             given = int(values["inputs"]) if "inputs" in values else None
-            if "table" not in values and given is not None and given != table_inputs(texts[0]):
+            if "table" not in values and given is not None and given != (default := table_inputs(texts[0])):
                 raise ParameterError(f"boolean:inputs={given} names no function: give table=0x… with 2^{given} = "
                                      f"{1 << given} rows, or family=random, parity, majority, threshold or "
-                                     f"multiplexer (the default table {texts[0]} has {table_inputs(texts[0])} inputs).")
+                                     f"multiplexer (the default table {texts[0]} has {default} inputs).")
             m = table_inputs(texts[0], given)
             tables = [parse_table(t, m) for t in texts]
             canonical = ";".join(format_table(t) for t in tables)

@@ -262,7 +262,7 @@ def test_a_count_handed_on_to_the_dp_gives_its_diagram_and_is_let_go(trees, spec
     counted = exact_diagram(task, trees, method="dp")
     assert [(s.complexity, s.exact_error, str(s.witness)) for s in counted.steps] == \
         [(s.complexity, s.exact_error, str(s.witness)) for s in fresh.steps]
-    assert "tree_sub_samples" not in task.__dict__.get("_views", {})
+    assert views.take(task, "tree_sub_samples") is None
 
 
 def test_the_pick_takes_fronts_of_thousands_of_splits(trees):

@@ -572,6 +572,10 @@ def _run_settling(run: _Run, walkers: np.ndarray):
         ladder = Ladder(walkers.reshape(chains, 1, 1).copy(), plan.betas[-1:], np.array([lamw]),
                         len(plan.lambdas) + l)
         active, length = list(range(chains)), steps
+
+        def alive(*_) -> None:  # a λ can take minutes: the count so far, repeated, in logs too
+            run.report("settling", l * chains, chains * len(lambdas))
+
         while active:
             before = cur_c[walkers[active]] + lamw * cur_w[walkers[active]]
             sweeps = max(1, math.ceil(min(length, SETTLE_MAX * steps - used[active[0], l]) / MOVES_PER_EXCHANGE))
@@ -580,9 +584,6 @@ def _run_settling(run: _Run, walkers: np.ndarray):
                 schedule = Sweeps(kernel.capacity, n, MOVES_PER_EXCHANGE, 0, never, 1)
                 _parallel(run.threads, len(active), lambda i: tempering(run.state, run.rng, active[i], ladder,
                                                                         run.walkers, run.records, schedule, stats))
-
-            def alive(*_) -> None:  # a λ can take minutes: the count so far, repeated, in logs too
-                run.report("settling", l * chains, chains * len(lambdas))
 
             if _chunks(sweeps, run.deadline, alive, "settling", chunk):
                 return (used, settled), True

@@ -222,7 +222,7 @@ def _plan(task: Task, masks: _Masks, cap: int, most: int | None = None, keep: bo
     limit = STATE_LIMIT // masks.everything.shape[0]
     limit = limit if most is None else min(limit, most)
     # dp_size hands a whole count on to the dp_diagram that usually follows it (the pick of exact).
-    found = views.handed_on(task, "tree_sub_samples")
+    found = views.take(task, "tree_sub_samples")
     sets, count, index, shift = found if found is not None else masks.reachable(limit)
     if count > limit:
         raise TooLargeError(f"The tree DP would pass {limit:,} sub-samples on {task.spec}; use --method cpsat, or "
@@ -233,7 +233,7 @@ def _plan(task: Task, masks: _Masks, cap: int, most: int | None = None, keep: bo
         raise TooLargeError(f"The tree DP would keep more than {ENTRY_LIMIT:,} fronts' entries on {task.spec}; "
                             f"use --method cpsat, or --method tempered for an upper bound.")
     if keep:
-        views.handed_on(task, "tree_sub_samples", (sets, count, index, shift))
+        views.hand_on(task, "tree_sub_samples", (sets, count, index, shift))
     return sets, index, shift, tops, np.argsort(sizes, kind="stable")
 
 
